@@ -1,0 +1,58 @@
+package org.drvsim.ndis;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The attribute structures a miniport passes to NdisMSetMiniportAttributes during
+ * MiniportInitializeEx: first {@link Registration} (NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES),
+ * then {@link General} (NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES), as spec/ndis-lifecycle.md section 3
+ * requires.
+ */
+public sealed interface NdisMiniportAdapterAttributes {
+    /** NDIS_MINIPORT_ATTRIBUTES_NDIS_WDM. */
+    int NDIS_MINIPORT_ATTRIBUTES_NDIS_WDM = 0x0000_0004;
+    /** NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK. */
+    int NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK = 0x0000_0008;
+
+    /**
+     * NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES.
+     *
+     * @param miniportAdapterContext    the context NDIS passes to every adapter handler
+     * @param attributeFlags            NDIS_MINIPORT_ATTRIBUTES_* flags
+     * @param checkForHangTimeInSeconds seconds between MiniportCheckForHangEx calls (0 = NDIS default)
+     * @param interfaceType             NDIS_INTERFACE_TYPE, for example {@code NdisInterfaceInternal}
+     */
+    record Registration(Object miniportAdapterContext, int attributeFlags, int checkForHangTimeInSeconds,
+                        String interfaceType) implements NdisMiniportAdapterAttributes {
+        public Registration {
+            Objects.requireNonNull(miniportAdapterContext, "miniportAdapterContext");
+        }
+    }
+
+    /**
+     * NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, reduced to what an Ethernet miniport sets.
+     *
+     * @param mediaType              {@code NdisMedium802_3}
+     * @param mtuSize                MTU in bytes, without the Ethernet header (1500)
+     * @param maxXmitLinkSpeed       bits per second
+     * @param maxRcvLinkSpeed        bits per second
+     * @param mediaConnectState      {@code MediaConnectStateConnected} etc.
+     * @param macAddressLength       6 for Ethernet
+     * @param permanentMacAddress    the burned-in address
+     * @param currentMacAddress      the address in use
+     * @param supportedPacketFilters NDIS_PACKET_TYPE_* bits the miniport supports
+     * @param maxMulticastListSize   entries in OID_802_3_MULTICAST_LIST
+     * @param supportedOidList       the OIDs the miniport answers
+     */
+    record General(String mediaType, int mtuSize, long maxXmitLinkSpeed, long maxRcvLinkSpeed,
+                   String mediaConnectState, int macAddressLength, byte[] permanentMacAddress,
+                   byte[] currentMacAddress, int supportedPacketFilters, int maxMulticastListSize,
+                   List<Integer> supportedOidList) implements NdisMiniportAdapterAttributes {
+        public General {
+            permanentMacAddress = permanentMacAddress.clone();
+            currentMacAddress = currentMacAddress.clone();
+            supportedOidList = List.copyOf(supportedOidList);
+        }
+    }
+}

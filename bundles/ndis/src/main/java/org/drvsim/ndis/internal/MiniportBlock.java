@@ -1,0 +1,529 @@
+package org.drvsim.ndis.internal;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.ndis.NdisDevicePnpEvent;
+import org.drvsim.ndis.NdisHaltAction;
+import org.drvsim.ndis.NdisMiniportAdapterAttributes;
+import org.drvsim.ndis.NdisMiniportAdapterHandle;
+import org.drvsim.ndis.NdisMiniportDriverCharacteristics;
+import org.drvsim.ndis.NdisMiniportInitParameters;
+import org.drvsim.ndis.NdisMiniportPauseParameters;
+import org.drvsim.ndis.NdisMiniportRestartParameters;
+import org.drvsim.ndis.NdisOid;
+import org.drvsim.ndis.NdisOidRequest;
+import org.drvsim.ndis.NdisStatus;
+import org.drvsim.ndis.NdisTimer;
+import org.drvsim.ndis.NetBufferList;
+
+/**
+ * NDIS's record of one miniport adapter (the NDIS_MINIPORT_BLOCK) and the adapter handle the miniport
+ * calls. It owns the adapter state machine and enforces the rules of the seed pages: HaltEx only after
+ * a successful InitializeEx and only from Paused, never with an OID or a send outstanding, and nothing
+ * reaches the adapter after it (spec/seeds/ndis-halting-a-miniport-adapter.md).
+ *
+ * <p>Threads: initialize, restart, pause and halt run on the PnP worker (PASSIVE_LEVEL). OID requests
+ * and sends run on the requesting thread and are serialised against pause and halt by locks: OIDs
+ * one at a time (spec section 8), sends only while Running.
+ */
+final class MiniportBlock implements NdisMiniportAdapterHandle {
+    /** How long NDIS waits for a pended pause, restart or OID, or for outstanding sends, before a violation. */
+    static final Duration COMPLETION_TIMEOUT = Duration.ofSeconds(30);
+
+    final NdisPort port;
+    final MiniportDriverBlock driver;
+    final DeviceNode node;
+    final int ifIndex;
+    final int processor;
+    private final String name;
+    private final AdapterStateMachine sm = new AdapterStateMachine();
+    private final NdisMiniportDriverCharacteristics<Object> chars;
+
+    private volatile Object context;
+    private volatile NdisMiniportAdapterAttributes.Registration registration;
+    private volatile NdisMiniportAdapterAttributes.General general;
+    private volatile boolean inInitialize;
+    private volatile boolean halted;
+    /** Set when removal begins: no new OID or send is accepted (spec section 5.1). */
+    private volatile boolean closing;
+
+    /** One OID at a time; halt takes it so that no OID is outstanding (spec section 4.2). */
+    private final ReentrantLock oidLock = new ReentrantLock(true);
+    private volatile CompletableFuture<NdisStatus> pendingOid;
+    private volatile NdisOidRequest pendingOidRequest;
+    /** Sends hold the read side while they check the state and call the miniport; pause takes the write side. */
+    private final ReentrantReadWriteLock sendGate = new ReentrantReadWriteLock();
+    private final Set<NetBufferList> outstandingSends = Collections.newSetFromMap(new IdentityHashMap<>());
+    private volatile CountDownLatch pauseComplete;
+    private volatile CountDownLatch restartComplete;
+    private volatile NdisStatus restartStatus;
+    private final Set<NdisTimerImpl> timers = ConcurrentHashMap.newKeySet();
+    private volatile ProtocolBinding binding;
+
+    final AtomicLong sendsRequested = new AtomicLong();
+    final AtomicLong sendsCompleted = new AtomicLong();
+    final AtomicLong sendsRejected = new AtomicLong();
+    final AtomicLong receivesIndicated = new AtomicLong();
+    final AtomicLong receivesReturned = new AtomicLong();
+    final AtomicLong oidRequests = new AtomicLong();
+    private final AtomicLong nextRequestId = new AtomicLong(1);
+
+    MiniportBlock(NdisPort port, MiniportDriverBlock driver, DeviceNode node, int ifIndex) {
+        this.port = port;
+        this.driver = driver;
+        this.node = node;
+        this.ifIndex = ifIndex;
+        this.processor = (ifIndex - 1) % port.scheduler.processorCount();
+        this.name = driver.name;
+        this.chars = driver.chars;
+    }
+
+    @Override
+    public String instanceId() {
+        return node.instanceId();
+    }
+
+    AdapterState state() {
+        return halted ? AdapterState.Halted : sm.state();
+    }
+
+    NdisMiniportAdapterAttributes.General general() {
+        return general;
+    }
+
+    long nextRequestId() {
+        return nextRequestId.getAndIncrement();
+    }
+
+    void bind(ProtocolBinding b) {
+        binding = b;
+    }
+
+    void unbind(ProtocolBinding b) {
+        if (binding == b) {
+            binding = null;
+        }
+    }
+
+    ProtocolBinding binding() {
+        return binding;
+    }
+
+    // ---- PnP path (PnP worker, PASSIVE_LEVEL)
+
+    /**
+     * MiniportInitializeEx, then (on success) DevicePnPEventNotify(PowerProfileChanged) and MiniportRestart
+     * (spec section 11, oracle 1). A failed initialize leaves the adapter Halted and never calls HaltEx.
+     */
+    NdisStatus initialize() {
+        sm.fire(AdapterStateMachine.Event.INITIALIZE);
+        NdisMiniportInitParameters params = new NdisMiniportInitParameters(0, ifIndex, node.properties());
+        inInitialize = true;
+        NdisStatus status = port.call(name, instanceId(), "MiniportInitializeEx",
+                TraceEvent.argMap("miniportAdapterHandle", instanceId(), "ifIndex", ifIndex),
+                () -> chars.initializeHandlerEx.initializeEx(this, params), NdisStatus.NDIS_STATUS_FAILURE);
+        inInitialize = false;
+        if (status == null || status == NdisStatus.NDIS_STATUS_PENDING) {
+            port.verifier.report("MiniportInitializeExBadStatus", 0xC9, name, instanceId(),
+                    "MiniportInitializeEx returned " + status + "; it must return success or a failure");
+            status = NdisStatus.NDIS_STATUS_FAILURE;
+        }
+        if (!status.isSuccess()) {
+            sm.fire(AdapterStateMachine.Event.INITIALIZE_FAILED);
+            halted = true;
+            checkTimersFreed("after a failed MiniportInitializeEx");
+            return status;
+        }
+        sm.fire(AdapterStateMachine.Event.INITIALIZE_SUCCEEDED);
+        if (registration == null || general == null) {
+            port.verifier.report("MiniportInitializeExWithoutAttributes", 0xC9, name, instanceId(),
+                    "MiniportInitializeEx succeeded without setting " + (registration == null ? "registration" : "general")
+                            + " attributes; NDIS fails the adapter");
+            halt(NdisHaltAction.NdisHaltDeviceInitializationFailed);
+            return NdisStatus.NDIS_STATUS_FAILURE;
+        }
+        port.callVoid(name, instanceId(), "MiniportDevicePnPEventNotify",
+                TraceEvent.argMap("devicePnPEvent", NdisDevicePnpEvent.NdisDevicePnPEventPowerProfileChanged),
+                () -> chars.devicePnPEventNotifyHandler.devicePnPEventNotify(context,
+                        NdisDevicePnpEvent.NdisDevicePnPEventPowerProfileChanged));
+        restart();
+        return NdisStatus.NDIS_STATUS_SUCCESS;
+    }
+
+    /** MiniportRestart from Paused; waits for NdisMRestartComplete if it pends. */
+    void restart() {
+        sm.fire(AdapterStateMachine.Event.RESTART);
+        restartComplete = new CountDownLatch(1);
+        NdisStatus status = port.call(name, instanceId(), "MiniportRestart", TraceEvent.argMap("restartParameters", "Flags=0"),
+                () -> chars.restartHandler.restart(context, new NdisMiniportRestartParameters(0)),
+                NdisStatus.NDIS_STATUS_FAILURE);
+        if (status == NdisStatus.NDIS_STATUS_PENDING) {
+            status = await(restartComplete, "NdisMRestartComplete") ? restartStatus : NdisStatus.NDIS_STATUS_FAILURE;
+        }
+        sm.fire(status != null && status.isSuccess() ? AdapterStateMachine.Event.RESTART_SUCCEEDED
+                : AdapterStateMachine.Event.RESTART_FAILED);
+    }
+
+    /** MiniportPause from Running; waits for NdisMPauseComplete if it pends. Does nothing when not Running. */
+    void pause(String reason) {
+        sendGate.writeLock().lock();
+        try {
+            if (sm.state() != AdapterState.Running) {
+                return;
+            }
+            sm.fire(AdapterStateMachine.Event.PAUSE);
+        } finally {
+            sendGate.writeLock().unlock();
+        }
+        pauseComplete = new CountDownLatch(1);
+        NdisStatus status = port.call(name, instanceId(), "MiniportPause", TraceEvent.argMap("pauseReason", reason),
+                () -> chars.pauseHandler.pause(context, new NdisMiniportPauseParameters(reason)),
+                NdisStatus.NDIS_STATUS_SUCCESS);
+        if (status == NdisStatus.NDIS_STATUS_PENDING) {
+            await(pauseComplete, "NdisMPauseComplete");
+        } else if (status != NdisStatus.NDIS_STATUS_SUCCESS) {
+            port.verifier.report("MiniportPauseFailed", 0xC9, name, instanceId(),
+                    "MiniportPause returned " + status + "; it cannot fail (SUCCESS or PENDING only)");
+        }
+        sm.fire(AdapterStateMachine.Event.PAUSE_COMPLETED);
+        int left;
+        synchronized (outstandingSends) {
+            left = outstandingSends.size();
+        }
+        if (left > 0) {
+            port.verifier.report("MiniportPauseWithSendsOutstanding", 0xC9, name, instanceId(),
+                    left + " send NBL(s) not completed when the pause completed");
+        }
+    }
+
+    /**
+     * Orderly or surprise removal: [DevicePnPEventNotify(SurpriseRemoved)] → Pause (if Running) → HaltEx
+     * (spec section 4.1 and 5.1, oracles 4 and 6).
+     */
+    void remove(boolean surprise) {
+        if (halted) {
+            return;
+        }
+        closing = true;
+        if (surprise) {
+            port.callVoid(name, instanceId(), "MiniportDevicePnPEventNotify",
+                    TraceEvent.argMap("devicePnPEvent", NdisDevicePnpEvent.NdisDevicePnPEventSurpriseRemoved),
+                    () -> chars.devicePnPEventNotifyHandler.devicePnPEventNotify(context,
+                            NdisDevicePnpEvent.NdisDevicePnPEventSurpriseRemoved));
+        }
+        pause(NdisMiniportPauseParameters.NDIS_PAUSE_MINIPORT_DEVICE_REMOVE);
+        halt(surprise ? NdisHaltAction.NdisHaltDeviceSurpriseRemoved : NdisHaltAction.NdisHaltDeviceDisabled);
+    }
+
+    /** MiniportHaltEx from Paused, after every OID and send has completed. */
+    private void halt(NdisHaltAction action) {
+        closing = true;
+        oidLock.lock(); // waits for an OID in flight: NDIS does not halt with an OID outstanding
+        try {
+            awaitSendsDrained();
+            port.callVoid(name, instanceId(), "MiniportHaltEx", TraceEvent.argMap("haltAction", action),
+                    () -> chars.haltHandlerEx.haltEx(context, action));
+            sm.fire(AdapterStateMachine.Event.HALT);
+            halted = true;
+        } finally {
+            oidLock.unlock();
+        }
+        checkTimersFreed("after MiniportHaltEx");
+    }
+
+    private void awaitSendsDrained() {
+        long deadline = System.nanoTime() + COMPLETION_TIMEOUT.toNanos();
+        synchronized (outstandingSends) {
+            while (!outstandingSends.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    port.verifier.report("SendsOutstandingAtHalt", 0xC9, name, instanceId(),
+                            outstandingSends.size() + " send NBL(s) never completed; NDIS halts anyway");
+                    outstandingSends.clear();
+                    return;
+                }
+                try {
+                    outstandingSends.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void checkTimersFreed(String when) {
+        if (!timers.isEmpty()) {
+            port.verifier.report("NdisTimerNotFreed", 0xC4, name, instanceId(),
+                    timers.size() + " timer object(s) still allocated " + when);
+            for (NdisTimerImpl t : List.copyOf(timers)) {
+                t.cancelSilently();
+            }
+            timers.clear();
+        }
+    }
+
+    private boolean await(CountDownLatch latch, String what) {
+        try {
+            if (latch.await(COMPLETION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        port.verifier.report("CompletionNeverCalled", 0xC9, name, instanceId(),
+                what + " not called within " + COMPLETION_TIMEOUT.toSeconds() + " s of a PENDING return");
+        return false;
+    }
+
+    // ---- protocol side (any thread)
+
+    /**
+     * An OID request from the bound protocol (spec section 8): one at a time; waits for
+     * NdisMOidRequestComplete when the miniport pends it.
+     *
+     * @return the final status; {@code NDIS_STATUS_NOT_ACCEPTED} while the adapter initializes, is
+     *         being removed or is halted (the request never reaches the miniport)
+     */
+    NdisStatus oidRequest(NdisOidRequest request) {
+        if (closing || halted || sm.state() == AdapterState.Initializing || sm.state() == AdapterState.Halted) {
+            return NdisStatus.NDIS_STATUS_NOT_ACCEPTED;
+        }
+        oidLock.lock();
+        try {
+            if (closing || halted) {
+                return NdisStatus.NDIS_STATUS_NOT_ACCEPTED;
+            }
+            oidRequests.incrementAndGet();
+            CompletableFuture<NdisStatus> pending = new CompletableFuture<>();
+            pendingOid = pending;
+            pendingOidRequest = request;
+            NdisStatus status = port.call(name, instanceId(), "MiniportOidRequest", TraceEvent.argMap(
+                            "requestType", request.requestType(), "oid", NdisOid.name(request.oid()),
+                            "requestId", request.requestId(),
+                            "informationBufferLength", request.informationBufferLength()),
+                    () -> chars.oidRequestHandler.oidRequest(context, request), NdisStatus.NDIS_STATUS_FAILURE);
+            if (status == NdisStatus.NDIS_STATUS_PENDING) {
+                try {
+                    status = pending.get(COMPLETION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    port.verifier.report("CompletionNeverCalled", 0xC9, name, instanceId(),
+                            "NdisMOidRequestComplete not called for " + NdisOid.name(request.oid()));
+                    status = NdisStatus.NDIS_STATUS_REQUEST_ABORTED;
+                } catch (Exception e) {
+                    status = NdisStatus.NDIS_STATUS_FAILURE;
+                }
+            }
+            pendingOid = null;
+            pendingOidRequest = null;
+            return status;
+        } finally {
+            oidLock.unlock();
+        }
+    }
+
+    /**
+     * Sends a chain from the bound protocol. While the adapter is not Running NDIS completes every NBL
+     * itself with {@code NDIS_STATUS_PAUSED} and never calls the miniport (spec section 6).
+     */
+    void send(NetBufferList chain) {
+        List<NetBufferList> nbls = NetBufferList.chain(chain);
+        sendGate.readLock().lock();
+        try {
+            if (!closing && !halted && sm.state() == AdapterState.Running) {
+                synchronized (outstandingSends) {
+                    outstandingSends.addAll(nbls);
+                }
+                sendsRequested.addAndGet(nbls.size());
+                port.callVoid(name, instanceId(), "MiniportSendNetBufferLists", TraceEvent.argMap(
+                                "numberOfNetBufferLists", nbls.size(), "portNumber", 0, "sendFlags", 0),
+                        () -> chars.sendNetBufferListsHandler.sendNetBufferLists(context, chain, 0, 0));
+                return;
+            }
+        } finally {
+            sendGate.readLock().unlock();
+        }
+        sendsRejected.addAndGet(nbls.size());
+        ProtocolBinding b = binding;
+        for (NetBufferList nbl : nbls) {
+            nbl.status = NdisStatus.NDIS_STATUS_PAUSED;
+            if (b != null) {
+                b.sendNetBufferListsComplete(this, nbl);
+            }
+        }
+    }
+
+    // ---- NdisMiniportAdapterHandle: what the miniport calls
+
+    private boolean alive(String ddi) {
+        if (halted) {
+            port.verifier.report("NdisCallAfterHalt", 0xC9, name, instanceId(),
+                    ddi + " called after MiniportHaltEx; NDIS ignores it");
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public NdisStatus ndisMSetMiniportAttributes(NdisMiniportAdapterAttributes attrs) {
+        NdisStatus status;
+        if (!inInitialize) {
+            status = NdisStatus.NDIS_STATUS_INVALID_PARAMETER;
+        } else if (attrs instanceof NdisMiniportAdapterAttributes.Registration r) {
+            registration = r;
+            context = r.miniportAdapterContext();
+            status = NdisStatus.NDIS_STATUS_SUCCESS;
+        } else if (attrs instanceof NdisMiniportAdapterAttributes.General g) {
+            if (registration == null) {
+                status = NdisStatus.NDIS_STATUS_INVALID_PARAMETER;
+            } else {
+                general = g;
+                status = NdisStatus.NDIS_STATUS_SUCCESS;
+            }
+        } else {
+            status = NdisStatus.NDIS_STATUS_INVALID_PARAMETER;
+        }
+        port.trace.ddi(name, instanceId(), "NdisMSetMiniportAttributes", TraceEvent.argMap(
+                "miniportAttributes", attrs instanceof NdisMiniportAdapterAttributes.Registration
+                        ? "NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES"
+                        : attrs instanceof NdisMiniportAdapterAttributes.General
+                        ? "NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES" : String.valueOf(attrs),
+                "status", status));
+        return status;
+    }
+
+    @Override
+    public void ndisMSendNetBufferListsComplete(NetBufferList netBufferLists, int sendCompleteFlags) {
+        List<NetBufferList> nbls = NetBufferList.chain(netBufferLists);
+        port.trace.ddi(name, instanceId(), "NdisMSendNetBufferListsComplete", TraceEvent.argMap(
+                "numberOfNetBufferLists", nbls.size(),
+                "status", nbls.isEmpty() ? null : nbls.get(0).status,
+                "sendCompleteFlags", sendCompleteFlags));
+        if (!alive("NdisMSendNetBufferListsComplete")) {
+            return;
+        }
+        ProtocolBinding b = binding;
+        for (NetBufferList nbl : nbls) {
+            boolean known;
+            synchronized (outstandingSends) {
+                known = outstandingSends.remove(nbl);
+                if (outstandingSends.isEmpty()) {
+                    outstandingSends.notifyAll();
+                }
+            }
+            if (!known) {
+                port.verifier.report("SendCompleteOfUnknownNbl", 0xC9, name, instanceId(),
+                        "NdisMSendNetBufferListsComplete for an NBL that is not outstanding (completed twice?)");
+                continue;
+            }
+            sendsCompleted.incrementAndGet();
+            nbl.next = null;
+            if (b != null) {
+                b.sendNetBufferListsComplete(this, nbl);
+            }
+        }
+    }
+
+    @Override
+    public void ndisMIndicateReceiveNetBufferLists(NetBufferList netBufferLists, int portNumber, int count,
+                                                   int receiveFlags) {
+        List<NetBufferList> nbls = NetBufferList.chain(netBufferLists);
+        port.trace.ddi(name, instanceId(), "NdisMIndicateReceiveNetBufferLists", TraceEvent.argMap(
+                "portNumber", portNumber, "numberOfNetBufferLists", count, "receiveFlags", String.format("0x%X", receiveFlags)));
+        if (!alive("NdisMIndicateReceiveNetBufferLists")) {
+            return;
+        }
+        AdapterState s = sm.state();
+        if (s != AdapterState.Running && s != AdapterState.Restarting && s != AdapterState.Pausing) {
+            port.verifier.report("IndicateReceiveWhenNotRunning", 0xC9, name, instanceId(),
+                    "NdisMIndicateReceiveNetBufferLists in state " + s + " (legal from MiniportRestart until the pause completes)");
+        } else {
+            receivesIndicated.addAndGet(nbls.size());
+            ProtocolBinding b = binding;
+            if (b != null) {
+                b.receiveNetBufferLists(this, netBufferLists, nbls.size());
+            }
+        }
+        if ((receiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) == 0) {
+            // The protocol has returned the NBLs: give them back to the miniport (spec section 7).
+            receivesReturned.addAndGet(nbls.size());
+            port.callVoid(name, instanceId(), "MiniportReturnNetBufferLists",
+                    TraceEvent.argMap("numberOfNetBufferLists", nbls.size(), "returnFlags", 0),
+                    () -> chars.returnNetBufferListsHandler.returnNetBufferLists(context, netBufferLists, 0));
+        }
+    }
+
+    @Override
+    public void ndisMOidRequestComplete(NdisOidRequest oidRequest, NdisStatus status) {
+        port.trace.ddi(name, instanceId(), "NdisMOidRequestComplete", TraceEvent.argMap(
+                "oid", NdisOid.name(oidRequest.oid()), "requestId", oidRequest.requestId(), "status", status));
+        CompletableFuture<NdisStatus> p = pendingOid;
+        if (p == null || pendingOidRequest != oidRequest || !p.complete(status)) {
+            port.verifier.report("OidCompleteOfUnknownRequest", 0xC9, name, instanceId(),
+                    "NdisMOidRequestComplete for a request that is not pending (completed twice?)");
+        }
+    }
+
+    @Override
+    public void ndisMPauseComplete() {
+        port.trace.ddi(name, instanceId(), "NdisMPauseComplete", TraceEvent.argMap());
+        CountDownLatch l = pauseComplete;
+        if (l == null || l.getCount() == 0 || sm.state() != AdapterState.Pausing) {
+            port.verifier.report("PauseCompleteWithoutPendingPause", 0xC9, name, instanceId(),
+                    "NdisMPauseComplete without a pending MiniportPause");
+            return;
+        }
+        l.countDown();
+    }
+
+    @Override
+    public void ndisMRestartComplete(NdisStatus status) {
+        port.trace.ddi(name, instanceId(), "NdisMRestartComplete", TraceEvent.argMap("status", status));
+        CountDownLatch l = restartComplete;
+        if (l == null || l.getCount() == 0 || sm.state() != AdapterState.Restarting) {
+            port.verifier.report("RestartCompleteWithoutPendingRestart", 0xC9, name, instanceId(),
+                    "NdisMRestartComplete without a pending MiniportRestart");
+            return;
+        }
+        restartStatus = status;
+        l.countDown();
+    }
+
+    @Override
+    public NdisTimer ndisAllocateTimerObject(String timerName, Runnable timerFunction) {
+        port.trace.ddi(name, instanceId(), "NdisAllocateTimerObject", TraceEvent.argMap("timer", timerName));
+        NdisTimerImpl t = new NdisTimerImpl(this, timerName, timerFunction);
+        if (alive("NdisAllocateTimerObject")) {
+            timers.add(t);
+        }
+        return t;
+    }
+
+    void timerFreed(NdisTimerImpl t) {
+        timers.remove(t);
+    }
+
+    @Override
+    public Executor dpcExecutor() {
+        return r -> port.scheduler.queueDpc(processor, "DPC for " + instanceId(), r);
+    }
+
+    @Override
+    public String toString() {
+        return instanceId();
+    }
+}

@@ -1,0 +1,113 @@
+package org.drvsim.ndis.internal;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.ndis.NdisDriverObject;
+import org.drvsim.ndis.NdisMiniportDriverCharacteristics;
+import org.drvsim.ndis.NdisStatus;
+
+/**
+ * NDIS's record of one registered miniport driver (the NDIS_M_DRIVER_BLOCK): its copied
+ * characteristics and its adapters. Written on the PnP worker.
+ */
+final class MiniportDriverBlock implements NdisDriverObject {
+    final NdisPort port;
+    final DriverObject driverObject;
+    final String name;
+    final List<MiniportBlock> adapters = new CopyOnWriteArrayList<>();
+    volatile NdisMiniportDriverCharacteristics<Object> chars;
+    volatile boolean registered;
+    volatile boolean inDriverEntry;
+    volatile boolean inUnload;
+    volatile boolean unloaded;
+    int haltedCount;
+
+    MiniportDriverBlock(NdisPort port, DriverObject driverObject) {
+        this.port = port;
+        this.driverObject = driverObject;
+        this.name = driverObject.name();
+    }
+
+    @Override
+    public String driverName() {
+        return name;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public NdisStatus ndisMRegisterMiniportDriver(NdisMiniportDriverCharacteristics<?> c) {
+        NdisStatus status = register((NdisMiniportDriverCharacteristics<Object>) c);
+        port.trace.ddi(name, null, "NdisMRegisterMiniportDriver", TraceEvent.argMap(
+                "majorNdisVersion", c == null ? null : c.majorNdisVersion,
+                "minorNdisVersion", c == null ? null : c.minorNdisVersion,
+                "status", status));
+        if (status.isSuccess() && chars.setOptionsHandler != null) {
+            // NDIS calls MiniportSetOptions inside NdisMRegisterMiniportDriver (spec section 1.1).
+            var handler = chars.setOptionsHandler;
+            port.call(name, null, "MiniportSetOptions", TraceEvent.argMap("ndisDriverHandle", name),
+                    () -> handler.setOptions(this), NdisStatus.NDIS_STATUS_FAILURE);
+        }
+        return status;
+    }
+
+    private NdisStatus register(NdisMiniportDriverCharacteristics<Object> c) {
+        if (!inDriverEntry || registered || c == null) {
+            return NdisStatus.NDIS_STATUS_FAILURE;
+        }
+        if (c.majorNdisVersion != 6) {
+            return NdisStatus.NDIS_STATUS_BAD_VERSION;
+        }
+        NdisMiniportDriverCharacteristics<Object> copy = c.copy();
+        boolean complete = copy.initializeHandlerEx != null && copy.haltHandlerEx != null && copy.unloadHandler != null
+                && copy.pauseHandler != null && copy.restartHandler != null && copy.oidRequestHandler != null
+                && copy.cancelOidRequestHandler != null && copy.sendNetBufferListsHandler != null
+                && copy.cancelSendHandler != null && copy.returnNetBufferListsHandler != null
+                && copy.devicePnPEventNotifyHandler != null && copy.shutdownHandlerEx != null;
+        if (!complete) {
+            return NdisStatus.NDIS_STATUS_BAD_CHARACTERISTICS;
+        }
+        if ((copy.checkForHangHandlerEx != null) != (copy.resetHandlerEx != null) && copy.checkForHangHandlerEx != null) {
+            return NdisStatus.NDIS_STATUS_BAD_CHARACTERISTICS; // ResetEx is required with CheckForHangEx
+        }
+        chars = copy;
+        registered = true;
+        return NdisStatus.NDIS_STATUS_SUCCESS;
+    }
+
+    @Override
+    public void ndisMDeregisterMiniportDriver() {
+        port.trace.ddi(name, null, "NdisMDeregisterMiniportDriver", TraceEvent.argMap("ndisMiniportDriverHandle", name));
+        if (unloaded) {
+            port.verifier.report("NdisCallAfterUnload", 0xC9, name, null,
+                    "NdisMDeregisterMiniportDriver after MiniportDriverUnload returned");
+            return;
+        }
+        if (!registered) {
+            port.verifier.report("DeregisterWithoutRegister", 0xC9, name, null,
+                    "NdisMDeregisterMiniportDriver for a driver that is not registered");
+            return;
+        }
+        if (!inUnload && !inDriverEntry) {
+            port.verifier.report("DeregisterOutsideUnload", 0xC9, name, null,
+                    "NdisMDeregisterMiniportDriver outside MiniportDriverUnload and DriverEntry");
+        }
+        registered = false;
+    }
+
+    /** Calls MiniportDriverUnload and checks that the driver deregistered (spec section 4.4). */
+    void unload() {
+        inUnload = true;
+        var handler = chars.unloadHandler;
+        port.callVoid(name, null, "MiniportDriverUnload", TraceEvent.argMap("driverObject", name),
+                () -> handler.driverUnload(this));
+        inUnload = false;
+        unloaded = true;
+        if (registered) {
+            registered = false;
+            port.verifier.report("MiniportDriverUnloadWithoutDeregister", 0xC9, name, null,
+                    "MiniportDriverUnload returned without calling NdisMDeregisterMiniportDriver");
+        }
+    }
+}

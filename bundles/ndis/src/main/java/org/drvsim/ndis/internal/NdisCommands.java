@@ -1,0 +1,244 @@
+package org.drvsim.ndis.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.drvsim.ndis.NdisMiniportAdapterAttributes;
+import org.drvsim.ndis.NdisOid;
+import org.drvsim.ndis.NdisPacketType;
+import org.drvsim.ndis.NdisStatus;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code ndis:} Gogo commands: list adapters, issue OID requests, send a pcap file through an
+ * adapter and capture what an adapter indicates. An adapter is named by its device instance ID
+ * (single-quoted in Gogo, which strips unquoted backslashes) or by the short name {@code ndis:adapters}
+ * prints. Commands return values; wrong arguments raise an exception whose message is the usage.
+ */
+@Component(service = NdisCommands.class, property = {
+        "osgi.command.scope=ndis",
+        "osgi.command.function=adapters",
+        "osgi.command.function=oid",
+        "osgi.command.function=send",
+        "osgi.command.function=capture"})
+public final class NdisCommands {
+    private final NdisPort ndis;
+    private final ProtocolHarness harness;
+
+    @Activate
+    public NdisCommands(@Reference NdisPort ndis, @Reference ProtocolHarness harness) {
+        this.ndis = ndis;
+        this.harness = harness;
+    }
+
+    /** One row of {@code ndis:adapters}. */
+    public record AdapterRow(String name, String instanceId, String state, String mac, String packetFilter,
+                             long sent, long sendCompleted, long sendRejected, long indicated, long returned, long oids) {
+        @Override
+        public String toString() {
+            return String.format("%-11s %-22s %-11s %-17s %-40s sent=%d completed=%d rejected=%d indicated=%d returned=%d oids=%d",
+                    name, instanceId, state, mac, packetFilter, sent, sendCompleted, sendRejected, indicated, returned, oids);
+        }
+    }
+
+    /** Short name of an adapter: the second instance-ID segment and the instance number, e.g. netvmini1. */
+    static String shortName(String instanceId) {
+        String[] parts = instanceId.split("\\\\");
+        String base = parts.length > 1 ? parts[1] : parts[0];
+        String inst = parts.length > 2 ? parts[2].replaceFirst("^0+(?=.)", "") : "";
+        return (base + inst).toLowerCase(Locale.ROOT);
+    }
+
+    private MiniportBlock resolve(String adapter, String usage) {
+        for (MiniportBlock a : ndis.adapters()) {
+            if (a.instanceId().equalsIgnoreCase(adapter) || shortName(a.instanceId()).equalsIgnoreCase(adapter)) {
+                return a;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (MiniportBlock a : ndis.adapters()) {
+            names.add(shortName(a.instanceId()) + " ('" + a.instanceId() + "')");
+        }
+        String hint = adapter.contains("\\") ? "" : " (quote instance IDs: Gogo strips unquoted backslashes)";
+        throw new IllegalArgumentException("no NDIS adapter '" + adapter + "'" + hint + "; adapters: " + names
+                + "\nusage: " + usage);
+    }
+
+    static String mac(byte[] mac) {
+        if (mac == null || mac.length == 0) {
+            return "-";
+        }
+        return HexFormat.ofDelimiter("-").withUpperCase().formatHex(mac);
+    }
+
+    @Descriptor("lists the NDIS adapters: short name, instance ID, state, MAC address, packet filter and counters")
+    public List<AdapterRow> adapters() {
+        List<AdapterRow> rows = new ArrayList<>();
+        for (MiniportBlock a : ndis.adapters()) {
+            NdisMiniportAdapterAttributes.General g = a.general();
+            String filter = "-";
+            if (a.state() == AdapterState.Running || a.state() == AdapterState.Paused) {
+                ProtocolHarness.OidResult r = harness.query(a, NdisOid.OID_GEN_CURRENT_PACKET_FILTER, 4);
+                if (r.status().isSuccess() && r.data().length >= 4) {
+                    filter = NdisPacketType.format(ByteBuffer.wrap(r.data()).order(ByteOrder.LITTLE_ENDIAN).getInt());
+                }
+            }
+            rows.add(new AdapterRow(shortName(a.instanceId()), a.instanceId(), a.state().name(),
+                    g == null ? "-" : mac(g.currentMacAddress()), filter, a.sendsRequested.get(), a.sendsCompleted.get(),
+                    a.sendsRejected.get(), a.receivesIndicated.get(), a.receivesReturned.get(), a.oidRequests.get()));
+        }
+        return rows;
+    }
+
+    static final String OID_USAGE = "ndis:oid ADAPTER OID [VALUE]   (OID by name or number; VALUE decimal, 0x-hex, "
+            + "packet-filter flags like NDIS_PACKET_TYPE_DIRECTED|NDIS_PACKET_TYPE_BROADCAST, or a MAC list aa-bb-cc-dd-ee-ff,...)";
+
+    @Descriptor("queries an OID, or sets it when a value is given; prints the value or the status")
+    public String oid(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
+                      @Descriptor("OID name (OID_GEN_CURRENT_PACKET_FILTER) or number") String oid) {
+        MiniportBlock a = resolve(adapter, OID_USAGE);
+        int code = parseOid(oid);
+        ProtocolHarness.OidResult r = harness.query(a, code, 256);
+        if (r.status() == NdisStatus.NDIS_STATUS_BUFFER_TOO_SHORT) {
+            r = harness.query(a, code, r.bytesNeeded());
+        }
+        if (!r.status().isSuccess()) {
+            throw new IllegalStateException(NdisOid.name(code) + " query on " + a.instanceId() + " failed: " + r.status());
+        }
+        return NdisOid.name(code) + " = " + render(code, r.data());
+    }
+
+    @Descriptor("sets an OID to a value and prints the status")
+    public String oid(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
+                      @Descriptor("OID name (OID_GEN_CURRENT_PACKET_FILTER) or number") String oid,
+                      @Descriptor("value: decimal, 0x-hex, packet-filter flags joined by |, or MAC addresses joined by ,") String value) {
+        MiniportBlock a = resolve(adapter, OID_USAGE);
+        int code = parseOid(oid);
+        byte[] data = encode(code, value);
+        ProtocolHarness.OidResult r = harness.set(a, code, data);
+        if (!r.status().isSuccess()) {
+            throw new IllegalStateException(NdisOid.name(code) + " set on " + a.instanceId() + " failed: " + r.status());
+        }
+        return NdisOid.name(code) + " set to " + render(code, data) + ": " + r.status();
+    }
+
+    private static int parseOid(String oid) {
+        try {
+            return NdisOid.parse(oid);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\nusage: " + OID_USAGE);
+        }
+    }
+
+    static byte[] encode(int oid, String value) {
+        try {
+            if (oid == NdisOid.OID_802_3_MULTICAST_LIST || oid == NdisOid.OID_802_3_CURRENT_ADDRESS) {
+                if (value.isBlank() || value.equals("-")) {
+                    return new byte[0];
+                }
+                ByteBuffer b = ByteBuffer.allocate(6 * value.split(",").length);
+                for (String m : value.split(",")) {
+                    byte[] mac = HexFormat.of().parseHex(m.trim().replace("-", "").replace(":", ""));
+                    if (mac.length != 6) {
+                        throw new IllegalArgumentException("'" + m + "' is not a 6-byte MAC address");
+                    }
+                    b.put(mac);
+                }
+                return b.array();
+            }
+            if (oid == NdisOid.OID_GEN_CURRENT_PACKET_FILTER) {
+                return ProtocolHarness.le32(NdisPacketType.parse(value));
+            }
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            long n = v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16) : Long.parseLong(v);
+            return ProtocolHarness.le32((int) n);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad value '" + value + "' for " + NdisOid.name(oid) + ": " + e.getMessage()
+                    + "\nusage: " + OID_USAGE);
+        }
+    }
+
+    static String render(int oid, byte[] data) {
+        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        switch (oid) {
+            case NdisOid.OID_GEN_CURRENT_PACKET_FILTER:
+                return data.length >= 4 ? String.format("0x%08X (%s)", b.getInt(0), NdisPacketType.format(b.getInt(0))) : "?";
+            case NdisOid.OID_802_3_CURRENT_ADDRESS:
+            case NdisOid.OID_802_3_PERMANENT_ADDRESS:
+            case NdisOid.OID_802_3_MULTICAST_LIST: {
+                List<String> macs = new ArrayList<>();
+                for (int i = 0; i + 6 <= data.length; i += 6) {
+                    macs.add(mac(java.util.Arrays.copyOfRange(data, i, i + 6)));
+                }
+                return macs.isEmpty() ? "(empty)" : String.join(", ", macs);
+            }
+            case NdisOid.OID_GEN_LINK_STATE:
+                if (data.length >= 4 + 4 + 8 + 8) {
+                    int connect = b.getInt(4);
+                    int duplex = b.getInt(8);
+                    return String.format("MediaConnectState=%s MediaDuplexState=%s XmitLinkSpeed=%d RcvLinkSpeed=%d",
+                            connect == 1 ? "MediaConnectStateConnected" : connect == 2 ? "MediaConnectStateDisconnected"
+                                    : "MediaConnectStateUnknown",
+                            duplex == 2 ? "MediaDuplexStateFull" : duplex == 1 ? "MediaDuplexStateHalf" : "MediaDuplexStateUnknown",
+                            b.getLong(12), b.getLong(20));
+                }
+                return HexFormat.of().formatHex(data);
+            case NdisOid.OID_GEN_STATISTICS:
+                return org.drvsim.ndis.NdisStatisticsInfo.render(data);
+            default:
+                if (data.length == 4) {
+                    return Integer.toUnsignedString(b.getInt(0)) + String.format(" (0x%X)", b.getInt(0));
+                }
+                if (data.length == 8) {
+                    return Long.toUnsignedString(b.getLong(0));
+                }
+                return HexFormat.ofDelimiter(" ").formatHex(data);
+        }
+    }
+
+    /** What {@code ndis:send} prints. */
+    public record SendReport(String adapter, String file, int framesSent, Map<NdisStatus, Integer> completionStatuses) {
+        @Override
+        public String toString() {
+            return "sent " + framesSent + " frame(s) from " + file + " on " + adapter + "; completion statuses: "
+                    + completionStatuses;
+        }
+    }
+
+    @Descriptor("sends every frame of a pcap file through the adapter as a protocol driver would; waits for every send to complete")
+    public SendReport send(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
+                           @Descriptor("classic pcap file (Ethernet)") String file) throws Exception {
+        MiniportBlock a = resolve(adapter, "ndis:send ADAPTER FILE.pcap");
+        List<byte[]> frames = PcapFiles.read(Path.of(file));
+        ProtocolHarness.SendResult r = harness.send(a, frames, 8);
+        return new SendReport(a.instanceId(), file, r.framesSent(), r.statuses());
+    }
+
+    @Descriptor("starts writing every frame the adapter indicates into a pcap file")
+    public String capture(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
+                          @Descriptor("pcap file to write") String file) throws Exception {
+        MiniportBlock a = resolve(adapter, "ndis:capture ADAPTER FILE.pcap | ndis:capture --stop ADAPTER");
+        harness.startCapture(a, Path.of(file));
+        return "capturing " + a.instanceId() + " into " + file;
+    }
+
+    @Descriptor("stops a capture, closes the file and prints the frame count")
+    public String capture(@Descriptor("stop the capture") @Parameter(names = "--stop", presentValue = "true", absentValue = "false") boolean stop,
+                          @Descriptor("adapter: instance ID (quoted) or short name") String adapter) throws Exception {
+        if (!stop) {
+            throw new IllegalArgumentException("usage: ndis:capture ADAPTER FILE.pcap | ndis:capture --stop ADAPTER");
+        }
+        MiniportBlock a = resolve(adapter, "ndis:capture --stop ADAPTER");
+        long n = harness.stopCapture(a);
+        return "captured " + n + " frame(s) on " + a.instanceId();
+    }
+}

@@ -1,0 +1,190 @@
+package org.drvsim.ndis.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.PortDriver;
+import org.drvsim.kernel.PortStatus;
+import org.drvsim.kernel.Scheduler;
+import org.drvsim.kernel.Trace;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.kernel.Verifier;
+import org.drvsim.ndis.MiniportDriverEntry;
+import org.drvsim.ndis.NdisStatus;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * ndis.sys: the NDIS port driver. The kernel calls it on the PnP worker (PASSIVE_LEVEL); it turns
+ * DriverEntry, device start, removal and unload into the miniport callbacks in the documented order
+ * (spec/ndis-lifecycle.md sections 1, 3, 4 and 11) and enforces the seed pages' rules.
+ */
+@Component(service = {PortDriver.class, NdisPort.class}, property = PortDriver.MODEL_PROPERTY + "=ndis")
+public final class NdisPort implements PortDriver {
+    private static final Logger LOG = Logger.getLogger(NdisPort.class.getName());
+
+    final Trace trace;
+    final Verifier verifier;
+    final Scheduler scheduler;
+    private final Map<DriverObject, MiniportDriverBlock> drivers = new ConcurrentHashMap<>();
+    private final Map<String, MiniportBlock> adapters = new ConcurrentHashMap<>();
+    private int nextIfIndex = 1;
+
+    @Activate
+    public NdisPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler) {
+        this.trace = trace;
+        this.verifier = verifier;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public String model() {
+        return "ndis";
+    }
+
+    static PortStatus status(NdisStatus s) {
+        return new PortStatus(s.code(), s.name());
+    }
+
+    /** Calls a driver routine, recording it as a callback, and turns a driver's exception into a value. */
+    <T> T call(String driver, String device, String name, Map<String, ?> args, Supplier<T> routine, T onThrow) {
+        TraceEvent e = trace.callback(driver, device, name, args);
+        T result = onThrow;
+        try {
+            result = routine.get();
+        } catch (RuntimeException | LinkageError ex) {
+            LOG.log(Level.SEVERE, "drvsim: " + name + " of " + driver + " threw", ex);
+            verifier.report("DriverCallbackThrew", 0x1E, driver, device, name + " threw " + ex);
+        } finally {
+            trace.returned(e, result);
+        }
+        return result;
+    }
+
+    /** Calls a void driver routine, recording it as a callback. */
+    void callVoid(String driver, String device, String name, Map<String, ?> args, Runnable routine) {
+        call(driver, device, name, args, () -> {
+            routine.run();
+            return null;
+        }, null);
+    }
+
+    @Override
+    public PortStatus driverEntry(DriverObject driverObject) {
+        if (!(driverObject.entry() instanceof MiniportDriverEntry entry)) {
+            return PortStatus.of(NtStatus.STATUS_OBJECT_TYPE_MISMATCH).because("entry class "
+                    + driverObject.entry().getClass().getName() + " does not implement " + MiniportDriverEntry.class.getName());
+        }
+        MiniportDriverBlock block = new MiniportDriverBlock(this, driverObject);
+        block.inDriverEntry = true;
+        NdisStatus s = call(block.name, null, "DriverEntry",
+                TraceEvent.argMap("driverObject", block.name, "registryPath",
+                        "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\" + driverObject.bundle().getSymbolicName()),
+                () -> entry.driverEntry(block), NdisStatus.NDIS_STATUS_FAILURE);
+        block.inDriverEntry = false;
+        if (s == null) {
+            s = NdisStatus.NDIS_STATUS_FAILURE;
+        }
+        if (!s.isSuccess()) {
+            if (block.registered) {
+                // DriverEntry failed after a successful registration: the driver should have deregistered.
+                LOG.warning("drvsim: " + block.name + " failed DriverEntry without NdisMDeregisterMiniportDriver");
+                block.registered = false;
+            }
+            return status(s);
+        }
+        if (!block.registered) {
+            verifier.report("DriverEntryWithoutRegistration", 0xC9, block.name, null,
+                    "DriverEntry returned " + s + " without a successful NdisMRegisterMiniportDriver");
+            return status(NdisStatus.NDIS_STATUS_FAILURE).because("DriverEntry did not register a miniport driver");
+        }
+        drivers.put(driverObject, block);
+        return status(s);
+    }
+
+    @Override
+    public PortStatus startDevice(DriverObject driverObject, DeviceNode node) {
+        MiniportDriverBlock driver = drivers.get(driverObject);
+        if (driver == null) {
+            return PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("driver is not registered with NDIS");
+        }
+        MiniportBlock adapter;
+        synchronized (this) {
+            adapter = new MiniportBlock(this, driver, node, nextIfIndex++);
+        }
+        adapters.put(key(node.instanceId()), adapter);
+        driver.adapters.add(adapter);
+        NdisStatus s = adapter.initialize();
+        if (!s.isSuccess()) {
+            adapters.remove(key(node.instanceId()));
+            driver.adapters.remove(adapter);
+        }
+        return status(s);
+    }
+
+    @Override
+    public void removeDevice(DriverObject driverObject, DeviceNode node) {
+        MiniportBlock adapter = adapters.get(key(node.instanceId()));
+        if (adapter != null) {
+            adapter.remove(false);
+            forget(adapter);
+        }
+    }
+
+    @Override
+    public void surpriseRemoveDevice(DriverObject driverObject, DeviceNode node) {
+        MiniportBlock adapter = adapters.get(key(node.instanceId()));
+        if (adapter != null) {
+            adapter.remove(true);
+            forget(adapter);
+        }
+    }
+
+    private void forget(MiniportBlock adapter) {
+        adapters.remove(key(adapter.instanceId()));
+        adapter.driver.adapters.remove(adapter);
+        adapter.driver.haltedCount++;
+    }
+
+    @Override
+    public void driverUnload(DriverObject driverObject) {
+        MiniportDriverBlock driver = drivers.remove(driverObject);
+        if (driver == null) {
+            return;
+        }
+        if (!driver.adapters.isEmpty()) {
+            // The kernel removes every device first, so this means a port bug; say so loudly.
+            verifier.report("MiniportDriverUnloadBeforeHalt", 0xC9, driver.name, null,
+                    driver.adapters.size() + " adapter(s) not halted before MiniportDriverUnload");
+        }
+        driver.unload();
+    }
+
+    private static String key(String instanceId) {
+        return instanceId.toUpperCase(Locale.ROOT);
+    }
+
+    // ---- for the protocol harness and the shell
+
+    /** @return the adapters NDIS runs now, by instance ID order */
+    List<MiniportBlock> adapters() {
+        List<MiniportBlock> all = new ArrayList<>(adapters.values());
+        all.sort((a, b) -> a.instanceId().compareToIgnoreCase(b.instanceId()));
+        return all;
+    }
+
+    /** @return the adapter with this instance ID, or null */
+    Optional<MiniportBlock> adapter(String instanceId) {
+        return Optional.ofNullable(adapters.get(key(instanceId)));
+    }
+}

@@ -1,0 +1,61 @@
+package org.drvsim.ndis.internal;
+
+import java.time.Duration;
+import org.drvsim.kernel.Scheduler;
+import org.drvsim.ndis.NdisTimer;
+
+/** An NDIS timer object: a kernel timer whose DPC runs the miniport's timer function. */
+final class NdisTimerImpl implements NdisTimer {
+    private final MiniportBlock adapter;
+    private final String name;
+    private final Runnable function;
+    private Scheduler.Timer current;
+    private boolean freed;
+
+    NdisTimerImpl(MiniportBlock adapter, String name, Runnable function) {
+        this.adapter = adapter;
+        this.name = name;
+        this.function = function;
+    }
+
+    @Override
+    public synchronized boolean ndisSetTimerObject(Duration dueTime) {
+        if (freed) {
+            throw new IllegalStateException("NdisSetTimerObject on freed timer '" + name + "' of " + adapter.instanceId());
+        }
+        boolean wasQueued = current != null && current.cancel();
+        current = adapter.port.scheduler.setTimer(adapter.processor, name, dueTime, this::fire);
+        return wasQueued;
+    }
+
+    private void fire() {
+        synchronized (this) {
+            current = null;
+            if (freed) {
+                return;
+            }
+        }
+        function.run();
+    }
+
+    @Override
+    public synchronized boolean ndisCancelTimerObject() {
+        boolean cancelled = current != null && current.cancel();
+        current = null;
+        return cancelled;
+    }
+
+    @Override
+    public void ndisFreeTimerObject() {
+        cancelSilently();
+        adapter.timerFreed(this);
+    }
+
+    synchronized void cancelSilently() {
+        if (current != null) {
+            current.cancel();
+            current = null;
+        }
+        freed = true;
+    }
+}

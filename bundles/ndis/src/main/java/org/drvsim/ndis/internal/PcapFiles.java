@@ -1,0 +1,109 @@
+package org.drvsim.ndis.internal;
+
+import io.pkts.PcapOutputStream;
+import io.pkts.buffer.Buffers;
+import io.pkts.frame.PcapGlobalHeader;
+import io.pkts.frame.PcapRecordHeader;
+import io.pkts.packet.PCapPacket;
+import io.pkts.packet.impl.PCapPacketImpl;
+import io.pkts.protocol.Protocol;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and writes classic pcap files (Ethernet link type) with the pkts library. pcapng is not read:
+ * pkts does not read it, and the simulation uses no native library that would.
+ */
+final class PcapFiles {
+    private PcapFiles() {
+    }
+
+    /**
+     * Reads every frame of a classic pcap file.
+     *
+     * @throws IOException with a message naming the file when it does not exist, is not a pcap file, is
+     *                     pcapng, is not Ethernet, or is truncated
+     */
+    static List<byte[]> read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("pcap file " + file + " does not exist");
+        }
+        long size = Files.size(file);
+        byte[] magic = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(magic, 0, 4) < 4) {
+                throw new IOException("pcap file " + file + " is truncated: " + size + " bytes, no pcap header");
+            }
+        }
+        if (magic[0] == 0x0A && magic[1] == 0x0D && magic[2] == 0x0D && magic[3] == 0x0A) {
+            throw new IOException("pcap file " + file + " is pcapng, which the pkts library does not read; convert it with "
+                    + "'editcap -F pcap in.pcapng out.pcap'");
+        }
+        List<byte[]> frames = new ArrayList<>();
+        long[] consumed = {PcapGlobalHeader.SIZE};
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            io.pkts.Pcap pcap = io.pkts.Pcap.openStream(in);
+            if (pcap.getPcapHeader().getDataLinkType() != 1) {
+                throw new IOException("pcap file " + file + " has link type " + pcap.getPcapHeader().getDataLinkType()
+                        + "; only Ethernet (1) is supported");
+            }
+            pcap.loop(packet -> {
+                PCapPacket p = (PCapPacket) packet;
+                byte[] frame = p.getPayload() == null ? new byte[0] : p.getPayload().getArray();
+                if (frame.length != p.getCapturedLength()) {
+                    throw new IOException("pcap file " + file + " is truncated in frame " + (frames.size() + 1)
+                            + ": " + frame.length + " of " + p.getCapturedLength() + " bytes");
+                }
+                consumed[0] += PcapRecordHeader.SIZE + frame.length;
+                frames.add(frame);
+                return true;
+            });
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("pcap file " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        if (consumed[0] != size) {
+            throw new IOException("pcap file " + file + " is truncated: " + (size - consumed[0])
+                    + " byte(s) after frame " + frames.size() + " do not form a whole frame");
+        }
+        return frames;
+    }
+
+    /** A pcap file being written, one frame at a time (thread-safe). */
+    static final class Writer implements AutoCloseable {
+        private final PcapOutputStream out;
+        private long frames;
+
+        Writer(Path file) throws IOException {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            out = PcapOutputStream.create(PcapGlobalHeader.createDefaultHeader(Protocol.ETHERNET_II),
+                    new BufferedOutputStream(Files.newOutputStream(file)));
+        }
+
+        synchronized void write(byte[] frame) throws IOException {
+            PCapPacketImpl packet = new PCapPacketImpl(PcapRecordHeader.createDefaultHeader(System.currentTimeMillis()),
+                    Buffers.wrap(frame));
+            out.write(packet);
+            frames++;
+        }
+
+        synchronized long frames() {
+            return frames;
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            out.close();
+        }
+    }
+}

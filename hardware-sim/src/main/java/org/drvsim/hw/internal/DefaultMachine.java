@@ -1,0 +1,62 @@
+package org.drvsim.hw.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.HardwareBus;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The embedded default machine, so that the platform runs with no configuration: two
+ * root-enumerated NDIS virtual adapters ({@code ROOT\NETVMINI\0000} and {@code ROOT\NETVMINI\0001},
+ * hardware ID {@code ROOT\NETVMINI}). Set the framework property {@code drvsim.machine=empty} to
+ * start with an empty bus.
+ */
+@Component(immediate = true)
+public final class DefaultMachine {
+    static final String MACHINE_PROPERTY = "drvsim.machine";
+
+    /** The default machine's devices, in plug order. */
+    static List<DeviceSpec> defaultDevices() {
+        return List.of(
+                new DeviceSpec("ROOT\\NETVMINI\\0000", List.of("ROOT\\NETVMINI"),
+                        "Simulated virtual miniport (netvmini) 0", Map.of()),
+                new DeviceSpec("ROOT\\NETVMINI\\0001", List.of("ROOT\\NETVMINI"),
+                        "Simulated virtual miniport (netvmini) 1", Map.of()));
+    }
+
+    private final HardwareBus bus;
+    private final List<String> plugged = new ArrayList<>();
+
+    @Activate
+    public DefaultMachine(@Reference HardwareBus bus, BundleContext context) {
+        this.bus = bus;
+        String machine = context.getProperty(MACHINE_PROPERTY);
+        if (machine == null || machine.isBlank() || machine.equals("default")) {
+            for (DeviceSpec spec : defaultDevices()) {
+                if (bus.device(spec.instanceId()).isEmpty()) {
+                    bus.plug(spec);
+                    plugged.add(spec.instanceId());
+                }
+            }
+        } else if (!machine.equals("empty")) {
+            throw new IllegalArgumentException("framework property " + MACHINE_PROPERTY + "='" + machine
+                    + "' is not a known machine; use 'default' or 'empty'");
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (int i = plugged.size() - 1; i >= 0; i--) {
+            String id = plugged.get(i);
+            if (bus.device(id).isPresent()) {
+                bus.unplug(id);
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.drvsim.kernel;
+
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A device node of the PnP manager's device tree: one simulated device, its state, the driver that
+ * runs it (if any) and its problem code (Device Manager's "Code N"). Thread-safe snapshot reads.
+ */
+@ProviderType
+public interface DeviceNode {
+    /** Device Manager problem code: none. */
+    int CM_PROB_NONE = 0;
+    /** Device Manager problem code 10: the device cannot start (CM_PROB_FAILED_START). */
+    int CM_PROB_FAILED_START = 10;
+    /** Device Manager problem code 28: no driver is installed (CM_PROB_FAILED_INSTALL). */
+    int CM_PROB_FAILED_INSTALL = 28;
+    /** Device Manager problem code 31: the driver failed to add the device (CM_PROB_FAILED_ADD). */
+    int CM_PROB_FAILED_ADD = 31;
+
+    /** @return the device instance ID */
+    String instanceId();
+
+    /** @return the hardware IDs, most specific first */
+    List<String> hardwareIds();
+
+    /** @return the device description */
+    String description();
+
+    /** @return configuration values for the driver (the device's registry key) */
+    Map<String, String> properties();
+
+    /** @return the current state */
+    DeviceNodeState state();
+
+    /** @return the problem code, {@link #CM_PROB_NONE} when none */
+    int problem();
+
+    /** @return the status that caused the problem, or {@code null} */
+    String problemStatus();
+
+    /** @return the driver that runs (or last ran) the device, as {@link DriverObject#name()}, or empty */
+    String driverName();
+}

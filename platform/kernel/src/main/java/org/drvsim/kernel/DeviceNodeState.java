@@ -1,0 +1,22 @@
+package org.drvsim.kernel;
+
+/**
+ * Device-node states of the PnP manager, by their Windows names ({@code DeviceNodeStarted} etc.,
+ * from the kernel's {@code PNP_DEVNODE_STATE}), reduced to the ones this simulation reaches.
+ */
+public enum DeviceNodeState {
+    /** Enumerated; no driver claims it yet. */
+    DeviceNodeUninitialized,
+    /** A driver claimed it and the device is being started. */
+    DeviceNodeStartPending,
+    /** Started: the driver runs it. */
+    DeviceNodeStarted,
+    /** Being removed (query-remove/remove in progress). */
+    DeviceNodeRemovePending,
+    /** Surprise-removed: gone from the bus, waiting for its driver to release it. */
+    DeviceNodeAwaitingQueuedRemoval,
+    /** Start failed; see the problem code. */
+    DeviceNodeStartFailed,
+    /** Removed and no longer enumerated. */
+    DeviceNodeDeleted
+}

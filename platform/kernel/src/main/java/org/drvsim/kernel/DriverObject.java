@@ -1,0 +1,30 @@
+package org.drvsim.kernel;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+import org.osgi.framework.Bundle;
+
+/**
+ * A loaded driver, as {@code DRIVER_OBJECT}: one per started driver bundle. The kernel creates it
+ * before DriverEntry and deletes it after the unload routine returns.
+ */
+@ProviderType
+public interface DriverObject {
+    /** @return the driver's name in the trace: {@code bundleSymbolicName/bundleVersion} */
+    String name();
+
+    /** @return the driver bundle */
+    Bundle bundle();
+
+    /** @return the model, for example {@code ndis} */
+    String model();
+
+    /** @return the hardware IDs the driver claims (its INF's models section) */
+    List<String> hardwareIds();
+
+    /** @return the driver's entry object (an instance of the entry class named in its manifest) */
+    Object entry();
+
+    /** @return the devices the driver runs now */
+    List<DeviceNode> devices();
+}

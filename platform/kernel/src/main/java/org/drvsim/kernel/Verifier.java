@@ -1,0 +1,38 @@
+package org.drvsim.kernel;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Checks the documented rules at run time, as Driver Verifier and the NDIS/KMDF verifiers do. A
+ * port driver that finds a broken rule reports it here; the verifier records a {@link
+ * TraceEvent.Kind#VIOLATION} event named {@code DriverVerifierViolation} (arguments {@code rule},
+ * {@code bugCheckCode}, {@code message}), logs it, and blames exactly one driver.
+ *
+ * <p>Thread-safe; may be called at any IRQL.
+ */
+@ProviderType
+public interface Verifier {
+    /** One broken rule. */
+    record Violation(long seq, String rule, int bugCheckCode, String driver, String device, String message) {
+        @Override
+        public String toString() {
+            return String.format("%s (bug check 0x%X) by %s%s: %s", rule, bugCheckCode, driver,
+                    device == null || device.isEmpty() ? "" : " on " + device, message);
+        }
+    }
+
+    /**
+     * Reports a broken rule.
+     *
+     * @param rule         the rule's name, for example {@code MiniportDriverUnloadWithoutDeregister}
+     * @param bugCheckCode the bug check Windows would raise, for example 0xC9 (DRIVER_VERIFIER_IOMANAGER_VIOLATION)
+     * @param driver       the driver blamed
+     * @param device       the device instance ID, or null
+     * @return the recorded violation
+     */
+    Violation report(String rule, int bugCheckCode, String driver, String device, String message);
+
+    /** @return every violation reported since the trace was last cleared or the kernel started */
+    List<Violation> violations();
+}

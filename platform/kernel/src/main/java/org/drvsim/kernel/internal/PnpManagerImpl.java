@@ -1,0 +1,388 @@
+package org.drvsim.kernel.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.drvsim.hw.HardwareBus;
+import org.drvsim.hw.HardwareListener;
+import org.drvsim.hw.SimDevice;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceNodeState;
+import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.PnpManager;
+import org.drvsim.kernel.PortDriver;
+import org.drvsim.kernel.PortStatus;
+import org.drvsim.kernel.Scheduler;
+import org.drvsim.kernel.Trace;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.kernel.driver.DriverDescriptor;
+import org.drvsim.kernel.driver.DriverLoader;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The PnP manager and driver loader. Every change to the device tree and to the set of loaded
+ * drivers happens on the PnP worker, one at a time; callers of {@link #load} and {@link #unload}
+ * wait for it. Port drivers come and go as services: when a model stops, its drivers are removed
+ * and unloaded first and wait, still started as bundles, for the model to come back.
+ *
+ * <p>Trace events of kind PNP name what the Windows PnP manager and I/O manager do:
+ * {@code ZwLoadDriver}, {@code IRP_MN_QUERY_DEVICE_RELATIONS} (an arrival or departure on the bus),
+ * {@code IRP_MN_START_DEVICE}, {@code IRP_MN_QUERY_REMOVE_DEVICE}, {@code IRP_MN_SURPRISE_REMOVAL},
+ * {@code IRP_MN_REMOVE_DEVICE}, {@code ZwUnloadDriver}.
+ */
+@Component(service = {PnpManager.class, DriverLoader.class}, immediate = true)
+public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareListener {
+    private static final Logger LOG = Logger.getLogger(PnpManagerImpl.class.getName());
+    /** The models a driver bundle may name. */
+    static final Set<String> KNOWN_MODELS = Set.of("ndis", "storport", "wdf");
+
+    private final Scheduler scheduler;
+    private final Trace trace;
+    private final Map<String, PortDriver> ports = new ConcurrentHashMap<>();
+    private final List<DeviceNodeImpl> nodes = new CopyOnWriteArrayList<>();
+    /** Loaded drivers by bundle ID, in load order. Written on the PnP worker. */
+    private final Map<Long, DriverObjectImpl> drivers = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Started driver bundles whose model is not running, by bundle ID. */
+    private final Map<Long, Bundle> waiting = new ConcurrentHashMap<>();
+    private final AutoCloseable busListener;
+
+    @Activate
+    public PnpManagerImpl(@Reference HardwareBus bus, @Reference Scheduler scheduler, @Reference Trace trace) {
+        this.scheduler = scheduler;
+        this.trace = trace;
+        this.busListener = bus.addListener(this);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindPortDriver(PortDriver port) {
+        String model = port.model();
+        ports.put(model, port);
+        scheduler.queuePnp("load drivers waiting for " + model, () -> {
+            for (Bundle b : new ArrayList<>(waiting.values())) {
+                if (b.getState() != Bundle.ACTIVE && b.getState() != Bundle.STARTING) {
+                    waiting.remove(b.getBundleId());
+                    continue;
+                }
+                try {
+                    DriverDescriptor d = descriptor(b);
+                    if (d.model().equals(model)) {
+                        waiting.remove(b.getBundleId());
+                        loadOnPnp(b, d, instantiate(b, d));
+                    }
+                } catch (BundleException e) {
+                    LOG.log(Level.SEVERE, e.getMessage());
+                }
+            }
+        });
+    }
+
+    void unbindPortDriver(PortDriver port) {
+        String model = port.model();
+        try {
+            scheduler.callPnp("unload " + model + " drivers", () -> {
+                List<DriverObjectImpl> ofModel = new ArrayList<>();
+                synchronized (drivers) {
+                    for (DriverObjectImpl d : drivers.values()) {
+                        if (d.model().equals(model)) {
+                            ofModel.add(d);
+                        }
+                    }
+                }
+                for (int i = ofModel.size() - 1; i >= 0; i--) {
+                    DriverObjectImpl d = ofModel.get(i);
+                    unloadOnPnp(d);
+                    waiting.put(d.bundle.getBundleId(), d.bundle);
+                }
+                ports.remove(model, port);
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, "drvsim: unloading the " + model + " drivers failed", e);
+            ports.remove(model, port);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            busListener.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "closing the hardware listener", e);
+        }
+        try {
+            scheduler.callPnp("unload every driver", () -> {
+                List<DriverObjectImpl> all;
+                synchronized (drivers) {
+                    all = new ArrayList<>(drivers.values());
+                }
+                for (int i = all.size() - 1; i >= 0; i--) {
+                    unloadOnPnp(all.get(i));
+                }
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, "drvsim: unloading drivers at kernel stop failed", e);
+        }
+    }
+
+    // ---- DriverLoader
+
+    @Override
+    public DriverObject load(Bundle bundle) throws BundleException {
+        DriverDescriptor descriptor = descriptor(bundle);
+        if (!KNOWN_MODELS.contains(descriptor.model())) {
+            throw new BundleException("driver bundle " + bundle.getSymbolicName() + ": unknown model '"
+                    + descriptor.model() + "' in " + DriverDescriptor.HEADER + "; known models: ndis, storport, wdf",
+                    BundleException.MANIFEST_ERROR);
+        }
+        Object entry = instantiate(bundle, descriptor);
+        try {
+            return scheduler.callPnp("load " + bundle.getSymbolicName(), () -> {
+                if (drivers.containsKey(bundle.getBundleId())) {
+                    throw new BundleException("driver bundle " + bundle.getSymbolicName() + " is already loaded",
+                            BundleException.INVALID_OPERATION);
+                }
+                if (!ports.containsKey(descriptor.model())) {
+                    waiting.put(bundle.getBundleId(), bundle);
+                    trace.event(TraceEvent.Kind.PNP, DriverObjectImpl.nameOf(bundle), null, "ZwLoadDriver",
+                            TraceEvent.argMap("model", descriptor.model(), "status", "waiting for the model to start"));
+                    LOG.warning("drvsim: driver bundle " + bundle.getSymbolicName() + " waits for the "
+                            + descriptor.model() + " model to start");
+                    return null;
+                }
+                return loadOnPnp(bundle, descriptor, entry);
+            });
+        } catch (BundleException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new BundleException("driver bundle " + bundle.getSymbolicName() + " failed to load: " + e.getMessage(),
+                    BundleException.ACTIVATOR_ERROR, e);
+        }
+    }
+
+    @Override
+    public void unload(Bundle bundle) {
+        waiting.remove(bundle.getBundleId());
+        try {
+            scheduler.callPnp("unload " + bundle.getSymbolicName(), () -> {
+                DriverObjectImpl d = drivers.get(bundle.getBundleId());
+                if (d != null) {
+                    unloadOnPnp(d);
+                }
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, "drvsim: unloading driver bundle " + bundle.getSymbolicName() + " failed", e);
+        }
+    }
+
+    private static DriverDescriptor descriptor(Bundle bundle) throws BundleException {
+        try {
+            return DriverDescriptor.parse(bundle.getHeaders().get(DriverDescriptor.HEADER));
+        } catch (IllegalArgumentException e) {
+            throw new BundleException("driver bundle " + bundle.getSymbolicName() + ": " + e.getMessage(),
+                    BundleException.MANIFEST_ERROR);
+        }
+    }
+
+    private static Object instantiate(Bundle bundle, DriverDescriptor d) throws BundleException {
+        Class<?> type;
+        try {
+            type = bundle.loadClass(d.entryClass());
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            throw new BundleException("driver bundle " + bundle.getSymbolicName() + ": entry class "
+                    + d.entryClass() + " cannot be loaded (" + e + ")", BundleException.ACTIVATOR_ERROR, e);
+        }
+        try {
+            return type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new BundleException("driver bundle " + bundle.getSymbolicName() + ": entry class "
+                    + d.entryClass() + " cannot be instantiated with a public no-argument constructor ("
+                    + cause + ")", BundleException.ACTIVATOR_ERROR, e);
+        }
+    }
+
+    /** Runs DriverEntry, then starts every device the driver claims. On the PnP worker. */
+    private DriverObjectImpl loadOnPnp(Bundle bundle, DriverDescriptor descriptor, Object entry) throws BundleException {
+        PortDriver port = ports.get(descriptor.model());
+        DriverObjectImpl driver = new DriverObjectImpl(bundle, descriptor, entry);
+        trace.event(TraceEvent.Kind.PNP, driver.name, null, "ZwLoadDriver",
+                TraceEvent.argMap("model", descriptor.model(), "hardwareIds", String.join(",", descriptor.hardwareIds())));
+        PortStatus status;
+        try {
+            status = port.driverEntry(driver);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.SEVERE, "drvsim: the " + descriptor.model() + " model failed in DriverEntry of " + driver.name, e);
+            status = PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL);
+        }
+        if (!status.isSuccess()) {
+            throw new BundleException("driver bundle " + bundle.getSymbolicName() + ": DriverEntry failed with "
+                    + status + "; the driver is not loaded", BundleException.ACTIVATOR_ERROR);
+        }
+        drivers.put(bundle.getBundleId(), driver);
+        for (DeviceNodeImpl node : nodes) {
+            if (node.driver == null && node.state != DeviceNodeState.DeviceNodeDeleted && node.device.present()
+                    && driver.claims(node)) {
+                startOnPnp(driver, node);
+            }
+        }
+        return driver;
+    }
+
+    private void startOnPnp(DriverObjectImpl driver, DeviceNodeImpl node) {
+        PortDriver port = ports.get(driver.model());
+        node.state = DeviceNodeState.DeviceNodeStartPending;
+        node.driver = driver;
+        node.driverName = driver.name;
+        node.problem = DeviceNode.CM_PROB_NONE;
+        node.problemStatus = null;
+        trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(), "IRP_MN_START_DEVICE", Map.of());
+        PortStatus status;
+        try {
+            status = port.startDevice(driver, node);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed starting " + node.instanceId(), e);
+            status = PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL);
+        }
+        if (status.isSuccess()) {
+            node.state = DeviceNodeState.DeviceNodeStarted;
+            driver.devices.add(node);
+        } else {
+            node.state = DeviceNodeState.DeviceNodeStartFailed;
+            node.problem = DeviceNode.CM_PROB_FAILED_START;
+            node.problemStatus = status.toString();
+            node.driver = null;
+            LOG.warning("drvsim: device " + node.instanceId() + " cannot start (Code 10): " + driver.name
+                    + " returned " + status);
+        }
+    }
+
+    private void removeOnPnp(DriverObjectImpl driver, DeviceNodeImpl node, boolean surprise) {
+        PortDriver port = ports.get(driver.model());
+        node.state = surprise ? DeviceNodeState.DeviceNodeAwaitingQueuedRemoval : DeviceNodeState.DeviceNodeRemovePending;
+        trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(),
+                surprise ? "IRP_MN_SURPRISE_REMOVAL" : "IRP_MN_QUERY_REMOVE_DEVICE", Map.of());
+        trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(), "IRP_MN_REMOVE_DEVICE", Map.of());
+        try {
+            if (port != null) {
+                if (surprise) {
+                    port.surpriseRemoveDevice(driver, node);
+                } else {
+                    port.removeDevice(driver, node);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed removing " + node.instanceId(), e);
+        }
+        driver.devices.remove(node);
+        node.driver = null;
+        node.state = node.device.present() ? DeviceNodeState.DeviceNodeUninitialized : DeviceNodeState.DeviceNodeDeleted;
+    }
+
+    private void unloadOnPnp(DriverObjectImpl driver) {
+        for (DeviceNodeImpl node : new ArrayList<>(driver.devices)) {
+            removeOnPnp(driver, node, false);
+        }
+        // A node whose start failed keeps its problem code but no longer names a loaded driver.
+        trace.event(TraceEvent.Kind.PNP, driver.name, null, "ZwUnloadDriver", Map.of());
+        PortDriver port = ports.get(driver.model());
+        try {
+            if (port != null) {
+                port.driverUnload(driver);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed unloading " + driver.name, e);
+        }
+        drivers.remove(driver.bundle.getBundleId());
+    }
+
+    // ---- HardwareListener (called on the bus's thread; the work goes to the PnP worker)
+
+    @Override
+    public void deviceArrived(SimDevice device) {
+        scheduler.queuePnp("arrival of " + device.instanceId(), () -> {
+            DeviceNodeImpl node = new DeviceNodeImpl(device);
+            nodes.add(node);
+            trace.event(TraceEvent.Kind.PNP, null, device.instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
+                    TraceEvent.argMap("type", "BusRelations", "change", "arrival"));
+            List<DriverObjectImpl> loaded;
+            synchronized (drivers) {
+                loaded = new ArrayList<>(drivers.values());
+            }
+            for (DriverObjectImpl d : loaded) {
+                if (d.claims(node)) {
+                    startOnPnp(d, node);
+                    break;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void deviceRemoved(SimDevice device, boolean surprise) {
+        scheduler.queuePnp("removal of " + device.instanceId(), () -> {
+            DeviceNodeImpl node = find(device.instanceId()).orElse(null);
+            if (node == null) {
+                return;
+            }
+            trace.event(TraceEvent.Kind.PNP, null, device.instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
+                    TraceEvent.argMap("type", "BusRelations", "change", surprise ? "surprise removal" : "removal"));
+            DriverObjectImpl d = node.driver;
+            if (d != null && node.state == DeviceNodeState.DeviceNodeStarted) {
+                removeOnPnp(d, node, surprise);
+            }
+            node.state = DeviceNodeState.DeviceNodeDeleted;
+            nodes.remove(node);
+        });
+    }
+
+    // ---- PnpManager
+
+    private Optional<DeviceNodeImpl> find(String instanceId) {
+        return nodes.stream().filter(n -> n.instanceId().equalsIgnoreCase(instanceId)).findFirst();
+    }
+
+    @Override
+    public List<DeviceNode> deviceTree() {
+        return List.copyOf(nodes);
+    }
+
+    @Override
+    public Optional<DeviceNode> node(String instanceId) {
+        return find(instanceId).map(n -> n);
+    }
+
+    @Override
+    public List<DriverObject> drivers() {
+        synchronized (drivers) {
+            return List.copyOf(drivers.values());
+        }
+    }
+
+    @Override
+    public void drain() throws InterruptedException {
+        try {
+            scheduler.callPnp("drain", () -> null);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package org.drvsim.shell.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * Sets up the console of {@code drvsim.jar} from the command line the bnd launcher was given (its
+ * {@code launcher.arguments} service property). This bundle starts before gogo.jline (see
+ * drvsim.bndrun), so what it sets is what gogo.jline reads when it starts its shell:
+ * <ul>
+ * <li>{@code gosh.home}: a fresh folder whose {@code etc/gosh_profile} is drvsim's profile (prompt
+ * {@code drvsim> }, and no line-reader options when there is no line reader).</li>
+ * <li>No arguments: gogo.jline runs the interactive shell on the terminal (or on piped input); end of
+ * input or {@code exit} stops the framework, which halts and unloads every driver.</li>
+ * <li>{@code --script FILE}: gogo.jline only reads the profile ({@code gosh.args=--nointeractive
+ * --noshutdown}) and the script runs on the launcher's main thread ({@link ScriptMain}); the launcher
+ * then stops the framework and exits with the script's exit code.</li>
+ * </ul>
+ * Outside the launcher (a test framework) there are no launcher arguments and it does nothing.
+ */
+public final class ConsoleActivator implements BundleActivator {
+    static final String USAGE = "usage: java -jar drvsim.jar [--script FILE]";
+    private ServiceRegistration<?> main;
+    /** Opened when the framework has reached its beginning start level: every driver has started. */
+    private final CountDownLatch started = new CountDownLatch(1);
+    /** Opened when this bundle stops, which happens after the drivers stopped during a framework stop. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
+
+    @Override
+    public void start(BundleContext context) throws InvalidSyntaxException {
+        String[] args = launcherArguments(context);
+        if (args == null) {
+            return;
+        }
+        // The launcher raises the start level in steps: the platform is up when the framework has reached
+        // the highest start level of any bundle (the drivers' level) and no bundle is still starting.
+        context.addFrameworkListener(e -> {
+            if (e.getType() == FrameworkEvent.STARTED || e.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
+                checkStarted(context);
+            }
+        });
+        checkStarted(context);
+        if (System.getProperty("gosh.home") == null && context.getProperty("gosh.home") == null) {
+            System.setProperty("gosh.home", goshHome().toString());
+        }
+        try {
+            Files.createDirectories(Path.of("drivers")); // FileInstall's deploy folder (felix.fileinstall.dir)
+        } catch (IOException e) {
+            System.err.println("drvsim: cannot create the drivers folder: " + e);
+        }
+        if (System.console() == null || args.length > 0) {
+            // Not a terminal (piped input, CI) or a script: a dumb terminal, without JLine's warning about it.
+            System.setProperty("org.jline.terminal.dumb", "true");
+        }
+        Callable<Integer> callable;
+        if (args.length == 0) {
+            // gogo.jline runs the interactive shell and stops the framework at end of input or 'exit'.
+            // The main thread waits for that stop, so that the launcher exits with 0, not "stopped" (117).
+            registerMain(context, new InteractiveMain(stopping));
+            return;
+        }
+        if (context.getProperty("gosh.args") == null) {
+            System.setProperty("gosh.args", "--nointeractive --noshutdown");
+        }
+        if (args.length == 2 && args[0].equals("--script")) {
+            callable = new ScriptMain(context, Path.of(args[1]), started);
+        } else {
+            callable = new ScriptMain.BadArguments("drvsim: unknown arguments " + List.of(args) + "\n" + USAGE);
+        }
+        registerMain(context, callable);
+    }
+
+    private void registerMain(BundleContext context, Callable<Integer> callable) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("main.thread", "true");
+        main = context.registerService(Callable.class, callable, props);
+    }
+
+    /** The launcher's main thread in interactive mode: returns 0 once the framework is stopping. */
+    record InteractiveMain(CountDownLatch stopping) implements Callable<Integer> {
+        @Override
+        public Integer call() throws InterruptedException {
+            stopping.await();
+            return 0;
+        }
+    }
+
+    private void checkStarted(BundleContext context) {
+        int level = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
+        int highest = 1;
+        for (Bundle b : context.getBundles()) {
+            if (b.getBundleId() != 0) {
+                highest = Math.max(highest, b.adapt(BundleStartLevel.class).getStartLevel());
+            }
+        }
+        if (level >= highest) {
+            started.countDown();
+        }
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        stopping.countDown();
+        if (main != null) {
+            try {
+                main.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping
+            }
+        }
+    }
+
+    static String[] launcherArguments(BundleContext context) throws InvalidSyntaxException {
+        ServiceReference<?>[] refs = context.getServiceReferences((String) null, "(launcher.arguments=*)");
+        if (refs == null || refs.length == 0) {
+            return null;
+        }
+        Object value = refs[0].getProperty("launcher.arguments");
+        return value instanceof String[] a ? a : new String[0];
+    }
+
+    private static Path goshHome() {
+        try {
+            Path home = Files.createTempDirectory("drvsim-gosh");
+            Path etc = Files.createDirectories(home.resolve("etc"));
+            try (var in = ConsoleActivator.class.getResourceAsStream("/drvsim_gosh_profile")) {
+                Files.write(etc.resolve("gosh_profile"), in.readAllBytes());
+            }
+            home.toFile().deleteOnExit();
+            etc.toFile().deleteOnExit();
+            etc.resolve("gosh_profile").toFile().deleteOnExit();
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,86 @@
+package org.drvsim.shell.internal;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.felix.service.command.Descriptor;
+import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.HardwareBus;
+import org.drvsim.hw.SimDevice;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code hw:} commands: the simulated machine's devices, hot-plug, unplug, surprise removal and
+ * fault knobs (netdevsim's new_device/del_device and fail_* files).
+ */
+@Component(service = HardwareCommands.class, property = {
+        "osgi.command.scope=hw",
+        "osgi.command.function=devices", "osgi.command.function=plug", "osgi.command.function=unplug",
+        "osgi.command.function=surprise", "osgi.command.function=fault"})
+public final class HardwareCommands {
+    private final HardwareBus bus;
+
+    @Activate
+    public HardwareCommands(@Reference HardwareBus bus) {
+        this.bus = bus;
+    }
+
+    /** One device. */
+    public record DeviceRow(String instanceId, List<String> hardwareIds, String description, List<String> faults) {
+        @Override
+        public String toString() {
+            return String.format("%-26s %-22s %-44s faults armed: %s", instanceId, String.join(",", hardwareIds),
+                    description, faults.isEmpty() ? "none" : String.join(",", faults));
+        }
+    }
+
+    @Descriptor("lists the simulated devices")
+    public List<DeviceRow> devices() {
+        return bus.devices().stream().map(d -> new DeviceRow(d.instanceId(), d.hardwareIds(), d.description(),
+                d.faults().armed().stream().sorted().toList())).toList();
+    }
+
+    @Descriptor("plugs a root-enumerated device (hot-plug); its driver, if loaded, starts it")
+    public String plug(@Descriptor("device instance ID, quoted, for example 'ROOT\\NETVMINI\\0002'") String instanceId,
+                       @Descriptor("hardware ID, quoted, for example 'ROOT\\NETVMINI'") String hardwareId) {
+        requireBackslash(instanceId, "hw:plug 'ROOT\\NETVMINI\\0002' 'ROOT\\NETVMINI'");
+        SimDevice d = bus.plug(new DeviceSpec(instanceId, List.of(hardwareId), "hot-plugged device", Map.of()));
+        return "plugged " + d.instanceId();
+    }
+
+    @Descriptor("removes a device in an orderly way (eject)")
+    public String unplug(@Descriptor("device instance ID, quoted") String instanceId) {
+        requireBackslash(instanceId, "hw:unplug 'ROOT\\NETVMINI\\0001'");
+        bus.unplug(instanceId);
+        return "unplugged " + instanceId;
+    }
+
+    @Descriptor("pulls a device without warning (surprise removal)")
+    public String surprise(@Descriptor("device instance ID, quoted") String instanceId) {
+        requireBackslash(instanceId, "hw:surprise 'ROOT\\NETVMINI\\0001'");
+        bus.surpriseRemove(instanceId);
+        return "surprise-removed " + instanceId;
+    }
+
+    @Descriptor("arms (on) or disarms (off) a named fault of a device")
+    public String fault(@Descriptor("device instance ID, quoted") String instanceId,
+                        @Descriptor("fault name") String fault,
+                        @Descriptor("on or off") String onOff) {
+        SimDevice d = bus.device(instanceId).orElseThrow(() -> new IllegalArgumentException("no device " + instanceId
+                + "\nusage: hw:fault 'INSTANCE-ID' FAULT on|off"));
+        switch (onOff) {
+            case "on" -> d.faults().arm(fault);
+            case "off" -> d.faults().disarm(fault);
+            default -> throw new IllegalArgumentException("usage: hw:fault 'INSTANCE-ID' FAULT on|off");
+        }
+        return instanceId + ": faults armed " + d.faults().armed();
+    }
+
+    private static void requireBackslash(String id, String usage) {
+        if (!id.contains("\\")) {
+            throw new IllegalArgumentException("'" + id + "' has no backslash: quote device instance IDs, Gogo strips "
+                    + "unquoted backslashes\nusage: " + usage);
+        }
+    }
+}
