@@ -292,6 +292,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         }
         driver.devices.remove(node);
         node.driver = null;
+        node.driverName = "";
         node.state = node.device.present() ? DeviceNodeState.DeviceNodeUninitialized : DeviceNodeState.DeviceNodeDeleted;
     }
 
