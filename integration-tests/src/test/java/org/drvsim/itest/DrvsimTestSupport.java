@@ -149,7 +149,7 @@ public abstract class DrvsimTestSupport {
         for (Class<?> c : classes) {
             b.addClass(c);
         }
-        return b.build();
+        return b.build(TinyBundles.rawBuilder());
     }
 
     /** Runs a Gogo command line and returns what it printed and returned. */

@@ -330,6 +330,10 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
             }
             pendingOid = null;
             pendingOidRequest = null;
+            if (status == NdisStatus.NDIS_STATUS_SUCCESS && request.oid() == NdisOid.OID_GEN_CURRENT_PACKET_FILTER
+                    && !request.requestType().isQuery()) {
+                packetFilter = request.informationBufferAsInt();
+            }
             return status;
         } finally {
             oidLock.unlock();
@@ -516,6 +520,21 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     void timerFreed(NdisTimerImpl t) {
         timers.remove(t);
     }
+
+    /**
+     * Waits until every DPC queued so far on this adapter's processor has run (a marker DPC queued
+     * behind them), so that receive indications already queued reach the protocol.
+     *
+     * @return whether the marker ran within the completion timeout
+     */
+    boolean drainDpcs() throws InterruptedException {
+        CountDownLatch marker = new CountDownLatch(1);
+        port.scheduler.queueDpc(processor, "drain " + instanceId(), marker::countDown);
+        return marker.await(COMPLETION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The packet filter last set successfully through NDIS (NDIS answers queries of it; spec section 8). */
+    volatile int packetFilter;
 
     @Override
     public Executor dpcExecutor() {

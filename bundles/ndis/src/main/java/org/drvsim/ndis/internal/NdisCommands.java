@@ -85,13 +85,7 @@ public final class NdisCommands {
         List<AdapterRow> rows = new ArrayList<>();
         for (MiniportBlock a : ndis.adapters()) {
             NdisMiniportAdapterAttributes.General g = a.general();
-            String filter = "-";
-            if (a.state() == AdapterState.Running || a.state() == AdapterState.Paused) {
-                ProtocolHarness.OidResult r = harness.query(a, NdisOid.OID_GEN_CURRENT_PACKET_FILTER, 4);
-                if (r.status().isSuccess() && r.data().length >= 4) {
-                    filter = NdisPacketType.format(ByteBuffer.wrap(r.data()).order(ByteOrder.LITTLE_ENDIAN).getInt());
-                }
-            }
+            String filter = NdisPacketType.format(a.packetFilter);
             rows.add(new AdapterRow(shortName(a.instanceId()), a.instanceId(), a.state().name(),
                     g == null ? "-" : mac(g.currentMacAddress()), filter, a.sendsRequested.get(), a.sendsCompleted.get(),
                     a.sendsRejected.get(), a.receivesIndicated.get(), a.receivesReturned.get(), a.oidRequests.get()));

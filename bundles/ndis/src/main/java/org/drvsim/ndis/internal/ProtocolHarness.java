@@ -55,7 +55,7 @@ public final class ProtocolHarness implements ProtocolBinding {
         for (MiniportBlock a : List.copyOf(captures.keySet())) {
             try {
                 stopCapture(a);
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 LOG.log(Level.WARNING, "closing capture of " + a.instanceId(), e);
             }
         }
@@ -151,7 +151,11 @@ public final class ProtocolHarness implements ProtocolBinding {
      * @return frames written
      * @throws IllegalArgumentException if the adapter is not capturing
      */
-    long stopCapture(MiniportBlock adapter) throws IOException {
+    long stopCapture(MiniportBlock adapter) throws IOException, InterruptedException {
+        if (!captures.containsKey(adapter)) {
+            throw new IllegalArgumentException("adapter " + adapter.instanceId() + " is not capturing");
+        }
+        adapter.drainDpcs(); // frames already queued for indication still go into the file
         PcapFiles.Writer w = captures.remove(adapter);
         if (w == null) {
             throw new IllegalArgumentException("adapter " + adapter.instanceId() + " is not capturing");

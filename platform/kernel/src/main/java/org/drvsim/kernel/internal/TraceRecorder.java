@@ -17,7 +17,9 @@ import java.util.logging.Logger;
 import org.drvsim.kernel.Irql;
 import org.drvsim.kernel.Scheduler;
 import org.drvsim.kernel.Trace;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.drvsim.kernel.TraceEvent;
@@ -39,9 +41,29 @@ public final class TraceRecorder implements Trace {
     private final List<Consumer<TraceEvent>> listeners = new CopyOnWriteArrayList<>();
     private final IntSupplier processor;
 
+    /**
+     * Framework or system property: a file the trace is exported to (Trace Event Format) when the kernel
+     * stops, after every driver has been removed and unloaded; so that a scripted run's shutdown shows.
+     */
+    public static final String EXPORT_ON_STOP_PROPERTY = "drvsim.trace.export";
+    private String exportOnStop;
+
     @Activate
-    public TraceRecorder(@Reference Scheduler scheduler) {
+    public TraceRecorder(@Reference Scheduler scheduler, BundleContext context) {
         this(scheduler::currentProcessor);
+        exportOnStop = context.getProperty(EXPORT_ON_STOP_PROPERTY);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (exportOnStop != null && !exportOnStop.isBlank()) {
+            try {
+                int n = exportTraceEventFormat(Path.of(exportOnStop));
+                LOG.info("drvsim: wrote " + n + " trace events to " + exportOnStop);
+            } catch (IOException e) {
+                LOG.log(Level.SEVERE, "drvsim: cannot export the trace to " + exportOnStop, e);
+            }
+        }
     }
 
     public TraceRecorder(IntSupplier processor) {
