@@ -46,13 +46,14 @@ public final class NdisPacketType {
     }
 
     /**
-     * Parses {@code NDIS_PACKET_TYPE_A|NDIS_PACKET_TYPE_B}, a decimal or a {@code 0x} hex number.
+     * Parses flags joined by {@code |} (quote it in Gogo, where | is a pipe), {@code ,} or {@code +}, such as
+     * {@code NDIS_PACKET_TYPE_A|NDIS_PACKET_TYPE_B}, and decimal or {@code 0x} hex numbers.
      *
      * @throws IllegalArgumentException naming the known flags, if a part is neither
      */
     public static int parse(String text) {
         int value = 0;
-        for (String part : text.split("\\|")) {
+        for (String part : text.split("[|,+]")) {
             String p = part.trim();
             Integer bit = BITS.get(p.toUpperCase(Locale.ROOT));
             if (bit != null) {

@@ -94,7 +94,7 @@ public final class NdisCommands {
     }
 
     static final String OID_USAGE = "ndis:oid ADAPTER OID [VALUE]   (OID by name or number; VALUE decimal, 0x-hex, "
-            + "packet-filter flags like NDIS_PACKET_TYPE_DIRECTED|NDIS_PACKET_TYPE_BROADCAST, or a MAC list aa-bb-cc-dd-ee-ff,...)";
+            + "packet-filter flags like 'NDIS_PACKET_TYPE_DIRECTED|NDIS_PACKET_TYPE_BROADCAST' (quoted: | is a Gogo pipe), or a MAC list aa-bb-cc-dd-ee-ff,...)";
 
     @Descriptor("queries an OID, or sets it when a value is given; prints the value or the status")
     public String oid(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
@@ -217,22 +217,23 @@ public final class NdisCommands {
         return new SendReport(a.instanceId(), file, r.framesSent(), r.statuses());
     }
 
-    @Descriptor("starts writing every frame the adapter indicates into a pcap file")
-    public String capture(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
-                          @Descriptor("pcap file to write") String file) throws Exception {
-        MiniportBlock a = resolve(adapter, "ndis:capture ADAPTER FILE.pcap | ndis:capture --stop ADAPTER");
-        harness.startCapture(a, Path.of(file));
-        return "capturing " + a.instanceId() + " into " + file;
-    }
+    static final String CAPTURE_USAGE = "ndis:capture ADAPTER FILE.pcap | ndis:capture --stop ADAPTER";
 
-    @Descriptor("stops a capture, closes the file and prints the frame count")
-    public String capture(@Descriptor("stop the capture") @Parameter(names = "--stop", presentValue = "true", absentValue = "false") boolean stop,
-                          @Descriptor("adapter: instance ID (quoted) or short name") String adapter) throws Exception {
-        if (!stop) {
-            throw new IllegalArgumentException("usage: ndis:capture ADAPTER FILE.pcap | ndis:capture --stop ADAPTER");
+    @Descriptor("starts writing every frame the adapter indicates into a pcap file, or (--stop) stops, closes the "
+            + "file and prints the frame count")
+    public String capture(@Descriptor("stop the adapter's capture") @Parameter(names = "--stop", presentValue = "true",
+                                  absentValue = "false") boolean stop,
+                          @Descriptor("ADAPTER (instance ID, quoted, or short name), then FILE.pcap unless --stop")
+                          String... args) throws Exception {
+        if (stop ? args.length != 1 : args.length != 2) {
+            throw new IllegalArgumentException("usage: " + CAPTURE_USAGE);
         }
-        MiniportBlock a = resolve(adapter, "ndis:capture --stop ADAPTER");
-        long n = harness.stopCapture(a);
-        return "captured " + n + " frame(s) on " + a.instanceId();
+        MiniportBlock a = resolve(args[0], CAPTURE_USAGE);
+        if (stop) {
+            long n = harness.stopCapture(a);
+            return "captured " + n + " frame(s) on " + a.instanceId();
+        }
+        harness.startCapture(a, Path.of(args[1]));
+        return "capturing " + a.instanceId() + " into " + args[1];
     }
 }

@@ -65,15 +65,26 @@ final class PcapFiles {
                 return true;
             });
         } catch (IOException e) {
-            throw e;
+            if (e.getMessage() != null && e.getMessage().startsWith("pcap file ")) {
+                throw e;
+            }
+            throw truncatedOrCorrupt(file, frames.size(), e);
         } catch (Exception e) {
-            throw new IOException("pcap file " + file + " cannot be read: " + e.getMessage(), e);
+            throw truncatedOrCorrupt(file, frames.size(), e);
         }
         if (consumed[0] != size) {
             throw new IOException("pcap file " + file + " is truncated: " + (size - consumed[0])
                     + " byte(s) after frame " + frames.size() + " do not form a whole frame");
         }
         return frames;
+    }
+
+    private static IOException truncatedOrCorrupt(Path file, int framesRead, Exception e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (why.contains("Not enough bytes")) {
+            return new IOException("pcap file " + file + " is truncated after frame " + framesRead + " (" + why + ")", e);
+        }
+        return new IOException("pcap file " + file + " cannot be read after frame " + framesRead + ": " + why, e);
     }
 
     /** A pcap file being written, one frame at a time (thread-safe). */

@@ -1,0 +1,204 @@
+package org.drvsim.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.pkts.Pcap;
+import io.pkts.packet.Packet;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Runs the real {@code drvsim.jar} as a user would ({@code java -jar drvsim.jar --script FILE}) and checks
+ * what it leaves behind with independent tools: the pkts pcap reader and the Jackson JSON parser.
+ * The traffic is a real tcpdump capture (src/test/resources/captures, with ARP, IPv4 and IPv6 frames).
+ */
+public class DistributionScriptTest {
+    static final String A0 = "'ROOT\\NETVMINI\\0000'";
+    static final String A1 = "'ROOT\\NETVMINI\\0001'";
+    static Path jar;
+    static Path capture;
+    static List<byte[]> frames;
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @BeforeClass
+    public static void locate() throws IOException {
+        jar = Path.of(System.getProperty("drvsim.distributionJar"));
+        assertThat(jar).as("the distribution must be built first").exists();
+        capture = Path.of("src/test/resources/captures/netns-arp-ipv4-ipv6.pcap").toAbsolutePath();
+        frames = read(capture);
+        assertThat(frames).hasSize(35);
+    }
+
+    static List<byte[]> read(Path file) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        Pcap pcap = Pcap.openStream(file.toFile());
+        pcap.loop((Packet p) -> {
+            out.add(p.getPayload().getArray());
+            return true;
+        });
+        pcap.close();
+        return out;
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    Run run(String script, String... jvmArgs) throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        Path file = dir.resolve("script.gosh");
+        Files.writeString(file, script);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Arrays.asList(jvmArgs));
+        cmd.addAll(List.of("-jar", jar.toString(), "--script", file.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("drvsim.jar did not exit within 120 s");
+        }
+        return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    }
+
+    static boolean broadcast(byte[] f) {
+        for (int i = 0; i < 6; i++) {
+            if (f[i] != (byte) 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static byte[] padded(byte[] f) {
+        return f.length >= 60 ? f : Arrays.copyOf(f, 60);
+    }
+
+    static List<String> hex(List<byte[]> fs) {
+        return fs.stream().map(HexFormat.of()::formatHex).toList();
+    }
+
+    List<String> expected(Predicate<byte[]> accepted) {
+        return hex(frames.stream().filter(accepted).map(DistributionScriptTest::padded).toList());
+    }
+
+    @Test
+    public void aRealCaptureSentOnOneAdapterArrivesOnTheOtherAsItsPacketFilterAllows() throws Exception {
+        Path d = tmp.getRoot().toPath();
+        byte[] mldGroup = HexFormat.of().parseHex("333300000016");
+        String sendAndCapture = "ndis:capture " + A1 + " %s\nndis:send " + A0 + " " + capture + "\nndis:capture --stop " + A1 + "\n";
+        String script = "# the filter starts at 0: nothing is indicated\n"
+                + String.format(sendAndCapture, d.resolve("none.pcap"))
+                + "ndis:oid " + A1 + " OID_GEN_CURRENT_PACKET_FILTER NDIS_PACKET_TYPE_BROADCAST\n"
+                + String.format(sendAndCapture, d.resolve("broadcast.pcap"))
+                + "ndis:oid " + A1 + " OID_802_3_MULTICAST_LIST 33-33-00-00-00-16\n"
+                + "ndis:oid " + A1 + " OID_GEN_CURRENT_PACKET_FILTER 'NDIS_PACKET_TYPE_DIRECTED|NDIS_PACKET_TYPE_MULTICAST'\n"
+                + String.format(sendAndCapture, d.resolve("multicast.pcap"))
+                + "ndis:oid " + A1 + " OID_GEN_CURRENT_PACKET_FILTER 0x20\n"
+                + String.format(sendAndCapture, d.resolve("all.pcap"))
+                + "ndis:oid " + A1 + " OID_GEN_CURRENT_PACKET_FILTER\n"
+                + "ndis:oid " + A1 + " OID_802_3_CURRENT_ADDRESS\n"
+                + "ndis:oid " + A1 + " OID_GEN_MAXIMUM_FRAME_SIZE\n"
+                + "ndis:adapters\n"
+                + "trace:export " + d.resolve("trace.json") + "\n";
+        Run r = run(script, "-Ddrvsim.trace.export=" + d.resolve("shutdown.json"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(read(d.resolve("none.pcap"))).isEmpty();
+        assertThat(hex(read(d.resolve("broadcast.pcap")))).containsExactlyElementsOf(expected(DistributionScriptTest::broadcast))
+                .isNotEmpty();
+        assertThat(hex(read(d.resolve("multicast.pcap"))))
+                .containsExactlyElementsOf(expected(f -> Arrays.equals(f, 0, 6, mldGroup, 0, 6))).isNotEmpty();
+        // promiscuous: every frame, in order, byte for byte; frames under 60 bytes zero-padded to 60
+        assertThat(hex(read(d.resolve("all.pcap")))).containsExactlyElementsOf(expected(f -> true));
+        assertThat(frames.stream().filter(f -> f.length < 60)).isNotEmpty();
+        assertThat(r.out()).contains("sent 35 frame(s)").contains("NDIS_STATUS_SUCCESS=35")
+                .contains("captured 0 frame(s)")
+                .contains("OID_GEN_CURRENT_PACKET_FILTER = 0x00000020 (NDIS_PACKET_TYPE_PROMISCUOUS)")
+                .contains("OID_802_3_CURRENT_ADDRESS = 02-50-F2-00-00-02")
+                .contains("OID_GEN_MAXIMUM_FRAME_SIZE = 1500")
+                .contains("NDIS_PACKET_TYPE_PROMISCUOUS");
+        assertThat(names(d.resolve("trace.json"))).contains("MiniportSendNetBufferLists",
+                "NdisMSendNetBufferListsComplete", "NdisMIndicateReceiveNetBufferLists", "MiniportReturnNetBufferLists");
+    }
+
+    @Test
+    public void theFrameworkShutdownAtTheEndOfAScriptHaltsAndUnloadsTheRunningDriver() throws Exception {
+        Path d = tmp.getRoot().toPath();
+        Run r = run("pnp:tree\n", "-Ddrvsim.trace.export=" + d.resolve("shutdown.json"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("drvsim> pnp:tree").contains("DeviceNodeStarted");
+        List<String> lifecycle = names(d.resolve("shutdown.json")).stream()
+                .filter(n -> n.startsWith("Miniport") || n.startsWith("NdisMDeregister")).toList();
+        assertThat(lifecycle).endsWith("MiniportPause", "MiniportHaltEx", "MiniportPause", "MiniportHaltEx",
+                "MiniportDriverUnload", "NdisMDeregisterMiniportDriver");
+    }
+
+    @Test
+    public void aFailingCommandStopsTheScriptWithItsErrorOnStderrAndExitCode1() throws Exception {
+        Run r = run("pnp:tree\nndis:send " + A0 + " /no/such/file.pcap\npnp:tree\n");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("line 2").contains("pcap file /no/such/file.pcap does not exist");
+        assertThat(r.out().split("drvsim> pnp:tree", -1)).hasSize(2); // the third line never ran
+    }
+
+    @Test
+    public void aTruncatedPcapFileIsRefusedWithAClearMessage() throws Exception {
+        Path cut = tmp.newFile("cut.pcap").toPath();
+        byte[] all = Files.readAllBytes(capture);
+        Files.write(cut, Arrays.copyOf(all, all.length - 10));
+        Run r = run("ndis:send " + A0 + " " + cut + "\n");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("is truncated");
+    }
+
+    @Test
+    public void commandsWithWrongArgumentsPrintTheirUsage() throws Exception {
+        Run r = run("ndis:oid 'ROOT\\NETVMINI\\0009' OID_GEN_CURRENT_PACKET_FILTER\n");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("no NDIS adapter 'ROOT\\NETVMINI\\0009'").contains("usage: ndis:oid");
+        Run bad = run("ndis:oid " + A1 + " OID_GEN_CURRENT_PACKET_FILTER NDIS_PACKET_TYPE_EVERYTHING\n");
+        assertThat(bad.err()).contains("not a packet-filter flag").contains("usage: ndis:oid");
+    }
+
+    /** @return the {@code name} of every event in a Trace Event Format file, in file order */
+    static List<String> names(Path json) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (JsonParser p = new JsonFactory().createParser(Files.readString(json, StandardCharsets.UTF_8))) {
+            int depth = 0;
+            boolean inEvents = false;
+            while (p.nextToken() != null) {
+                JsonToken t = p.currentToken();
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (t == JsonToken.FIELD_NAME && depth == 1 && p.currentName().equals("traceEvents")) {
+                    inEvents = true;
+                } else if (t == JsonToken.FIELD_NAME && inEvents && depth == 3 && p.currentName().equals("name")) {
+                    p.nextToken();
+                    names.add(p.getText());
+                }
+            }
+        }
+        return names;
+    }
+}
