@@ -73,6 +73,8 @@ public abstract class DrvsimTestSupport {
             frameworkStartLevel(20),
             systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
             systemProperty("drvsim.testBundles").value(System.getProperty("drvsim.testBundles")),
+            systemProperty("drvsim.capture").value(
+                    new File("src/test/resources/captures/netns-arp-ipv4-ipv6.pcap").getAbsolutePath()),
             composite(
                 testBundle("org.osgi.util.function", 1),
                 testBundle("org.osgi.util.promise", 1),

@@ -26,19 +26,23 @@ public class NetvminiLifecycleTest extends DrvsimTestSupport {
             "MiniportInitializeEx " + A0,
             "NdisMSetMiniportAttributes " + A0,
             "NdisMSetMiniportAttributes " + A0,
+            "NdisAllocateTimerObject " + A0,
             "MiniportDevicePnPEventNotify " + A0,
             "MiniportRestart " + A0,
             "MiniportInitializeEx " + A1,
             "NdisMSetMiniportAttributes " + A1,
             "NdisMSetMiniportAttributes " + A1,
+            "NdisAllocateTimerObject " + A1,
             "MiniportDevicePnPEventNotify " + A1,
             "MiniportRestart " + A1);
 
     static final List<String> STOP = List.of(
             "MiniportPause " + A0,
             "MiniportHaltEx " + A0,
+            "NdisFreeTimerObject " + A0,
             "MiniportPause " + A1,
             "MiniportHaltEx " + A1,
+            "NdisFreeTimerObject " + A1,
             "MiniportDriverUnload",
             "NdisMDeregisterMiniportDriver");
 

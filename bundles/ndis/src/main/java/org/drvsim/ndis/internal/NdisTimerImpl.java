@@ -2,6 +2,7 @@ package org.drvsim.ndis.internal;
 
 import java.time.Duration;
 import org.drvsim.kernel.Scheduler;
+import org.drvsim.kernel.TraceEvent;
 import org.drvsim.ndis.NdisTimer;
 
 /** An NDIS timer object: a kernel timer whose DPC runs the miniport's timer function. */
@@ -20,6 +21,8 @@ final class NdisTimerImpl implements NdisTimer {
 
     @Override
     public synchronized boolean ndisSetTimerObject(Duration dueTime) {
+        adapter.port.trace.ddi(adapter.driver.name, adapter.instanceId(), "NdisSetTimerObject",
+                TraceEvent.argMap("timer", name, "dueTimeMicroseconds", dueTime.toNanos() / 1000));
         if (freed) {
             throw new IllegalStateException("NdisSetTimerObject on freed timer '" + name + "' of " + adapter.instanceId());
         }
@@ -40,6 +43,8 @@ final class NdisTimerImpl implements NdisTimer {
 
     @Override
     public synchronized boolean ndisCancelTimerObject() {
+        adapter.port.trace.ddi(adapter.driver.name, adapter.instanceId(), "NdisCancelTimerObject",
+                TraceEvent.argMap("timer", name));
         boolean cancelled = current != null && current.cancel();
         current = null;
         return cancelled;
@@ -47,6 +52,8 @@ final class NdisTimerImpl implements NdisTimer {
 
     @Override
     public void ndisFreeTimerObject() {
+        adapter.port.trace.ddi(adapter.driver.name, adapter.instanceId(), "NdisFreeTimerObject",
+                TraceEvent.argMap("timer", name));
         cancelSilently();
         adapter.timerFreed(this);
     }

@@ -1,6 +1,10 @@
 package org.drvsim.drivers.netvmini;
 
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +19,8 @@ import org.drvsim.ndis.NdisOid;
 import org.drvsim.ndis.NdisPacketType;
 import org.drvsim.ndis.NdisShutdownAction;
 import org.drvsim.ndis.NdisStatus;
+import org.drvsim.ndis.NdisTimer;
+import org.drvsim.ndis.NetBufferList;
 
 /**
  * netvmini's adapter.c: one virtual adapter (the MP_ADAPTER context) and its PnP handlers:
@@ -51,6 +57,13 @@ final class NetvminiAdapter {
     volatile boolean pausePending;
     /** Serialises receive indications against pause: no indication after Pause returns. */
     final Object receiveLock = new Object();
+    /** How long a frame takes to leave the virtual wire before its send completes (the sample's send timer). */
+    static final Duration SEND_COMPLETE_DELAY = Duration.ofMillis(1);
+    /** Sent NBLs waiting for the send-complete timer. */
+    final Queue<NetBufferList> sendCompleteQueue = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean sendCompleteTimerArmed = new AtomicBoolean();
+    /** The send-complete timer (allocated in InitializeEx, freed in HaltEx). */
+    NdisTimer sendCompleteTimer;
 
     final AtomicLong inDiscards = new AtomicLong();
     final AtomicLong inOctets = new AtomicLong();
@@ -99,9 +112,16 @@ final class NetvminiAdapter {
         if (s != NdisStatus.NDIS_STATUS_SUCCESS) {
             return s;
         }
-        return handle.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.General("NdisMedium802_3", MTU,
+        s = handle.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.General("NdisMedium802_3", MTU,
                 LINK_SPEED, LINK_SPEED, "MediaConnectStateConnected", 6, mac, mac, SUPPORTED_FILTERS, MAX_MULTICAST,
                 SUPPORTED_OIDS));
+        if (s != NdisStatus.NDIS_STATUS_SUCCESS) {
+            return s;
+        }
+        // Allocated last, so a failure above leaves nothing to free.
+        adapter.sendCompleteTimer = handle.ndisAllocateTimerObject("netvmini send complete",
+                () -> NetvminiDataPath.sendCompleteTimer(adapter));
+        return NdisStatus.NDIS_STATUS_SUCCESS;
     }
 
     /** MiniportRestart: NICStartTheDatapath attaches to the hub. Never pends. */
@@ -147,6 +167,8 @@ final class NetvminiAdapter {
         synchronized (a.receiveLock) {
             a.ready = false;
         }
+        // Undo InitializeEx in reverse: the only resource it allocated is the send-complete timer.
+        a.sendCompleteTimer.ndisFreeTimerObject();
     }
 
     /** MiniportDevicePnPEventNotify: remembers a surprise removal. */

@@ -10,7 +10,8 @@ import org.drvsim.ndis.NetBufferList;
 /**
  * netvmini's datapath.c: send, receive filter, receive indication and return (spec/ndis-lifecycle.md
  * section 10). A sent frame is checked, copied, padded to 60 bytes and delivered to every other adapter
- * on the hub; the send completes from a DPC on the sender's processor. A receiver filters the frame by
+ * on the hub; the send completes from the adapter's send-complete timer ({@link
+ * NetvminiAdapter#SEND_COMPLETE_DELAY} later), as the sample completes sends from a timer. A receiver filters the frame by
  * its packet filter and indicates it from a DPC on its own processor, at DISPATCH_LEVEL, with
  * NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL|NDIS_RECEIVE_FLAGS_PERFECT_FILTERED (never RESOURCES).
  */
@@ -39,12 +40,31 @@ final class NetvminiDataPath {
                 a.driver.hub.deliverToEveryAdapter(a, frame);
             }
             nbl.status = status;
-            NetBufferList done = nbl;
             a.pendingSends.incrementAndGet();
-            a.handle.dpcExecutor().execute(() -> {
-                a.handle.ndisMSendNetBufferListsComplete(done, NdisMiniportAdapterHandle.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
-                a.sendCompleted();
-            });
+            a.sendCompleteQueue.add(nbl);
+        }
+        if (a.sendCompleteTimerArmed.compareAndSet(false, true)) {
+            a.sendCompleteTimer.ndisSetTimerObject(NetvminiAdapter.SEND_COMPLETE_DELAY);
+        }
+    }
+
+    /**
+     * The send-complete timer function (DISPATCH_LEVEL): completes every queued send in one chain, in the
+     * order sent, then lets a pended pause complete.
+     */
+    static void sendCompleteTimer(NetvminiAdapter a) {
+        a.sendCompleteTimerArmed.set(false);
+        java.util.List<NetBufferList> done = new java.util.ArrayList<>();
+        for (NetBufferList n; (n = a.sendCompleteQueue.poll()) != null; ) {
+            done.add(n);
+        }
+        if (done.isEmpty()) {
+            return;
+        }
+        a.handle.ndisMSendNetBufferListsComplete(NetBufferList.link(done),
+                NdisMiniportAdapterHandle.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+        for (int i = 0; i < done.size(); i++) {
+            a.sendCompleted();
         }
     }
 
