@@ -3,6 +3,8 @@ package org.drvsim.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.TraceEvent;
@@ -12,6 +14,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * The netvmini driver bundle's lifecycle is the driver's lifecycle (spec/ndis-lifecycle.md section 11,
@@ -112,6 +115,19 @@ public class NetvminiLifecycleTest extends DrvsimTestSupport {
     public void updatingTheDriverBundleRemovesAndUnloadsTheOldDriverBeforeTheNewOneLoads() throws Exception {
         trace.clear();
         installedBundle(NETVMINI).update();
+        List<String> expected = new java.util.ArrayList<>(STOP);
+        expected.addAll(START);
+        assertThat(calls(NETVMINI)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    public void refreshingTheDriverBundleRemovesAndUnloadsThenLoadsItAgain() throws Exception {
+        trace.clear();
+        CountDownLatch refreshed = new CountDownLatch(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(installedBundle(NETVMINI)),
+                e -> refreshed.countDown());
+        assertThat(refreshed.await(20, TimeUnit.SECONDS)).isTrue();
+        awaitCallback("MiniportRestart", A1);
         List<String> expected = new java.util.ArrayList<>(STOP);
         expected.addAll(START);
         assertThat(calls(NETVMINI)).containsExactlyElementsOf(expected);

@@ -63,12 +63,16 @@ public final class NdisOid {
         if (v != null) {
             return v;
         }
+        long v32;
         try {
-            return t.toLowerCase(Locale.ROOT).startsWith("0x") ? (int) Long.parseLong(t.substring(2), 16)
-                    : (int) Long.parseLong(t);
+            v32 = t.toLowerCase(Locale.ROOT).startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not an OID; known: " + VALUES.keySet());
         }
+        if (v32 < 0 || v32 > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("'" + text + "' is not a 32-bit OID");
+        }
+        return (int) v32;
     }
 
     /** @return every OID known by name */

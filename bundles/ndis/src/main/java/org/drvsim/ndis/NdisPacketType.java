@@ -61,8 +61,11 @@ public final class NdisPacketType {
                 continue;
             }
             try {
-                value |= p.toLowerCase(Locale.ROOT).startsWith("0x") ? (int) Long.parseLong(p.substring(2), 16)
-                        : (int) Long.parseLong(p);
+                long v = p.toLowerCase(Locale.ROOT).startsWith("0x") ? Long.parseLong(p.substring(2), 16) : Long.parseLong(p);
+                if (v < 0 || v > 0xFFFF_FFFFL) {
+                    throw new NumberFormatException("not 32 bits");
+                }
+                value |= (int) v;
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + p + "' is not a packet-filter flag or number; flags: "
                         + String.join(", ", BITS.keySet()));

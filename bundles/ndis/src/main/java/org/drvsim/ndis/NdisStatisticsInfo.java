@@ -23,7 +23,8 @@ public final class NdisStatisticsInfo {
     /** Encodes the counters, in {@link #NAMES} order. */
     public static byte[] encode(long... counters) {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) 0x80).put((byte) 1).put((byte) SIZE); // NDIS_OBJECT_HEADER: type STATISTICS_INFO, rev 1
+        // NDIS_OBJECT_HEADER: UCHAR Type (NDIS_OBJECT_TYPE_DEFAULT), UCHAR Revision (1), USHORT Size
+        b.put((byte) 0x80).put((byte) 1).putShort((short) SIZE);
         b.putInt(0x00FF_FFFF);
         for (int i = 0; i < NAMES.length; i++) {
             b.putLong(i < counters.length ? counters[i] : 0);

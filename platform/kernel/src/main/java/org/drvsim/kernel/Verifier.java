@@ -33,6 +33,6 @@ public interface Verifier {
      */
     Violation report(String rule, int bugCheckCode, String driver, String device, String message);
 
-    /** @return every violation reported since the trace was last cleared or the kernel started */
+    /** @return every violation reported since the kernel started (clearing the trace does not forget them) */
     List<Violation> violations();
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.Irql;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.ndis.NdisDevicePnpEvent;
 import org.drvsim.ndis.NdisHaltAction;
@@ -384,6 +385,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     @Override
     public NdisStatus ndisMSetMiniportAttributes(NdisMiniportAdapterAttributes attrs) {
+        port.checkIrql(name, instanceId(), "NdisMSetMiniportAttributes", Irql.PASSIVE_LEVEL);
         NdisStatus status;
         if (!inInitialize) {
             status = NdisStatus.NDIS_STATUS_INVALID_PARAMETER;
@@ -412,6 +414,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     @Override
     public void ndisMSendNetBufferListsComplete(NetBufferList netBufferLists, int sendCompleteFlags) {
+        port.checkIrql(name, instanceId(), "NdisMSendNetBufferListsComplete", Irql.DISPATCH_LEVEL);
         List<NetBufferList> nbls = NetBufferList.chain(netBufferLists);
         port.trace.ddi(name, instanceId(), "NdisMSendNetBufferListsComplete", TraceEvent.argMap(
                 "numberOfNetBufferLists", nbls.size(),
@@ -445,6 +448,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     @Override
     public void ndisMIndicateReceiveNetBufferLists(NetBufferList netBufferLists, int portNumber, int count,
                                                    int receiveFlags) {
+        port.checkIrql(name, instanceId(), "NdisMIndicateReceiveNetBufferLists", Irql.DISPATCH_LEVEL);
         List<NetBufferList> nbls = NetBufferList.chain(netBufferLists);
         port.trace.ddi(name, instanceId(), "NdisMIndicateReceiveNetBufferLists", TraceEvent.argMap(
                 "portNumber", portNumber, "numberOfNetBufferLists", count, "receiveFlags", String.format("0x%X", receiveFlags)));
@@ -473,6 +477,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     @Override
     public void ndisMOidRequestComplete(NdisOidRequest oidRequest, NdisStatus status) {
+        port.checkIrql(name, instanceId(), "NdisMOidRequestComplete", Irql.DISPATCH_LEVEL);
         port.trace.ddi(name, instanceId(), "NdisMOidRequestComplete", TraceEvent.argMap(
                 "oid", NdisOid.name(oidRequest.oid()), "requestId", oidRequest.requestId(), "status", status));
         CompletableFuture<NdisStatus> p = pendingOid;
@@ -484,6 +489,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     @Override
     public void ndisMPauseComplete() {
+        port.checkIrql(name, instanceId(), "NdisMPauseComplete", Irql.DISPATCH_LEVEL);
         port.trace.ddi(name, instanceId(), "NdisMPauseComplete", TraceEvent.argMap());
         CountDownLatch l = pauseComplete;
         if (l == null || l.getCount() == 0 || sm.state() != AdapterState.Pausing) {
@@ -496,6 +502,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     @Override
     public void ndisMRestartComplete(NdisStatus status) {
+        port.checkIrql(name, instanceId(), "NdisMRestartComplete", Irql.DISPATCH_LEVEL);
         port.trace.ddi(name, instanceId(), "NdisMRestartComplete", TraceEvent.argMap("status", status));
         CountDownLatch l = restartComplete;
         if (l == null || l.getCount() == 0 || sm.state() != AdapterState.Restarting) {
@@ -509,6 +516,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     @Override
     public NdisTimer ndisAllocateTimerObject(String timerName, Runnable timerFunction) {
+        port.checkIrql(name, instanceId(), "NdisAllocateTimerObject", Irql.PASSIVE_LEVEL);
         port.trace.ddi(name, instanceId(), "NdisAllocateTimerObject", TraceEvent.argMap("timer", timerName));
         NdisTimerImpl t = new NdisTimerImpl(this, timerName, timerFunction);
         if (alive("NdisAllocateTimerObject")) {

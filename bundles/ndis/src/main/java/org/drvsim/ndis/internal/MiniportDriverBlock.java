@@ -3,6 +3,7 @@ package org.drvsim.ndis.internal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.Irql;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.ndis.NdisDriverObject;
 import org.drvsim.ndis.NdisMiniportDriverCharacteristics;
@@ -38,6 +39,7 @@ final class MiniportDriverBlock implements NdisDriverObject {
     @Override
     @SuppressWarnings("unchecked")
     public NdisStatus ndisMRegisterMiniportDriver(NdisMiniportDriverCharacteristics<?> c) {
+        port.checkIrql(name, null, "NdisMRegisterMiniportDriver", Irql.PASSIVE_LEVEL);
         NdisStatus status = register((NdisMiniportDriverCharacteristics<Object>) c);
         port.trace.ddi(name, null, "NdisMRegisterMiniportDriver", TraceEvent.argMap(
                 "majorNdisVersion", c == null ? null : c.majorNdisVersion,
@@ -78,6 +80,7 @@ final class MiniportDriverBlock implements NdisDriverObject {
 
     @Override
     public void ndisMDeregisterMiniportDriver() {
+        port.checkIrql(name, null, "NdisMDeregisterMiniportDriver", Irql.PASSIVE_LEVEL);
         port.trace.ddi(name, null, "NdisMDeregisterMiniportDriver", TraceEvent.argMap("ndisMiniportDriverHandle", name));
         if (unloaded) {
             port.verifier.report("NdisCallAfterUnload", 0xC9, name, null,

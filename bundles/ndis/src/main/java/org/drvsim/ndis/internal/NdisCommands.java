@@ -176,14 +176,14 @@ public final class NdisCommands {
                 return macs.isEmpty() ? "(empty)" : String.join(", ", macs);
             }
             case NdisOid.OID_GEN_LINK_STATE:
-                if (data.length >= 4 + 4 + 8 + 8) {
+                if (data.length >= 32) { // NDIS_LINK_STATE, x64 layout: the speeds at offsets 16 and 24
                     int connect = b.getInt(4);
                     int duplex = b.getInt(8);
                     return String.format("MediaConnectState=%s MediaDuplexState=%s XmitLinkSpeed=%d RcvLinkSpeed=%d",
                             connect == 1 ? "MediaConnectStateConnected" : connect == 2 ? "MediaConnectStateDisconnected"
                                     : "MediaConnectStateUnknown",
                             duplex == 2 ? "MediaDuplexStateFull" : duplex == 1 ? "MediaDuplexStateHalf" : "MediaDuplexStateUnknown",
-                            b.getLong(12), b.getLong(20));
+                            b.getLong(16), b.getLong(24));
                 }
                 return HexFormat.of().formatHex(data);
             case NdisOid.OID_GEN_STATISTICS:

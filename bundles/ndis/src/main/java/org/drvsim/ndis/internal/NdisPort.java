@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.Irql;
 import org.drvsim.kernel.NtStatus;
 import org.drvsim.kernel.PortDriver;
 import org.drvsim.kernel.PortStatus;
@@ -71,6 +72,18 @@ public final class NdisPort implements PortDriver {
         return result;
     }
 
+    /**
+     * Checks that a driver calls an NDIS function at or below its documented IRQL; reports
+     * IRQL_NOT_LESS_OR_EQUAL (0xA) otherwise. The call itself goes on, as it would until the bug check.
+     */
+    void checkIrql(String driver, String device, String ddi, Irql maximum) {
+        Irql now = Irql.current();
+        if (now.level() > maximum.level()) {
+            verifier.report("IrqlTooHigh", 0xA, driver, device, ddi + " called at " + now + "; it runs at "
+                    + (maximum == Irql.PASSIVE_LEVEL ? "PASSIVE_LEVEL" : "<= " + maximum));
+        }
+    }
+
     /** Calls a void driver routine, recording it as a callback. */
     void callVoid(String driver, String device, String name, Map<String, ?> args, Runnable routine) {
         call(driver, device, name, args, () -> {
@@ -89,7 +102,7 @@ public final class NdisPort implements PortDriver {
         block.inDriverEntry = true;
         NdisStatus s = call(block.name, null, "DriverEntry",
                 TraceEvent.argMap("driverObject", block.name, "registryPath",
-                        "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\" + driverObject.bundle().getSymbolicName()),
+                        "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\" + block.name.split("/")[0]),
                 () -> entry.driverEntry(block), NdisStatus.NDIS_STATUS_FAILURE);
         block.inDriverEntry = false;
         if (s == null) {

@@ -1,6 +1,7 @@
 package org.drvsim.ndis.internal;
 
 import java.time.Duration;
+import org.drvsim.kernel.Irql;
 import org.drvsim.kernel.Scheduler;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.ndis.NdisTimer;
@@ -21,6 +22,7 @@ final class NdisTimerImpl implements NdisTimer {
 
     @Override
     public synchronized boolean ndisSetTimerObject(Duration dueTime) {
+        adapter.port.checkIrql(adapter.driver.name, adapter.instanceId(), "NdisSetTimerObject", Irql.DISPATCH_LEVEL);
         adapter.port.trace.ddi(adapter.driver.name, adapter.instanceId(), "NdisSetTimerObject",
                 TraceEvent.argMap("timer", name, "dueTimeMicroseconds", dueTime.toNanos() / 1000));
         if (freed) {
@@ -43,6 +45,7 @@ final class NdisTimerImpl implements NdisTimer {
 
     @Override
     public synchronized boolean ndisCancelTimerObject() {
+        adapter.port.checkIrql(adapter.driver.name, adapter.instanceId(), "NdisCancelTimerObject", Irql.DISPATCH_LEVEL);
         adapter.port.trace.ddi(adapter.driver.name, adapter.instanceId(), "NdisCancelTimerObject",
                 TraceEvent.argMap("timer", name));
         boolean cancelled = current != null && current.cancel();
@@ -52,6 +55,7 @@ final class NdisTimerImpl implements NdisTimer {
 
     @Override
     public void ndisFreeTimerObject() {
+        adapter.port.checkIrql(adapter.driver.name, adapter.instanceId(), "NdisFreeTimerObject", Irql.PASSIVE_LEVEL);
         adapter.port.trace.ddi(adapter.driver.name, adapter.instanceId(), "NdisFreeTimerObject",
                 TraceEvent.argMap("timer", name));
         cancelSilently();

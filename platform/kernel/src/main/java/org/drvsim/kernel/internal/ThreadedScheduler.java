@@ -159,16 +159,28 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
         return processors[processor];
     }
 
+    /**
+     * Wraps work so that it runs at {@code irql} (null: the thread's own PASSIVE_LEVEL), a throw is logged
+     * instead of killing the thread, and the thread is back at its base IRQL afterwards even when the
+     * work returned at a raised IRQL (which is logged: a driver bug Windows would bug-check).
+     */
     private static Runnable guarded(String name, Runnable work, Irql irql) {
         return () -> {
-            Irql old = irql == null ? null : Irql.raise(irql);
+            Irql base = Irql.current();
+            Irql runAt = irql == null ? base : irql;
+            if (runAt != base) {
+                Irql.raise(runAt);
+            }
             try {
                 work.run();
             } catch (Throwable t) {
                 LOG.log(Level.SEVERE, "drvsim: " + name + " threw; the platform goes on", t);
             } finally {
-                if (old != null) {
-                    Irql.lower(old);
+                if (Irql.current() != runAt) {
+                    LOG.severe("drvsim: " + name + " returned at " + Irql.current() + ", not " + runAt);
+                }
+                if (Irql.current() != base) {
+                    Irql.lower(base);
                 }
             }
         };

@@ -18,7 +18,6 @@ import org.drvsim.kernel.Irql;
 import org.drvsim.kernel.Scheduler;
 import org.junit.After;
 import org.junit.Before;
-import org.junit.Ignore;
 import org.junit.Test;
 
 /** The threaded {@link Scheduler}: which thread and IRQL each kind of work runs at. */
@@ -226,7 +225,6 @@ public class ThreadedSchedulerTest {
         assertThat(scheduler.callPnp("Next", () -> Ran.here(scheduler)).onPnpWorker()).isTrue();
     }
 
-    @Ignore("BUG: PnP (and system-worker) work that returns or throws at a raised IRQL leaves that worker thread raised, so later PASSIVE_LEVEL work runs at DISPATCH_LEVEL")
     @Test
     public void pnpWorkRunsAtPassiveLevelEvenAfterEarlierWorkThrewAtARaisedIrql() throws Exception {
         scheduler.queuePnp("RaisesAndThrows", () -> {

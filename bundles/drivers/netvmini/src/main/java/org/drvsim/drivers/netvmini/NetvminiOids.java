@@ -61,11 +61,12 @@ final class NetvminiOids {
                 return r.complete(b.array());
             }
             case NdisOid.OID_GEN_LINK_STATE: {
-                // NDIS_LINK_STATE: header, MediaConnectState, MediaDuplexState, XmitLinkSpeed, RcvLinkSpeed,
-                // PauseFunctions, AutoNegotiationFlags.
-                ByteBuffer b = ByteBuffer.allocate(36).order(ByteOrder.LITTLE_ENDIAN);
-                b.putShort((short) 0x80).put((byte) 1).put((byte) 36);
-                b.putInt(1).putInt(2).putLong(NetvminiAdapter.LINK_SPEED).putLong(NetvminiAdapter.LINK_SPEED);
+                // NDIS_LINK_STATE as laid out on x64 (40 bytes): NDIS_OBJECT_HEADER (UCHAR Type, UCHAR Revision,
+                // USHORT Size), MediaConnectState, MediaDuplexState, 4 bytes of padding so that the ULONG64
+                // XmitLinkSpeed is 8-aligned, RcvLinkSpeed, PauseFunctions, AutoNegotiationFlags.
+                ByteBuffer b = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
+                b.put((byte) 0x80).put((byte) 1).putShort((short) 40);
+                b.putInt(1).putInt(2).putInt(0).putLong(NetvminiAdapter.LINK_SPEED).putLong(NetvminiAdapter.LINK_SPEED);
                 b.putInt(0).putInt(0);
                 return r.complete(b.array());
             }
