@@ -179,6 +179,21 @@ public class DistributionScriptTest {
         assertThat(bad.err()).contains("not a packet-filter flag").contains("usage: ndis:oid");
     }
 
+    @Test
+    public void helpDescribesEveryDrvsimCommand() throws Exception {
+        List<String> commands = List.of("pnp:tree", "driver:list", "ndis:adapters", "ndis:oid", "ndis:send",
+                "ndis:capture", "trace:show", "trace:export", "trace:clear", "verifier:violations", "hw:devices",
+                "hw:plug", "hw:unplug", "hw:surprise", "hw:fault");
+        StringBuilder script = new StringBuilder();
+        commands.forEach(c -> script.append("help ").append(c).append('\n'));
+        Run r = run(script.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        for (String c : commands) {
+            String name = c.substring(c.indexOf(':') + 1);
+            assertThat(r.out()).as(c).containsPattern("(?m)^" + name + " - \\S");
+        }
+    }
+
     /** @return the {@code name} of every event in a Trace Event Format file, in file order */
     static List<String> names(Path json) throws IOException {
         List<String> names = new ArrayList<>();

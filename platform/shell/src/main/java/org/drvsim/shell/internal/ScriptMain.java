@@ -62,6 +62,8 @@ final class ScriptMain implements Callable<Integer> {
             return 2;
         }
         try (CommandSession session = processor.createSession(System.in, out, err)) {
+            // gogo.jline's help needs its interactive shell; felix:help (gogo.command) works in any session
+            session.put("SCOPE", "felix:*");
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();
                 if (line.isEmpty() || line.startsWith("#")) {
@@ -76,14 +78,22 @@ final class ScriptMain implements Callable<Integer> {
                     out.flush();
                 } catch (Exception e) {
                     out.flush();
-                    err.println("drvsim: " + file + " line " + (i + 1) + ": '" + line + "' failed: "
-                            + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    err.println("drvsim: " + file + " line " + (i + 1) + ": '" + line + "' failed: " + describe(e));
                     err.flush();
                     return 1;
                 }
             }
         }
         return 0;
+    }
+
+    /** The message of the exception, or of its root cause when the exception only wraps it (reflection). */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while ((t.getMessage() == null || t instanceof java.lang.reflect.InvocationTargetException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /** What runs when the command line is wrong: the usage, exit code 2. */
