@@ -14,8 +14,9 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The embedded default machine, so that the platform runs with no configuration: two
  * root-enumerated NDIS virtual adapters ({@code ROOT\NETVMINI\0000} and {@code ROOT\NETVMINI\0001},
- * hardware ID {@code ROOT\NETVMINI}). Set the framework property {@code drvsim.machine=empty} to
- * start with an empty bus.
+ * hardware ID {@code ROOT\NETVMINI}) and one Storport virtual adapter ({@code ROOT\RAMDISK\0000},
+ * hardware ID {@code ROOT\RAMDISK}) configured for a 64 MiB memory-backed LUN of 512-byte blocks. Set the
+ * framework property {@code drvsim.machine=empty} to start with an empty bus.
  */
 @Component(immediate = true)
 public final class DefaultMachine {
@@ -27,7 +28,10 @@ public final class DefaultMachine {
                 new DeviceSpec("ROOT\\NETVMINI\\0000", List.of("ROOT\\NETVMINI"),
                         "Simulated virtual miniport (netvmini) 0", Map.of()),
                 new DeviceSpec("ROOT\\NETVMINI\\0001", List.of("ROOT\\NETVMINI"),
-                        "Simulated virtual miniport (netvmini) 1", Map.of()));
+                        "Simulated virtual miniport (netvmini) 1", Map.of()),
+                new DeviceSpec("ROOT\\RAMDISK\\0000", List.of("ROOT\\RAMDISK"),
+                        "Simulated Storport virtual adapter (ramdisk) 0",
+                        Map.of("ramdisk.sizeBytes", String.valueOf(64L << 20), "ramdisk.blockSize", "512")));
     }
 
     private final HardwareBus bus;

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.kernel.Irql;
@@ -37,6 +37,7 @@ public final class NdisPort implements PortDriver {
     final Trace trace;
     final Verifier verifier;
     final Scheduler scheduler;
+    private final Callbacks callbacks;
     private final Map<DriverObject, MiniportDriverBlock> drivers = new ConcurrentHashMap<>();
     private final Map<String, MiniportBlock> adapters = new ConcurrentHashMap<>();
     private int nextIfIndex = 1;
@@ -46,6 +47,7 @@ public final class NdisPort implements PortDriver {
         this.trace = trace;
         this.verifier = verifier;
         this.scheduler = scheduler;
+        this.callbacks = new Callbacks(trace, verifier);
     }
 
     @Override
@@ -59,37 +61,17 @@ public final class NdisPort implements PortDriver {
 
     /** Calls a driver routine, recording it as a callback, and turns a driver's exception into a value. */
     <T> T call(String driver, String device, String name, Map<String, ?> args, Supplier<T> routine, T onThrow) {
-        TraceEvent e = trace.callback(driver, device, name, args);
-        T result = onThrow;
-        try {
-            result = routine.get();
-        } catch (RuntimeException | LinkageError ex) {
-            LOG.log(Level.SEVERE, "drvsim: " + name + " of " + driver + " threw", ex);
-            verifier.report("DriverCallbackThrew", 0x1E, driver, device, name + " threw " + ex);
-        } finally {
-            trace.returned(e, result);
-        }
-        return result;
-    }
-
-    /**
-     * Checks that a driver calls an NDIS function at or below its documented IRQL; reports
-     * IRQL_NOT_LESS_OR_EQUAL (0xA) otherwise. The call itself goes on, as it would until the bug check.
-     */
-    void checkIrql(String driver, String device, String ddi, Irql maximum) {
-        Irql now = Irql.current();
-        if (now.level() > maximum.level()) {
-            verifier.report("IrqlTooHigh", 0xA, driver, device, ddi + " called at " + now + "; it runs at "
-                    + (maximum == Irql.PASSIVE_LEVEL ? "PASSIVE_LEVEL" : "<= " + maximum));
-        }
+        return callbacks.call(driver, device, name, args, routine, onThrow);
     }
 
     /** Calls a void driver routine, recording it as a callback. */
     void callVoid(String driver, String device, String name, Map<String, ?> args, Runnable routine) {
-        call(driver, device, name, args, () -> {
-            routine.run();
-            return null;
-        }, null);
+        callbacks.callVoid(driver, device, name, args, routine);
+    }
+
+    /** Checks that a driver calls an NDIS function at or below its documented IRQL. */
+    void checkIrql(String driver, String device, String ddi, Irql maximum) {
+        callbacks.checkIrql(driver, device, ddi, maximum);
     }
 
     @Override

@@ -1,0 +1,134 @@
+package org.drvsim.drivers.ramdisk;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.drvsim.storport.PortConfigurationInformation;
+import org.drvsim.storport.ScsiAdapterControlStatus;
+import org.drvsim.storport.ScsiAdapterControlType;
+import org.drvsim.storport.ScsiSupportedControlTypeList;
+import org.drvsim.storport.SpReturn;
+import org.drvsim.storport.StorPortAdapter;
+
+/**
+ * The ramdisk's device extension: one adapter with one bus, one target and up to {@link #MAX_LUNS}
+ * logical units. The adapter's configuration (its device node properties, handed over as HwFindAdapter's
+ * ArgumentString) creates LUN 0: {@code ramdisk.sizeBytes} and {@code ramdisk.blockSize} for a memory
+ * disk, or {@code ramdisk.image} (and {@code ramdisk.readOnly}) for an image file. More LUNs come and go
+ * with {@code ramdisk:attach} and {@code ramdisk:detach} (SRB_FUNCTION_IO_CONTROL).
+ */
+final class RamdiskAdapter {
+    private static final Logger LOG = Logger.getLogger(RamdiskAdapter.class.getName());
+    static final int MAX_LUNS = 8;
+    /** MaximumTransferLength: 256 KiB per request. */
+    static final int MAX_TRANSFER = 256 * 1024;
+    static final String VENDOR = "DRVSIM";
+    static final String PRODUCT = "RAMDISK";
+
+    final StorPortAdapter storport;
+    /** The logical units on path 0, target 0, by LUN number. */
+    final Map<Integer, ScsiDisk> luns = new ConcurrentSkipListMap<>();
+
+    RamdiskAdapter(StorPortAdapter storport) {
+        this.storport = storport;
+    }
+
+    static Map<String, String> parse(String argumentString) {
+        Map<String, String> m = new HashMap<>();
+        if (argumentString != null) {
+            for (String kv : argumentString.split(";")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                }
+            }
+        }
+        return m;
+    }
+
+    /** VirtualHwStorFindAdapter: creates LUN 0 from the configuration and fills the port configuration. */
+    static SpReturn findAdapter(RamdiskAdapter a, Object hwContext, Object busInformation, Object lowerDevice,
+                                String argumentString, PortConfigurationInformation config, boolean[] again) {
+        Map<String, String> cfg = parse(argumentString);
+        try {
+            int blockSize = Integer.parseInt(cfg.getOrDefault("ramdisk.blockSize", "512"));
+            BackingStore store;
+            if (cfg.containsKey("ramdisk.image")) {
+                store = FileBackingStore.open(Path.of(cfg.get("ramdisk.image")), blockSize,
+                        Boolean.parseBoolean(cfg.getOrDefault("ramdisk.readOnly", "false")));
+            } else {
+                store = new MemoryBackingStore(Long.parseLong(cfg.getOrDefault("ramdisk.sizeBytes", "67108864")), blockSize);
+            }
+            a.luns.put(0, new ScsiDisk(store, VENDOR, PRODUCT, serial(hwContext, 0), 0));
+        } catch (RuntimeException | IOException e) {
+            LOG.log(Level.WARNING, "ramdisk: bad configuration '" + argumentString + "': " + e.getMessage());
+            return SpReturn.SP_RETURN_BAD_CONFIG;
+        }
+        config.virtualDevice = true;
+        config.numberOfBuses = 1;
+        config.maximumNumberOfTargets = 1;
+        config.maximumNumberOfLogicalUnits = MAX_LUNS;
+        config.maximumTransferLength = MAX_TRANSFER;
+        config.scatterGather = true;
+        return SpReturn.SP_RETURN_FOUND;
+    }
+
+    static String serial(Object hwContext, int lun) {
+        String id = String.valueOf(hwContext);
+        return "RD" + Integer.toHexString(id.hashCode() & 0x7FFFFFFF).toUpperCase() + "L" + lun;
+    }
+
+    /** HwStorInitialize: nothing to program on a virtual adapter. */
+    static boolean initialize(RamdiskAdapter a) {
+        return true;
+    }
+
+    /**
+     * HwStorAdapterControl: declares types 0 to 2 (query, stop, restart) as the reference virtual
+     * miniports do; stop keeps the LUNs (Storport frees on removal, spec section 3).
+     */
+    static ScsiAdapterControlStatus adapterControl(RamdiskAdapter a, ScsiAdapterControlType type, Object parameters) {
+        switch (type) {
+            case ScsiQuerySupportedControlTypes -> {
+                ScsiSupportedControlTypeList list = (ScsiSupportedControlTypeList) parameters;
+                list.support(ScsiAdapterControlType.ScsiQuerySupportedControlTypes);
+                list.support(ScsiAdapterControlType.ScsiStopAdapter);
+                list.support(ScsiAdapterControlType.ScsiRestartAdapter);
+                return ScsiAdapterControlStatus.ScsiAdapterControlSuccess;
+            }
+            case ScsiStopAdapter, ScsiRestartAdapter -> {
+                return ScsiAdapterControlStatus.ScsiAdapterControlSuccess;
+            }
+            default -> {
+                return ScsiAdapterControlStatus.ScsiAdapterControlUnsuccessful;
+            }
+        }
+    }
+
+    /** HwStorResetBus: every request is completed inside HwStorStartIo, so none is outstanding. */
+    static boolean resetBus(RamdiskAdapter a, int pathId) {
+        return true;
+    }
+
+    /** HwStorFreeAdapterResources: the last callback; flushes and closes every backing store. */
+    static void freeAdapterResources(RamdiskAdapter a) {
+        for (ScsiDisk d : List.copyOf(a.luns.values())) {
+            closeQuietly(d.store());
+        }
+        a.luns.clear();
+    }
+
+    static void closeQuietly(BackingStore s) {
+        try {
+            s.flush();
+            s.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "ramdisk: closing " + s.describe(), e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.drvsim.drivers.ramdisk;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.drvsim.storport.StorportClassDriver;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code ramdisk:} Gogo commands, the ramdisk's own tool: they talk to the miniport the documented way,
+ * with SRB_FUNCTION_IO_CONTROL requests (IOCTL_SCSI_MINIPORT) through Storport's class-driver side; the
+ * miniport then announces the change with StorPortNotification(BusChangeDetected) and Storport rescans.
+ */
+@Component(service = RamdiskCommands.class, property = {
+        "osgi.command.scope=ramdisk", "osgi.command.function=attach", "osgi.command.function=detach"})
+public final class RamdiskCommands {
+    static final String ATTACH_USAGE = "ramdisk:attach ADAPTER IMAGE [--read-only] [--block-size 512|4096]";
+    private final StorportClassDriver storport;
+
+    @Activate
+    public RamdiskCommands(@Reference StorportClassDriver storport) {
+        this.storport = storport;
+    }
+
+    @Descriptor("adds a logical unit backed by a disk image file; prints its address")
+    public String attach(@Descriptor("attach read-only: writes get DATA PROTECT") @Parameter(names = "--read-only",
+                                 presentValue = "true", absentValue = "false") boolean readOnly,
+                         @Descriptor("block size in bytes: 512 or 4096") @Parameter(names = "--block-size",
+                                 absentValue = "512") int blockSize,
+                         @Descriptor("ADAPTER: instance ID (quoted) or short name") String adapter,
+                         @Descriptor("disk image file; its size must be a multiple of the block size") String image)
+            throws IOException, InterruptedException {
+        if (blockSize != 512 && blockSize != 4096) {
+            throw new IllegalArgumentException("block size " + blockSize + " is not 512 or 4096\nusage: " + ATTACH_USAGE);
+        }
+        Path p = Path.of(image).toAbsolutePath();
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("image " + image + " does not exist\nusage: " + ATTACH_USAGE);
+        }
+        String id = storport.resolveAdapter(adapter);
+        byte[] in = (p + "\n" + readOnly + "\n" + blockSize).getBytes(StandardCharsets.UTF_8);
+        StorportClassDriver.SrbResult r = storport.miniportIoControl(id, RamdiskStartIo.SIGNATURE, RamdiskStartIo.IOCTL_ATTACH,
+                in, 1024);
+        String reply = reply(r);
+        if (!r.success() || r.scsiStatus() != 0) {
+            throw new IllegalArgumentException("ramdisk: cannot attach " + image + ": " + reply + "\nusage: " + ATTACH_USAGE);
+        }
+        storport.awaitBusScan();
+        return "attached " + p + " as " + reply + " on " + id + (readOnly ? " (read-only)" : "") + ", " + blockSize
+                + "-byte blocks";
+    }
+
+    @Descriptor("removes a logical unit added by ramdisk:attach")
+    public String detach(@Descriptor("ADAPTER: instance ID (quoted) or short name") String adapter,
+                         @Descriptor("ADDR: path:target:lun") String address) throws IOException, InterruptedException {
+        String id = storport.resolveAdapter(adapter);
+        StorportClassDriver.SrbResult r = storport.miniportIoControl(id, RamdiskStartIo.SIGNATURE, RamdiskStartIo.IOCTL_DETACH,
+                address.getBytes(StandardCharsets.UTF_8), 1024);
+        String reply = reply(r);
+        if (!r.success() || r.scsiStatus() != 0) {
+            throw new IllegalArgumentException("ramdisk: cannot detach " + address + ": " + reply
+                    + "\nusage: ramdisk:detach ADAPTER ADDR");
+        }
+        storport.awaitBusScan();
+        return "detached " + address + " from " + id;
+    }
+
+    private static String reply(StorportClassDriver.SrbResult r) {
+        return new String(r.data(), 0, Math.max(0, r.dataTransferLength()), StandardCharsets.UTF_8).trim();
+    }
+}

@@ -1,0 +1,603 @@
+package org.drvsim.storport.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.Irql;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.PortStatus;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.storport.PortConfigurationInformation;
+import org.drvsim.storport.ScsiAdapterControlStatus;
+import org.drvsim.storport.ScsiAdapterControlType;
+import org.drvsim.storport.ScsiOp;
+import org.drvsim.storport.ScsiSupportedControlTypeList;
+import org.drvsim.storport.ScsiUnitControlType;
+import org.drvsim.storport.SpReturn;
+import org.drvsim.storport.SrbFunction;
+import org.drvsim.storport.SrbStatus;
+import org.drvsim.storport.StorPnpAction;
+import org.drvsim.storport.StorPortAdapter;
+import org.drvsim.storport.StorPortNotificationType;
+import org.drvsim.storport.StorageRequestBlock;
+import org.drvsim.storport.VirtualHwInitializationData;
+
+/**
+ * Storport's record of one adapter (its FDO extension) and the adapter handle the miniport calls.
+ *
+ * <p>Start (spec section 2, oracle 1): VirtualHwStorFindAdapter → HwStorInitialize →
+ * HwStorAdapterControl(ScsiQuerySupportedControlTypes) → bus scan (REPORT LUNS, INQUIRY). Orderly removal
+ * (section 4.A, oracle 4): per LUN SRB_FUNCTION_PNP StorRemoveDevice, every outstanding SRB completed or
+ * aborted, SRB_FUNCTION_PNP StorRemoveDevice for the adapter, SRB_FUNCTION_FLUSH,
+ * [ScsiStopAdapter], [ScsiSetBootConfig], [HwStorCompleteServiceIrp], HwStorFreeAdapterResources last.
+ * Surprise removal (4.B, oracle 6): StorSurpriseRemoval for the adapter, [ScsiAdapterSurpriseRemoval],
+ * then the same tail without FLUSH. Only the adapter-control types the miniport marked supported are sent.
+ *
+ * <p>Threads: start, scans and removal run on the PnP worker (PASSIVE_LEVEL); HwStorStartIo runs on the
+ * submitting thread raised to DISPATCH_LEVEL; completions arrive on any thread.
+ */
+final class StorAdapter implements StorPortAdapter {
+    /** The documented default per-LU queue depth (spec section 5). */
+    static final int LU_QUEUE_DEPTH = 250;
+    /** How long Storport waits for outstanding requests at removal before resetting the bus, in ms. */
+    static final long DRAIN_TIMEOUT_MS = 10_000;
+
+    enum State { Starting, Started, Stopping, Removed, Failed }
+
+    /** A logical unit the bus scan found. */
+    record Lun(String address, String vendor, String product) {
+    }
+
+    final StorPort port;
+    final StorMiniportDriver driver;
+    final DeviceNode node;
+    private final String name;
+    private final VirtualHwInitializationData<Object> init;
+    private Object ext;
+    private PortConfigurationInformation config;
+    private ScsiSupportedControlTypeList supported;
+    private volatile State state = State.Starting;
+    private volatile boolean freed;
+
+    private final Object lock = new Object();
+    private final Map<StorageRequestBlock, CompletableFuture<StorageRequestBlock>> outstanding = new IdentityHashMap<>();
+    private final Map<String, Integer> perLu = new HashMap<>();
+    private final ArrayDeque<StorageRequestBlock> held = new ArrayDeque<>();
+    private boolean busy;
+    private int busyRemaining;
+    private final Map<String, Lun> luns = new TreeMap<>();
+
+    StorAdapter(StorPort port, StorMiniportDriver driver, DeviceNode node) {
+        this.port = port;
+        this.driver = driver;
+        this.node = node;
+        this.name = driver.name;
+        this.init = driver.init;
+    }
+
+    @Override
+    public String instanceId() {
+        return node.instanceId();
+    }
+
+    State state() {
+        return state;
+    }
+
+    PortConfigurationInformation config() {
+        return config;
+    }
+
+    List<Lun> luns() {
+        synchronized (luns) {
+            return List.copyOf(luns.values());
+        }
+    }
+
+    int outstandingCount() {
+        synchronized (lock) {
+            return outstanding.size();
+        }
+    }
+
+    // ---- start
+
+    PortStatus start() {
+        try {
+            ext = init.deviceExtension.apply(this);
+        } catch (RuntimeException e) {
+            state = State.Failed;
+            port.verifier.report("DriverCallbackThrew", 0x1E, name, instanceId(), "device extension factory threw " + e);
+            return PortStatus.of(NtStatus.STATUS_INSUFFICIENT_RESOURCES).because("the device extension could not be created");
+        }
+        config = new PortConfigurationInformation("Internal");
+        String argumentString = node.properties().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
+        boolean[] again = {false};
+        SpReturn found = port.callbacks.call(name, instanceId(), "VirtualHwStorFindAdapter", TraceEvent.argMap(
+                        "hwContext", instanceId(), "busInformation", "FDO " + instanceId(), "lowerDevice", "NULL",
+                        "argumentString", argumentString),
+                () -> init.hwFindAdapter.findAdapter(ext, instanceId(), "FDO " + instanceId(), null,
+                        argumentString.isEmpty() ? null : argumentString, config, again), SpReturn.SP_RETURN_ERROR);
+        if (found != SpReturn.SP_RETURN_FOUND) {
+            // No further callback for this adapter: it never started (spec 2.1; issue failure path).
+            state = State.Failed;
+            NtStatus s = found == SpReturn.SP_RETURN_NOT_FOUND ? NtStatus.STATUS_NO_SUCH_DEVICE
+                    : found == SpReturn.SP_RETURN_BAD_CONFIG ? NtStatus.STATUS_INVALID_PARAMETER : NtStatus.STATUS_UNSUCCESSFUL;
+            return PortStatus.of(s).because("VirtualHwStorFindAdapter returned " + found);
+        }
+        if (!config.virtualDevice) {
+            port.verifier.report("VirtualDeviceNotSet", 0xC9, name, instanceId(),
+                    "VirtualHwStorFindAdapter returned SP_RETURN_FOUND without setting ConfigInfo->VirtualDevice");
+            freeResources();
+            return PortStatus.of(NtStatus.STATUS_INVALID_PARAMETER).because("VirtualDevice not set by HwFindAdapter");
+        }
+        Boolean ok = port.callbacks.call(name, instanceId(), "HwStorInitialize", TraceEvent.argMap(),
+                () -> init.hwInitialize.initialize(ext), false);
+        if (!Boolean.TRUE.equals(ok)) {
+            freeResources();
+            return PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL).because("HwStorInitialize returned FALSE");
+        }
+        supported = new ScsiSupportedControlTypeList(ScsiAdapterControlType.values().length);
+        port.callbacks.call(name, instanceId(), "HwStorAdapterControl", TraceEvent.argMap(
+                        "controlType", ScsiAdapterControlType.ScsiQuerySupportedControlTypes,
+                        "maxControlType", supported.maxControlType),
+                () -> init.hwAdapterControl.adapterControl(ext, ScsiAdapterControlType.ScsiQuerySupportedControlTypes,
+                        supported), ScsiAdapterControlStatus.ScsiAdapterControlUnsuccessful);
+        state = State.Started;
+        scan();
+        return PortStatus.SUCCESS;
+    }
+
+    private boolean supports(ScsiAdapterControlType t) {
+        return supported != null && supported.supports(t);
+    }
+
+    private void adapterControl(ScsiAdapterControlType type) {
+        if (supports(type)) {
+            port.callbacks.call(name, instanceId(), "HwStorAdapterControl", TraceEvent.argMap("controlType", type),
+                    () -> init.hwAdapterControl.adapterControl(ext, type, null),
+                    ScsiAdapterControlStatus.ScsiAdapterControlUnsuccessful);
+        }
+    }
+
+    private void unitControl(String address, ScsiUnitControlType type) {
+        if (init.hwUnitControl != null) {
+            port.callbacks.call(name, instanceId(), "HwStorUnitControl", TraceEvent.argMap("controlType", type,
+                    "address", address), () -> init.hwUnitControl.unitControl(ext, type, address), null);
+        }
+    }
+
+    // ---- bus scan (PnP worker)
+
+    /**
+     * The bus scan of spec section 2.4: per path and target, REPORT LUNS to LUN 0, or INQUIRY LUN 0 when that
+     * fails; then INQUIRY each LUN reported; then the new list is diffed with the last one.
+     */
+    void scan() {
+        if (state != State.Started) {
+            return;
+        }
+        Map<String, Lun> found = new TreeMap<>();
+        for (int path = 0; path < config.numberOfBuses; path++) {
+            for (int target = 0; target < config.maximumNumberOfTargets; target++) {
+                List<Integer> lunNumbers = reportLuns(path, target);
+                for (int lun : lunNumbers) {
+                    Lun l = inquiry(path, target, lun);
+                    if (l != null) {
+                        found.put(l.address(), l);
+                    }
+                }
+            }
+        }
+        List<Lun> added = new ArrayList<>();
+        List<Lun> gone = new ArrayList<>();
+        synchronized (luns) {
+            for (Lun l : found.values()) {
+                if (!luns.containsKey(l.address())) {
+                    added.add(l);
+                }
+            }
+            for (Lun l : luns.values()) {
+                if (!found.containsKey(l.address())) {
+                    gone.add(l);
+                }
+            }
+        }
+        for (Lun l : gone) {
+            port.trace.event(TraceEvent.Kind.PNP, name, instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
+                    TraceEvent.argMap("type", "BusRelations", "change", "LUN removal", "address", l.address()));
+            removeLun(l.address());
+        }
+        for (Lun l : added) {
+            port.trace.event(TraceEvent.Kind.PNP, name, instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
+                    TraceEvent.argMap("type", "BusRelations", "change", "LUN arrival", "address", l.address()));
+            synchronized (luns) {
+                luns.put(l.address(), l);
+            }
+            unitControl(l.address(), ScsiUnitControlType.ScsiUnitStart);
+        }
+    }
+
+    private List<Integer> reportLuns(int path, int target) {
+        int alloc = 8 + 8 * Math.max(1, config.maximumNumberOfLogicalUnits);
+        byte[] cdb = new byte[12];
+        cdb[0] = (byte) ScsiOp.SCSIOP_REPORT_LUNS;
+        putBe32(cdb, 6, alloc);
+        StorageRequestBlock srb = StorageRequestBlock.executeScsi(path, target, 0, cdb,
+                StorageRequestBlock.SRB_FLAGS_DATA_IN, new byte[alloc], alloc, 10);
+        StorageRequestBlock done = await(submit(srb, true), srb);
+        List<Integer> out = new ArrayList<>();
+        if (done != null && SrbStatus.status(done.srbStatus) == SrbStatus.SRB_STATUS_SUCCESS && done.dataTransferLength >= 8) {
+            byte[] d = done.dataBuffer();
+            int listLength = getBe32(d, 0);
+            for (int off = 8; off + 8 <= Math.min(d.length, 8 + listLength); off += 8) {
+                out.add(((d[off] & 0x3F) << 8) | (d[off + 1] & 0xFF)); // single-level (peripheral) addressing
+            }
+            return out;
+        }
+        if (inquiry(path, target, 0) != null) {
+            out.add(0);
+        }
+        return out;
+    }
+
+    private Lun inquiry(int path, int target, int lun) {
+        byte[] cdb = new byte[6];
+        cdb[0] = (byte) ScsiOp.SCSIOP_INQUIRY;
+        cdb[4] = 36;
+        StorageRequestBlock srb = StorageRequestBlock.executeScsi(path, target, lun, cdb,
+                StorageRequestBlock.SRB_FLAGS_DATA_IN, new byte[36], 36, 10);
+        StorageRequestBlock done = await(submit(srb, true), srb);
+        if (done == null || SrbStatus.status(done.srbStatus) != SrbStatus.SRB_STATUS_SUCCESS || done.dataTransferLength < 32) {
+            return null;
+        }
+        byte[] d = done.dataBuffer();
+        if ((d[0] & 0xE0) != 0) {
+            return null; // peripheral qualifier: no device here
+        }
+        return new Lun(path + ":" + target + ":" + lun, ascii(d, 8, 8), ascii(d, 16, 16));
+    }
+
+    private void removeLun(String address) {
+        String[] p = address.split(":");
+        StorageRequestBlock srb = StorageRequestBlock.pnp(StorPnpAction.StorRemoveDevice, 0,
+                Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+        await(submit(srb, true), srb);
+        unitControl(address, ScsiUnitControlType.ScsiUnitRemove);
+        synchronized (luns) {
+            luns.remove(address);
+        }
+    }
+
+    // ---- removal (PnP worker)
+
+    void remove(boolean surprise) {
+        if (state != State.Started) {
+            return;
+        }
+        state = State.Stopping; // from now on only Storport's own requests reach the miniport
+        if (surprise) {
+            for (Lun l : luns()) {
+                unitControl(l.address(), ScsiUnitControlType.ScsiUnitSurpriseRemoval);
+            }
+            StorageRequestBlock srb = StorageRequestBlock.pnp(StorPnpAction.StorSurpriseRemoval,
+                    StorageRequestBlock.SRB_PNP_FLAGS_ADAPTER_REQUEST, 0, 0, 0);
+            await(submit(srb, true), srb);
+            adapterControl(ScsiAdapterControlType.ScsiAdapterSurpriseRemoval);
+            drain();
+        } else {
+            for (Lun l : luns()) {
+                removeLun(l.address());
+            }
+            drain();
+            StorageRequestBlock pnp = StorageRequestBlock.pnp(StorPnpAction.StorRemoveDevice,
+                    StorageRequestBlock.SRB_PNP_FLAGS_ADAPTER_REQUEST, 0, 0, 0);
+            await(submit(pnp, true), pnp);
+            StorageRequestBlock flush = StorageRequestBlock.control(SrbFunction.SRB_FUNCTION_FLUSH, 0, 0, 0);
+            await(submit(flush, true), flush);
+        }
+        adapterControl(ScsiAdapterControlType.ScsiStopAdapter);
+        adapterControl(ScsiAdapterControlType.ScsiSetBootConfig);
+        if (init.hwCompleteServiceIrp != null) {
+            port.callbacks.callVoid(name, instanceId(), "HwStorCompleteServiceIrp", TraceEvent.argMap(),
+                    () -> init.hwCompleteServiceIrp.completeServiceIrp(ext));
+        }
+        freeResources();
+        state = State.Removed;
+    }
+
+    /**
+     * Every request not yet handed to the miniport is completed by Storport with SRB_STATUS_REQUEST_FLUSHED;
+     * requests the miniport holds get {@link #DRAIN_TIMEOUT_MS}, then HwStorResetBus on each path, and any
+     * still outstanding are completed by Storport with SRB_STATUS_ABORTED (and reported).
+     */
+    private void drain() {
+        List<StorageRequestBlock> flushed;
+        synchronized (lock) {
+            flushed = new ArrayList<>(held);
+            held.clear();
+        }
+        for (StorageRequestBlock srb : flushed) {
+            portComplete(srb, SrbStatus.SRB_STATUS_REQUEST_FLUSHED);
+        }
+        if (!awaitIdle(DRAIN_TIMEOUT_MS)) {
+            for (int path = 0; path < config.numberOfBuses; path++) {
+                int p = path;
+                Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
+                try {
+                    port.callbacks.call(name, instanceId(), "HwStorResetBus", TraceEvent.argMap("pathId", p),
+                            () -> init.hwResetBus.resetBus(ext, p), false);
+                } finally {
+                    Irql.lower(old);
+                }
+            }
+            if (!awaitIdle(2_000)) {
+                List<StorageRequestBlock> left;
+                synchronized (lock) {
+                    left = new ArrayList<>(outstanding.keySet());
+                }
+                port.verifier.report("SrbNeverCompleted", 0xC9, name, instanceId(), left.size()
+                        + " SRB(s) not completed after HwStorResetBus; Storport aborts them");
+                for (StorageRequestBlock srb : left) {
+                    portComplete(srb, SrbStatus.SRB_STATUS_ABORTED);
+                }
+            }
+        }
+    }
+
+    private boolean awaitIdle(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (lock) {
+            while (!outstanding.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Storport completes a request itself (it never reached, or never came back from, the miniport). */
+    private void portComplete(StorageRequestBlock srb, int srbStatus) {
+        CompletableFuture<StorageRequestBlock> f;
+        synchronized (lock) {
+            f = outstanding.remove(srb);
+            luDone(srb);
+            lock.notifyAll();
+        }
+        srb.srbStatus = srbStatus;
+        srb.dataTransferLength = 0;
+        port.trace.event(TraceEvent.Kind.PNP, name, instanceId(), "IoCompleteRequest", TraceEvent.argMap(
+                "address", srb.address(), "srbStatus", SrbStatus.name(srbStatus)));
+        if (f != null) {
+            f.complete(srb);
+        }
+    }
+
+    private void freeResources() {
+        port.callbacks.callVoid(name, instanceId(), "HwStorFreeAdapterResources", TraceEvent.argMap(),
+                () -> init.hwFreeAdapterResources.freeAdapterResources(ext));
+        freed = true;
+    }
+
+    // ---- the request path
+
+    /**
+     * Hands an SRB to the miniport (HwStorStartIo at DISPATCH_LEVEL on this thread), or holds it while the
+     * adapter is busy or the LU queue is full. A class request to an adapter that is not started is completed
+     * at once by Storport with SRB_STATUS_NO_DEVICE and never reaches the miniport.
+     *
+     * @param portRequest whether Storport itself issues it (scan, PnP, flush): allowed while stopping
+     * @return completes when the SRB has been completed
+     */
+    CompletableFuture<StorageRequestBlock> submit(StorageRequestBlock srb, boolean portRequest) {
+        CompletableFuture<StorageRequestBlock> f = new CompletableFuture<>();
+        synchronized (lock) {
+            boolean open = portRequest ? !freed && state != State.Failed && state != State.Removed : state == State.Started;
+            if (!open) {
+                srb.srbStatus = SrbStatus.SRB_STATUS_NO_DEVICE;
+                srb.dataTransferLength = 0;
+                f.complete(srb);
+                return f;
+            }
+            outstanding.put(srb, f);
+            if (!portRequest && (busy || perLu.getOrDefault(srb.address(), 0) >= LU_QUEUE_DEPTH)) {
+                held.add(srb);
+                return f;
+            }
+            perLu.merge(srb.address(), 1, Integer::sum);
+        }
+        startIo(srb);
+        return f;
+    }
+
+    private void startIo(StorageRequestBlock srb) {
+        Map<String, Object> args = srb.srbFunction() == SrbFunction.SRB_FUNCTION_EXECUTE_SCSI
+                ? TraceEvent.argMap("srbFunction", srb.srbFunction(), "address", srb.address(),
+                        "cdb", ScsiOp.name(srb.cdb()), "dataTransferLength", srb.dataTransferLength)
+                : srb.srbFunction() == SrbFunction.SRB_FUNCTION_PNP
+                ? TraceEvent.argMap("srbFunction", srb.srbFunction(), "address", srb.address(),
+                        "pnpAction", srb.pnpAction(), "srbPnPFlags",
+                        (srb.pnpFlags() & StorageRequestBlock.SRB_PNP_FLAGS_ADAPTER_REQUEST) != 0
+                                ? "SRB_PNP_FLAGS_ADAPTER_REQUEST" : "0")
+                : srb.srbFunction() == SrbFunction.SRB_FUNCTION_IO_CONTROL
+                ? TraceEvent.argMap("srbFunction", srb.srbFunction(), "signature", srb.ioControlSignature(),
+                        "controlCode", srb.ioControlCode())
+                : TraceEvent.argMap("srbFunction", srb.srbFunction(), "address", srb.address());
+        Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
+        try {
+            Boolean accepted = port.callbacks.call(name, instanceId(), "HwStorStartIo", args,
+                    () -> init.hwStartIo.startIo(ext, srb), false);
+            if (!Boolean.TRUE.equals(accepted)) {
+                port.verifier.report("StartIoReturnedFalse", 0xC9, name, instanceId(),
+                        "HwStorStartIo returned FALSE for " + srb.srbFunction() + " at " + srb.address()
+                                + "; it must return TRUE and complete the SRB");
+            }
+        } finally {
+            Irql.lower(old);
+        }
+    }
+
+    private void luDone(StorageRequestBlock srb) {
+        perLu.computeIfPresent(srb.address(), (k, v) -> v <= 1 ? null : v - 1);
+    }
+
+    private StorageRequestBlock await(CompletableFuture<StorageRequestBlock> f, StorageRequestBlock srb) {
+        try {
+            return f.get(Math.max(1, srb.timeOutValue()), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            port.verifier.report("SrbTimeout", 0xC9, name, instanceId(), srb.srbFunction() + " at " + srb.address()
+                    + " not completed within its TimeOutValue of " + srb.timeOutValue() + " s");
+            return null;
+        }
+    }
+
+    private void releaseHeld() {
+        List<StorageRequestBlock> release = new ArrayList<>();
+        synchronized (lock) {
+            while (!busy && !held.isEmpty() && state == State.Started) {
+                StorageRequestBlock next = held.peek();
+                if (perLu.getOrDefault(next.address(), 0) >= LU_QUEUE_DEPTH) {
+                    break;
+                }
+                held.poll();
+                perLu.merge(next.address(), 1, Integer::sum);
+                release.add(next);
+            }
+        }
+        if (!release.isEmpty()) {
+            port.scheduler.queueWorkItem("Storport restarts held requests", () -> release.forEach(this::startIo));
+        }
+    }
+
+    // ---- StorPortAdapter: what the miniport calls
+
+    private boolean alive(String ddi) {
+        if (freed) {
+            port.verifier.report("StorPortCallAfterFreeAdapterResources", 0xC9, name, instanceId(),
+                    ddi + " called after HwStorFreeAdapterResources; Storport ignores it");
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void storPortNotification(StorPortNotificationType type, StorageRequestBlock srb) {
+        if (type != StorPortNotificationType.RequestComplete) {
+            throw new IllegalArgumentException("StorPortNotification(" + type + ") does not take an SRB");
+        }
+        port.callbacks.checkIrql(name, instanceId(), "StorPortNotification", Irql.DISPATCH_LEVEL);
+        port.trace.ddi(name, instanceId(), "StorPortNotification", TraceEvent.argMap("notificationType", type,
+                "address", srb.address(), "srbStatus", SrbStatus.name(srb.srbStatus), "scsiStatus",
+                String.format("0x%02X", srb.scsiStatus), "dataTransferLength", srb.dataTransferLength));
+        if (!alive("StorPortNotification(RequestComplete)")) {
+            return;
+        }
+        CompletableFuture<StorageRequestBlock> f;
+        boolean release = false;
+        synchronized (lock) {
+            f = outstanding.remove(srb);
+            if (f != null) {
+                luDone(srb);
+                if (busy && busyRemaining > 0 && --busyRemaining == 0) {
+                    busy = false;
+                }
+                release = !held.isEmpty();
+                lock.notifyAll();
+            }
+        }
+        if (f == null) {
+            port.verifier.report("SrbCompletedTwice", 0xC9, name, instanceId(), "StorPortNotification(RequestComplete) for "
+                    + srb.srbFunction() + " at " + srb.address() + ", which is not outstanding (completed twice or unknown)");
+            return;
+        }
+        f.complete(srb);
+        if (release) {
+            releaseHeld();
+        }
+    }
+
+    @Override
+    public void storPortNotification(StorPortNotificationType type, int pathId) {
+        if (type != StorPortNotificationType.BusChangeDetected) {
+            throw new IllegalArgumentException("StorPortNotification(" + type + ") does not take a path ID");
+        }
+        port.callbacks.checkIrql(name, instanceId(), "StorPortNotification", Irql.DISPATCH_LEVEL);
+        port.trace.ddi(name, instanceId(), "StorPortNotification", TraceEvent.argMap("notificationType", type,
+                "pathId", pathId));
+        if (alive("StorPortNotification(BusChangeDetected)")) {
+            port.scheduler.queuePnp("bus rescan of " + instanceId(), this::scan);
+        }
+    }
+
+    @Override
+    public boolean storPortBusy(int requestsToComplete) {
+        port.trace.ddi(name, instanceId(), "StorPortBusy", TraceEvent.argMap("requestsToComplete", requestsToComplete));
+        if (alive("StorPortBusy")) {
+            synchronized (lock) {
+                busy = true;
+                busyRemaining = requestsToComplete;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean storPortReady() {
+        port.trace.ddi(name, instanceId(), "StorPortReady", TraceEvent.argMap());
+        if (alive("StorPortReady")) {
+            synchronized (lock) {
+                busy = false;
+                busyRemaining = 0;
+            }
+            releaseHeld();
+        }
+        return true;
+    }
+
+    @Override
+    public void storPortQueueWorkItem(Runnable routine) {
+        port.trace.ddi(name, instanceId(), "StorPortQueueWorkItem", TraceEvent.argMap());
+        if (alive("StorPortQueueWorkItem")) {
+            port.scheduler.queueWorkItem("Storport work item of " + instanceId(), routine);
+        }
+    }
+
+    // ---- helpers
+
+    static void putBe32(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    static int getBe32(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    }
+
+    private static String ascii(byte[] d, int off, int len) {
+        return new String(d, off, len, java.nio.charset.StandardCharsets.US_ASCII).trim();
+    }
+
+    @Override
+    public String toString() {
+        return instanceId();
+    }
+}

@@ -1,0 +1,79 @@
+package org.drvsim.storport.internal;
+
+import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.Irql;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.storport.StorPortDriverObject;
+import org.drvsim.storport.VirtualHwInitializationData;
+
+/** Storport's record of one miniport driver: its copied VIRTUAL_HW_INITIALIZATION_DATA. */
+final class StorMiniportDriver implements StorPortDriverObject {
+    final StorPort port;
+    final DriverObject driverObject;
+    final String name;
+    volatile VirtualHwInitializationData<Object> init;
+    volatile boolean inDriverEntry;
+    private volatile boolean tracingInitialized;
+
+    StorMiniportDriver(StorPort port, DriverObject driverObject) {
+        this.port = port;
+        this.driverObject = driverObject;
+        this.name = driverObject.name();
+    }
+
+    String registryPath() {
+        return "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\" + name.split("/")[0];
+    }
+
+    @Override
+    public String driverName() {
+        return name;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public NtStatus storPortInitialize(VirtualHwInitializationData<?> data) {
+        port.callbacks.checkIrql(name, null, "StorPortInitialize", Irql.PASSIVE_LEVEL);
+        NtStatus status = validate((VirtualHwInitializationData<Object>) data);
+        port.trace.ddi(name, null, "StorPortInitialize", TraceEvent.argMap(
+                "adapterInterfaceType", data == null ? null : data.adapterInterfaceType, "status", status));
+        if (status.isSuccess() && init.hwInitializeTracing != null) {
+            var tracing = init.hwInitializeTracing;
+            port.callbacks.callVoid(name, null, "HwStorInitializeTracing",
+                    TraceEvent.argMap("registryPath", registryPath()), () -> tracing.initializeTracing(this, registryPath()));
+            tracingInitialized = true;
+        }
+        return status;
+    }
+
+    private NtStatus validate(VirtualHwInitializationData<Object> d) {
+        if (!inDriverEntry || init != null || d == null) {
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        if (!"Internal".equals(d.adapterInterfaceType)) {
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        if (d.deviceExtension == null || d.hwFindAdapter == null || d.hwInitialize == null || d.hwStartIo == null
+                || d.hwResetBus == null || d.hwAdapterControl == null || d.hwFreeAdapterResources == null) {
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        if (d.hwProcessServiceRequest != null && d.hwCompleteServiceIrp == null) {
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        if ((d.hwInitializeTracing == null) != (d.hwCleanupTracing == null)) {
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        init = d.copy();
+        return NtStatus.STATUS_SUCCESS;
+    }
+
+    /** After the last adapter: HwStorCleanupTracing when the driver registered it (spec 4.A.8). */
+    void unload() {
+        if (tracingInitialized && init.hwCleanupTracing != null) {
+            var cleanup = init.hwCleanupTracing;
+            port.callbacks.callVoid(name, null, "HwStorCleanupTracing", TraceEvent.argMap(),
+                    () -> cleanup.cleanupTracing(this));
+        }
+    }
+}

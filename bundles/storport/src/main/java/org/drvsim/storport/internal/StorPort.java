@@ -1,0 +1,132 @@
+package org.drvsim.storport.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.drvsim.kernel.Callbacks;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.PortDriver;
+import org.drvsim.kernel.PortStatus;
+import org.drvsim.kernel.Scheduler;
+import org.drvsim.kernel.Trace;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.kernel.Verifier;
+import org.drvsim.storport.StorportMiniportEntry;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * storport.sys for virtual miniports: the kernel calls it on the PnP worker (PASSIVE_LEVEL); it turns
+ * DriverEntry, adapter start, removal and unload into the miniport routines in the documented order
+ * (spec/storport-lifecycle.md sections 1, 2, 4 and 9) and enforces the rules: no callback for an adapter
+ * after HwStorFreeAdapterResources, no HwStorStartIo after the adapter stopped, every SRB completed
+ * exactly once.
+ */
+@Component(service = {PortDriver.class, StorPort.class}, property = PortDriver.MODEL_PROPERTY + "=storport")
+public final class StorPort implements PortDriver {
+    final Trace trace;
+    final Verifier verifier;
+    final Scheduler scheduler;
+    final Callbacks callbacks;
+    private final Map<DriverObject, StorMiniportDriver> drivers = new ConcurrentHashMap<>();
+    private final Map<String, StorAdapter> adapters = new ConcurrentHashMap<>();
+
+    @Activate
+    public StorPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler) {
+        this.trace = trace;
+        this.verifier = verifier;
+        this.scheduler = scheduler;
+        this.callbacks = new Callbacks(trace, verifier);
+    }
+
+    @Override
+    public String model() {
+        return "storport";
+    }
+
+    @Override
+    public PortStatus driverEntry(DriverObject driverObject) {
+        if (!(driverObject.entry() instanceof StorportMiniportEntry entry)) {
+            return PortStatus.of(NtStatus.STATUS_OBJECT_TYPE_MISMATCH).because("entry class "
+                    + driverObject.entry().getClass().getName() + " does not implement " + StorportMiniportEntry.class.getName());
+        }
+        StorMiniportDriver driver = new StorMiniportDriver(this, driverObject);
+        driver.inDriverEntry = true;
+        NtStatus s = callbacks.call(driver.name, null, "DriverEntry",
+                TraceEvent.argMap("driverObject", driver.name, "registryPath", driver.registryPath()),
+                () -> entry.driverEntry(driver), NtStatus.STATUS_UNSUCCESSFUL);
+        driver.inDriverEntry = false;
+        if (s == null) {
+            s = NtStatus.STATUS_UNSUCCESSFUL;
+        }
+        if (!s.isSuccess()) {
+            return PortStatus.of(s);
+        }
+        if (driver.init == null) {
+            verifier.report("DriverEntryWithoutStorPortInitialize", 0xC9, driver.name, null,
+                    "DriverEntry returned " + s + " without a successful StorPortInitialize");
+            return PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL).because("DriverEntry did not call StorPortInitialize");
+        }
+        drivers.put(driverObject, driver);
+        return PortStatus.of(s);
+    }
+
+    @Override
+    public PortStatus startDevice(DriverObject driverObject, DeviceNode node) {
+        StorMiniportDriver driver = drivers.get(driverObject);
+        if (driver == null) {
+            return PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("driver did not initialize with Storport");
+        }
+        StorAdapter adapter = new StorAdapter(this, driver, node);
+        adapters.put(key(node.instanceId()), adapter);
+        PortStatus s = adapter.start();
+        if (!s.isSuccess()) {
+            adapters.remove(key(node.instanceId()));
+        }
+        return s;
+    }
+
+    @Override
+    public void removeDevice(DriverObject driverObject, DeviceNode node) {
+        StorAdapter a = adapters.remove(key(node.instanceId()));
+        if (a != null) {
+            a.remove(false);
+        }
+    }
+
+    @Override
+    public void surpriseRemoveDevice(DriverObject driverObject, DeviceNode node) {
+        StorAdapter a = adapters.remove(key(node.instanceId()));
+        if (a != null) {
+            a.remove(true);
+        }
+    }
+
+    @Override
+    public void driverUnload(DriverObject driverObject) {
+        StorMiniportDriver driver = drivers.remove(driverObject);
+        if (driver != null) {
+            driver.unload();
+        }
+    }
+
+    static String key(String instanceId) {
+        return instanceId.toUpperCase(Locale.ROOT);
+    }
+
+    List<StorAdapter> adapters() {
+        List<StorAdapter> all = new ArrayList<>(adapters.values());
+        all.sort((a, b) -> a.instanceId().compareToIgnoreCase(b.instanceId()));
+        return all;
+    }
+
+    Optional<StorAdapter> adapter(String instanceId) {
+        return Optional.ofNullable(adapters.get(key(instanceId)));
+    }
+}
