@@ -43,6 +43,8 @@ public abstract class DrvsimTestSupport {
     static final String A0 = "ROOT\\NETVMINI\\0000";
     static final String A1 = "ROOT\\NETVMINI\\0001";
     static final String NETVMINI = "org.drvsim.drivers.netvmini";
+    static final String RAMDISK = "org.drvsim.drivers.ramdisk";
+    static final String RD0 = "ROOT\\RAMDISK\\0000";
 
     @Inject
     protected BundleContext context;
@@ -89,7 +91,9 @@ public abstract class DrvsimTestSupport {
                 testBundle("org.drvsim.kernel", 2),
                 testBundle("org.drvsim.ndis", 3),
                 testBundle("org.drvsim.shell", 3),
-                testBundle(NETVMINI, 10))
+                testBundle("org.drvsim.storport", 3),
+                testBundle(NETVMINI, 10),
+                testBundle(RAMDISK, 10))
         }, extraOptions());
     }
 
@@ -138,13 +142,24 @@ public abstract class DrvsimTestSupport {
         return streamBundle(driverBundle(symbolicName, driverHeader, classes)).noStart().startLevel(10);
     }
 
+    /** A Storport miniport fixture bundle (installed, not started). */
+    static Option storportFixtureBundle(String symbolicName, String driverHeader, Class<?>... classes) {
+        return streamBundle(driverBundle(symbolicName, driverHeader, "org.drvsim.storport,org.drvsim.kernel",
+                "org.drvsim.storport.StorportDriverActivator", classes)).noStart().startLevel(10);
+    }
+
     static InputStream driverBundle(String symbolicName, String driverHeader, Class<?>... classes) {
+        return driverBundle(symbolicName, driverHeader, "org.drvsim.ndis", "org.drvsim.ndis.NdisDriverActivator", classes);
+    }
+
+    static InputStream driverBundle(String symbolicName, String driverHeader, String imports, String activator,
+                                    Class<?>... classes) {
         TinyBundle b = TinyBundles.bundle()
                 .setHeader(Constants.BUNDLE_MANIFESTVERSION, "2")
                 .setHeader(Constants.BUNDLE_SYMBOLICNAME, symbolicName)
                 .setHeader(Constants.BUNDLE_VERSION, "1.0.0")
-                .setHeader(Constants.IMPORT_PACKAGE, "org.drvsim.ndis")
-                .setHeader(Constants.BUNDLE_ACTIVATOR, "org.drvsim.ndis.NdisDriverActivator");
+                .setHeader(Constants.IMPORT_PACKAGE, imports)
+                .setHeader(Constants.BUNDLE_ACTIVATOR, activator);
         if (driverHeader != null) {
             b.setHeader("Drvsim-Driver", driverHeader);
         }
