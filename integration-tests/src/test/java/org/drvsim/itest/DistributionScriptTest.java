@@ -194,6 +194,64 @@ public class DistributionScriptTest {
         }
     }
 
+    static String tool(String name) {
+        for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
+            if (Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
+            }
+        }
+        return null;
+    }
+
+    static void exec(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+    }
+
+    @Test
+    public void aRealExt4ImageGoesThroughTheSrbPathByteForByteAndStaysWriteProtectedWhenAttachedReadOnly() throws Exception {
+        String mke2fs = tool("mke2fs");
+        String debugfs = tool("debugfs");
+        String e2fsck = tool("e2fsck");
+        org.junit.Assume.assumeTrue("cannot build a real filesystem image: mke2fs, debugfs and e2fsck (Debian package "
+                + "e2fsprogs) are needed; .ci/run installs them", mke2fs != null && debugfs != null && e2fsck != null);
+        Path d = tmp.getRoot().toPath();
+        Path src = Files.createDirectories(d.resolve("content"));
+        Files.writeString(src.resolve("README.txt"), "drvsim real image test\n");
+        byte[] random = new byte[300_000];
+        new java.util.Random(42).nextBytes(random);
+        Files.write(src.resolve("random.bin"), random);
+        Files.createDirectories(src.resolve("dir/sub"));
+        Files.writeString(src.resolve("dir/sub/note.txt"), "nested\n");
+        Path image = d.resolve("fs.img");
+        exec(d, mke2fs, "-q", "-F", "-t", "ext4", "-b", "4096", "-d", src.toString(), image.toString(), "8M");
+        Files.write(d.resolve("extra.bin"), Arrays.copyOf(random, 12345));
+        exec(d, debugfs, "-w", "-R", "write " + d.resolve("extra.bin") + " extra.bin", image.toString());
+        exec(d, e2fsck, "-fn", image.toString());
+        byte[] original = Files.readAllBytes(image);
+        long blocks = original.length / 512;
+        Files.write(d.resolve("block.bin"), new byte[4096]);
+        String script = "ramdisk:attach ramdisk0 " + image + "\n"
+                + "storport:export ramdisk0 0:0:1 " + d.resolve("attached-out.img") + "\n"
+                + "storport:import " + image + " ramdisk0 0:0:0\n"
+                + "storport:export --blocks " + blocks + " ramdisk0 0:0:0 " + d.resolve("imported-out.img") + "\n"
+                + "ramdisk:detach ramdisk0 0:0:1\n"
+                + "ramdisk:attach --read-only --block-size 4096 ramdisk0 " + image + "\n"
+                + "storport:luns\n"
+                + "storport:write ramdisk0 0:0:1 0 " + d.resolve("block.bin") + "\n";
+        Run r = run(script);
+        assertThat(r.exitCode()).as("the last line writes to the read-only LUN and must fail: " + r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("line 8").contains("DATA PROTECT");
+        assertThat(r.out()).contains("attached " + image + " as 0:0:1").contains("imported " + image)
+                .contains("(read-only)").contains("read-only");
+        assertThat(Files.readAllBytes(d.resolve("attached-out.img"))).isEqualTo(original);
+        assertThat(Files.readAllBytes(d.resolve("imported-out.img"))).isEqualTo(original);
+        exec(d, e2fsck, "-fn", d.resolve("imported-out.img").toString());
+        assertThat(Files.readAllBytes(image)).as("the read-only attachment changed nothing").isEqualTo(original);
+    }
+
     /** @return the {@code name} of every event in a Trace Event Format file, in file order */
     static List<String> names(Path json) throws IOException {
         List<String> names = new ArrayList<>();
