@@ -113,6 +113,11 @@ public abstract class DrvsimTestSupport {
         return trace.await(p, TIMEOUT);
     }
 
+    /** @return the loaded NDIS drivers (the Storport ramdisk runs beside them) */
+    List<org.drvsim.kernel.DriverObject> ndisDrivers() {
+        return pnp.drivers().stream().filter(d -> d.model().equals("ndis")).toList();
+    }
+
     Bundle installedBundle(String symbolicName) {
         for (Bundle b : context.getBundles()) {
             if (symbolicName.equals(b.getSymbolicName())) {

@@ -37,6 +37,16 @@ public interface Trace {
     /** Records a PnP-manager or loader event of the given kind. */
     TraceEvent event(TraceEvent.Kind kind, String driver, String device, String name, Map<String, ?> args);
 
+    /**
+     * @return whether per-request events (each SRB, NBL send, receive indication and their completions) are
+     *         recorded; lifecycle, PnP, OID and verifier events always are. On by default; the framework
+     *         property {@code drvsim.trace.io=false} or {@link #setIoTracing} turns it off for throughput.
+     */
+    boolean ioTracing();
+
+    /** Turns the recording of per-request events on or off (see {@link #ioTracing()}). */
+    void setIoTracing(boolean on);
+
     /** @return every event recorded since the last {@link #clear()}, in sequence order */
     List<TraceEvent> events();
 

@@ -354,7 +354,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
                     outstandingSends.addAll(nbls);
                 }
                 sendsRequested.addAndGet(nbls.size());
-                port.callVoid(name, instanceId(), "MiniportSendNetBufferLists", TraceEvent.argMap(
+                perRequest("MiniportSendNetBufferLists", () -> TraceEvent.argMap(
                                 "numberOfNetBufferLists", nbls.size(), "portNumber", 0, "sendFlags", 0),
                         () -> chars.sendNetBufferListsHandler.sendNetBufferLists(context, chain, 0, 0));
                 return;
@@ -369,6 +369,22 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
             if (b != null) {
                 b.sendNetBufferListsComplete(this, nbl);
             }
+        }
+    }
+
+    /**
+     * Calls a per-request handler (send, return): recorded as a callback while per-request tracing is on,
+     * called directly (with the same containment of a throwing driver) when it is off.
+     */
+    private void perRequest(String routine, java.util.function.Supplier<java.util.Map<String, Object>> args, Runnable call) {
+        if (port.trace.ioTracing()) {
+            port.callVoid(name, instanceId(), routine, args.get(), call);
+            return;
+        }
+        try {
+            call.run();
+        } catch (RuntimeException | LinkageError e) {
+            port.verifier.report("DriverCallbackThrew", 0x1E, name, instanceId(), routine + " threw " + e);
         }
     }
 
@@ -416,10 +432,12 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     public void ndisMSendNetBufferListsComplete(NetBufferList netBufferLists, int sendCompleteFlags) {
         port.checkIrql(name, instanceId(), "NdisMSendNetBufferListsComplete", Irql.DISPATCH_LEVEL);
         List<NetBufferList> nbls = NetBufferList.chain(netBufferLists);
-        port.trace.ddi(name, instanceId(), "NdisMSendNetBufferListsComplete", TraceEvent.argMap(
-                "numberOfNetBufferLists", nbls.size(),
-                "status", nbls.isEmpty() ? null : nbls.get(0).status,
-                "sendCompleteFlags", sendCompleteFlags));
+        if (port.trace.ioTracing()) {
+            port.trace.ddi(name, instanceId(), "NdisMSendNetBufferListsComplete", TraceEvent.argMap(
+                    "numberOfNetBufferLists", nbls.size(),
+                    "status", nbls.isEmpty() ? null : nbls.get(0).status,
+                    "sendCompleteFlags", sendCompleteFlags));
+        }
         if (!alive("NdisMSendNetBufferListsComplete")) {
             return;
         }
@@ -450,8 +468,10 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
                                                    int receiveFlags) {
         port.checkIrql(name, instanceId(), "NdisMIndicateReceiveNetBufferLists", Irql.DISPATCH_LEVEL);
         List<NetBufferList> nbls = NetBufferList.chain(netBufferLists);
-        port.trace.ddi(name, instanceId(), "NdisMIndicateReceiveNetBufferLists", TraceEvent.argMap(
-                "portNumber", portNumber, "numberOfNetBufferLists", count, "receiveFlags", String.format("0x%X", receiveFlags)));
+        if (port.trace.ioTracing()) {
+            port.trace.ddi(name, instanceId(), "NdisMIndicateReceiveNetBufferLists", TraceEvent.argMap(
+                    "portNumber", portNumber, "numberOfNetBufferLists", count, "receiveFlags", String.format("0x%X", receiveFlags)));
+        }
         if (!alive("NdisMIndicateReceiveNetBufferLists")) {
             return;
         }
@@ -469,8 +489,8 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         if ((receiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) == 0) {
             // The protocol has returned the NBLs: give them back to the miniport (spec section 7).
             receivesReturned.addAndGet(nbls.size());
-            port.callVoid(name, instanceId(), "MiniportReturnNetBufferLists",
-                    TraceEvent.argMap("numberOfNetBufferLists", nbls.size(), "returnFlags", 0),
+            perRequest("MiniportReturnNetBufferLists",
+                    () -> TraceEvent.argMap("numberOfNetBufferLists", nbls.size(), "returnFlags", 0),
                     () -> chars.returnNetBufferListsHandler.returnNetBufferLists(context, netBufferLists, 0));
         }
     }

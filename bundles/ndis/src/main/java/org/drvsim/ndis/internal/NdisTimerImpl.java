@@ -23,8 +23,10 @@ final class NdisTimerImpl implements NdisTimer {
     @Override
     public synchronized boolean ndisSetTimerObject(Duration dueTime) {
         adapter.port.checkIrql(adapter.driver.name, adapter.instanceId(), "NdisSetTimerObject", Irql.DISPATCH_LEVEL);
-        adapter.port.trace.ddi(adapter.driver.name, adapter.instanceId(), "NdisSetTimerObject",
-                TraceEvent.argMap("timer", name, "dueTimeMicroseconds", dueTime.toNanos() / 1000));
+        if (adapter.port.trace.ioTracing()) { // timers re-armed per request are per-request events
+            adapter.port.trace.ddi(adapter.driver.name, adapter.instanceId(), "NdisSetTimerObject",
+                    TraceEvent.argMap("timer", name, "dueTimeMicroseconds", dueTime.toNanos() / 1000));
+        }
         if (freed) {
             throw new IllegalStateException("NdisSetTimerObject on freed timer '" + name + "' of " + adapter.instanceId());
         }

@@ -47,8 +47,8 @@ import org.drvsim.storport.VirtualHwInitializationData;
 final class StorAdapter implements StorPortAdapter {
     /** The documented default per-LU queue depth (spec section 5). */
     static final int LU_QUEUE_DEPTH = 250;
-    /** How long Storport waits for outstanding requests at removal before resetting the bus, in ms. */
-    static final long DRAIN_TIMEOUT_MS = 10_000;
+    /** How long Storport waits after HwStorResetBus for the miniport to complete what it held, in ms. */
+    static final long RESET_WAIT_MS = 1_000;
 
     enum State { Starting, Started, Stopping, Removed, Failed }
 
@@ -69,7 +69,7 @@ final class StorAdapter implements StorPortAdapter {
 
     private final Object lock = new Object();
     private final Map<StorageRequestBlock, CompletableFuture<StorageRequestBlock>> outstanding = new IdentityHashMap<>();
-    private final Map<String, Integer> perLu = new HashMap<>();
+    private final Map<Integer, Integer> perLu = new HashMap<>();
     private final ArrayDeque<StorageRequestBlock> held = new ArrayDeque<>();
     private boolean busy;
     private int busyRemaining;
@@ -317,8 +317,9 @@ final class StorAdapter implements StorPortAdapter {
 
     /**
      * Every request not yet handed to the miniport is completed by Storport with SRB_STATUS_REQUEST_FLUSHED;
-     * requests the miniport holds get {@link #DRAIN_TIMEOUT_MS}, then HwStorResetBus on each path, and any
-     * still outstanding are completed by Storport with SRB_STATUS_ABORTED (and reported).
+     * requests the miniport holds get their TimeOutValue (the longest of them), then HwStorResetBus on each
+     * path (spec section 5, timeouts), and any still outstanding after {@link #RESET_WAIT_MS} are completed
+     * by Storport with SRB_STATUS_ABORTED (and reported).
      */
     private void drain() {
         List<StorageRequestBlock> flushed;
@@ -329,7 +330,11 @@ final class StorAdapter implements StorPortAdapter {
         for (StorageRequestBlock srb : flushed) {
             portComplete(srb, SrbStatus.SRB_STATUS_REQUEST_FLUSHED);
         }
-        if (!awaitIdle(DRAIN_TIMEOUT_MS)) {
+        long timeoutMs;
+        synchronized (lock) {
+            timeoutMs = 1000L * outstanding.keySet().stream().mapToInt(StorageRequestBlock::timeOutValue).max().orElse(1);
+        }
+        if (!awaitIdle(Math.max(1000, timeoutMs))) {
             for (int path = 0; path < config.numberOfBuses; path++) {
                 int p = path;
                 Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
@@ -340,7 +345,7 @@ final class StorAdapter implements StorPortAdapter {
                     Irql.lower(old);
                 }
             }
-            if (!awaitIdle(2_000)) {
+            if (!awaitIdle(RESET_WAIT_MS)) {
                 List<StorageRequestBlock> left;
                 synchronized (lock) {
                     left = new ArrayList<>(outstanding.keySet());
@@ -417,17 +422,21 @@ final class StorAdapter implements StorPortAdapter {
                 return f;
             }
             outstanding.put(srb, f);
-            if (!portRequest && (busy || perLu.getOrDefault(srb.address(), 0) >= LU_QUEUE_DEPTH)) {
+            if (!portRequest && (busy || perLu.getOrDefault(luKey(srb), 0) >= LU_QUEUE_DEPTH)) {
                 held.add(srb);
                 return f;
             }
-            perLu.merge(srb.address(), 1, Integer::sum);
+            perLu.merge(luKey(srb), 1, Integer::sum);
         }
         startIo(srb);
         return f;
     }
 
     private void startIo(StorageRequestBlock srb) {
+        if (srb.srbFunction() == SrbFunction.SRB_FUNCTION_EXECUTE_SCSI && !port.trace.ioTracing()) {
+            startIoUntraced(srb);
+            return;
+        }
         Map<String, Object> args = srb.srbFunction() == SrbFunction.SRB_FUNCTION_EXECUTE_SCSI
                 ? TraceEvent.argMap("srbFunction", srb.srbFunction(), "address", srb.address(),
                         "cdb", ScsiOp.name(srb.cdb()), "dataTransferLength", srb.dataTransferLength)
@@ -454,8 +463,27 @@ final class StorAdapter implements StorPortAdapter {
         }
     }
 
+    /** HwStorStartIo without a trace event (per-request tracing off): the same IRQL, checks and containment. */
+    private void startIoUntraced(StorageRequestBlock srb) {
+        Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
+        try {
+            if (!init.hwStartIo.startIo(ext, srb)) {
+                port.verifier.report("StartIoReturnedFalse", 0xC9, name, instanceId(), "HwStorStartIo returned FALSE for "
+                        + srb.srbFunction() + " at " + srb.address() + "; it must return TRUE and complete the SRB");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            port.verifier.report("DriverCallbackThrew", 0x1E, name, instanceId(), "HwStorStartIo threw " + e);
+        } finally {
+            Irql.lower(old);
+        }
+    }
+
+    private static Integer luKey(StorageRequestBlock srb) {
+        return (srb.pathId() << 16) | (srb.targetId() << 8) | srb.lun();
+    }
+
     private void luDone(StorageRequestBlock srb) {
-        perLu.computeIfPresent(srb.address(), (k, v) -> v <= 1 ? null : v - 1);
+        perLu.computeIfPresent(luKey(srb), (k, v) -> v <= 1 ? null : v - 1);
     }
 
     private StorageRequestBlock await(CompletableFuture<StorageRequestBlock> f, StorageRequestBlock srb) {
@@ -473,11 +501,11 @@ final class StorAdapter implements StorPortAdapter {
         synchronized (lock) {
             while (!busy && !held.isEmpty() && state == State.Started) {
                 StorageRequestBlock next = held.peek();
-                if (perLu.getOrDefault(next.address(), 0) >= LU_QUEUE_DEPTH) {
+                if (perLu.getOrDefault(luKey(next), 0) >= LU_QUEUE_DEPTH) {
                     break;
                 }
                 held.poll();
-                perLu.merge(next.address(), 1, Integer::sum);
+                perLu.merge(luKey(next), 1, Integer::sum);
                 release.add(next);
             }
         }
@@ -503,9 +531,11 @@ final class StorAdapter implements StorPortAdapter {
             throw new IllegalArgumentException("StorPortNotification(" + type + ") does not take an SRB");
         }
         port.callbacks.checkIrql(name, instanceId(), "StorPortNotification", Irql.DISPATCH_LEVEL);
-        port.trace.ddi(name, instanceId(), "StorPortNotification", TraceEvent.argMap("notificationType", type,
-                "address", srb.address(), "srbStatus", SrbStatus.name(srb.srbStatus), "scsiStatus",
-                String.format("0x%02X", srb.scsiStatus), "dataTransferLength", srb.dataTransferLength));
+        if (srb.srbFunction() != SrbFunction.SRB_FUNCTION_EXECUTE_SCSI || port.trace.ioTracing()) {
+            port.trace.ddi(name, instanceId(), "StorPortNotification", TraceEvent.argMap("notificationType", type,
+                    "address", srb.address(), "srbStatus", SrbStatus.name(srb.srbStatus), "scsiStatus",
+                    String.format("0x%02X", srb.scsiStatus), "dataTransferLength", srb.dataTransferLength));
+        }
         if (!alive("StorPortNotification(RequestComplete)")) {
             return;
         }

@@ -40,6 +40,7 @@ public final class TraceRecorder implements Trace {
     private final ArrayList<TraceEvent> events = new ArrayList<>();
     private final List<Consumer<TraceEvent>> listeners = new CopyOnWriteArrayList<>();
     private final IntSupplier processor;
+    private volatile boolean ioTracing = true;
 
     /**
      * Framework or system property: a file the trace is exported to (Trace Event Format) when the kernel
@@ -47,11 +48,14 @@ public final class TraceRecorder implements Trace {
      */
     public static final String EXPORT_ON_STOP_PROPERTY = "drvsim.trace.export";
     private String exportOnStop;
+    /** Framework or system property: {@code false} records no per-request events (see {@link Trace#ioTracing()}). */
+    public static final String IO_TRACING_PROPERTY = "drvsim.trace.io";
 
     @Activate
     public TraceRecorder(@Reference Scheduler scheduler, BundleContext context) {
         this(scheduler::currentProcessor);
         exportOnStop = context.getProperty(EXPORT_ON_STOP_PROPERTY);
+        ioTracing = !"false".equalsIgnoreCase(context.getProperty(IO_TRACING_PROPERTY));
     }
 
     @Deactivate
@@ -112,6 +116,16 @@ public final class TraceRecorder implements Trace {
     @Override
     public TraceEvent event(TraceEvent.Kind kind, String driver, String device, String name, Map<String, ?> args) {
         return record(kind, driver, device, name, args);
+    }
+
+    @Override
+    public boolean ioTracing() {
+        return ioTracing;
+    }
+
+    @Override
+    public void setIoTracing(boolean on) {
+        ioTracing = on;
     }
 
     @Override

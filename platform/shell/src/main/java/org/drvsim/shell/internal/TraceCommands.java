@@ -24,7 +24,8 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.scope=trace",
         "osgi.command.function=show",
         "osgi.command.function=export",
-        "osgi.command.function=clear"})
+        "osgi.command.function=clear",
+        "osgi.command.function=io"})
 public final class TraceCommands {
     private final Trace trace;
 
@@ -57,4 +58,19 @@ public final class TraceCommands {
         return "trace cleared";
     }
 
+
+    @Descriptor("shows whether per-request events (SRBs, sends, receives) are recorded")
+    public String io() {
+        return "per-request tracing is " + (trace.ioTracing() ? "on" : "off");
+    }
+
+    @Descriptor("turns the recording of per-request events (SRBs, sends, receives) on or off; lifecycle events are always recorded")
+    public String io(@Descriptor("on or off") String onOff) {
+        switch (onOff) {
+            case "on" -> trace.setIoTracing(true);
+            case "off" -> trace.setIoTracing(false);
+            default -> throw new IllegalArgumentException("usage: trace:io [on|off]");
+        }
+        return io();
+    }
 }

@@ -1,0 +1,237 @@
+package org.drvsim.storport.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceNodeState;
+import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.PortStatus;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.kernel.Verifier;
+import org.drvsim.kernel.internal.KernelVerifier;
+import org.drvsim.kernel.internal.ThreadedScheduler;
+import org.drvsim.kernel.internal.TraceRecorder;
+import org.drvsim.storport.ScsiAdapterControlStatus;
+import org.drvsim.storport.ScsiAdapterControlType;
+import org.drvsim.storport.ScsiOp;
+import org.drvsim.storport.ScsiSupportedControlTypeList;
+import org.drvsim.storport.SpReturn;
+import org.drvsim.storport.SrbStatus;
+import org.drvsim.storport.StorPortAdapter;
+import org.drvsim.storport.StorPortDriverObject;
+import org.drvsim.storport.StorPortNotificationType;
+import org.drvsim.storport.StorageRequestBlock;
+import org.drvsim.storport.StorportMiniportEntry;
+import org.drvsim.storport.VirtualHwInitializationData;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+
+/**
+ * The rules Storport enforces (spec/storport-lifecycle.md sections 1, 3, 4 and 5;
+ * spec/seeds/storport-HW_FREE_ADAPTER_RESOURCES.md), on StorPort with the real kernel scheduler, trace
+ * and verifier and no OSGi framework.
+ */
+public class StorportRulesTest {
+    static final String DEV = "ROOT\\TEST\\0000";
+
+    private ThreadedScheduler scheduler;
+    private TraceRecorder trace;
+    private KernelVerifier verifier;
+    private StorPort storport;
+    private StorClassDriver classDriver;
+    private final Miniport miniport = new Miniport();
+    private DriverObject driverObject;
+    private final DeviceNode node = new Node();
+
+    /** A one-LUN virtual miniport that completes everything inline; tests replace its routines. */
+    static class Miniport implements StorportMiniportEntry {
+        final VirtualHwInitializationData<StorPortAdapter> init = new VirtualHwInitializationData<>();
+        final AtomicReference<StorPortAdapter> adapter = new AtomicReference<>();
+        final List<StorageRequestBlock> seen = new CopyOnWriteArrayList<>();
+
+        Miniport() {
+            init.deviceExtension = a -> {
+                adapter.set(a);
+                return a;
+            };
+            init.hwFindAdapter = (ext, ctx, bus, lower, args, config, again) -> {
+                config.virtualDevice = true;
+                return SpReturn.SP_RETURN_FOUND;
+            };
+            init.hwInitialize = ext -> true;
+            init.hwStartIo = (ext, srb) -> {
+                seen.add(srb);
+                if (srb.cdbOpcode() == ScsiOp.SCSIOP_REPORT_LUNS) {
+                    srb.dataBuffer()[3] = 8; // one LUN: 0
+                    srb.dataTransferLength = 16;
+                } else if (srb.cdbOpcode() == ScsiOp.SCSIOP_INQUIRY) {
+                    srb.dataTransferLength = 36;
+                }
+                srb.srbStatus = SrbStatus.SRB_STATUS_SUCCESS;
+                ext.storPortNotification(StorPortNotificationType.RequestComplete, srb);
+                return true;
+            };
+            init.hwResetBus = (ext, path) -> true;
+            init.hwAdapterControl = (ext, type, params) -> {
+                if (type == ScsiAdapterControlType.ScsiQuerySupportedControlTypes) {
+                    ((ScsiSupportedControlTypeList) params).support(ScsiAdapterControlType.ScsiStopAdapter);
+                }
+                return ScsiAdapterControlStatus.ScsiAdapterControlSuccess;
+            };
+            init.hwFreeAdapterResources = ext -> { };
+        }
+
+        @Override
+        public NtStatus driverEntry(StorPortDriverObject d) {
+            return d.storPortInitialize(init);
+        }
+    }
+
+    class Driver implements DriverObject {
+        @Override public String name() { return "test.miniport/1.0.0"; }
+        @Override public Bundle bundle() { return null; }
+        @Override public String model() { return "storport"; }
+        @Override public List<String> hardwareIds() { return List.of("ROOT\\TEST"); }
+        @Override public Object entry() { return miniport; }
+        @Override public List<DeviceNode> devices() { return List.of(node); }
+    }
+
+    static final class Node implements DeviceNode {
+        @Override public String instanceId() { return DEV; }
+        @Override public List<String> hardwareIds() { return List.of("ROOT\\TEST"); }
+        @Override public String description() { return "test adapter"; }
+        @Override public Map<String, String> properties() { return Map.of(); }
+        @Override public DeviceNodeState state() { return DeviceNodeState.DeviceNodeStarted; }
+        @Override public int problem() { return 0; }
+        @Override public String problemStatus() { return null; }
+        @Override public String driverName() { return "test.miniport/1.0.0"; }
+    }
+
+    @Before
+    public void setUp() {
+        scheduler = new ThreadedScheduler(2);
+        trace = new TraceRecorder(scheduler::currentProcessor);
+        verifier = new KernelVerifier(trace);
+        storport = new StorPort(trace, verifier, scheduler);
+        classDriver = new StorClassDriver(storport, scheduler);
+        driverObject = new Driver();
+    }
+
+    @After
+    public void tearDown() {
+        scheduler.close();
+    }
+
+    private PortStatus load() {
+        assertThat(storport.driverEntry(driverObject).isSuccess()).isTrue();
+        return storport.startDevice(driverObject, node);
+    }
+
+    private List<String> rules() {
+        return verifier.violations().stream().map(Verifier.Violation::rule).toList();
+    }
+
+    private List<String> callbacks() {
+        return trace.events(e -> e.kind() == TraceEvent.Kind.CALLBACK).stream().map(TraceEvent::name).toList();
+    }
+
+    @Test
+    public void storPortInitializeRefusesAMissingRequiredRoutine() {
+        miniport.init.hwResetBus = null;
+        assertThat(storport.driverEntry(driverObject).name()).isEqualTo("STATUS_INVALID_PARAMETER");
+    }
+
+    @Test
+    public void storPortInitializeRefusesAnInterfaceTypeOtherThanInternal() {
+        miniport.init.adapterInterfaceType = "PCIBus";
+        assertThat(storport.driverEntry(driverObject).name()).isEqualTo("STATUS_INVALID_PARAMETER");
+    }
+
+    @Test
+    public void aFindAdapterThatDoesNotSetVirtualDeviceFailsTheStartAndFreesTheAdapter() {
+        miniport.init.hwFindAdapter = (ext, ctx, bus, lower, args, config, again) -> SpReturn.SP_RETURN_FOUND;
+        PortStatus s = load();
+        assertThat(s.isSuccess()).isFalse();
+        assertThat(rules()).containsExactly("VirtualDeviceNotSet");
+        assertThat(callbacks()).containsExactly("DriverEntry", "VirtualHwStorFindAdapter", "HwStorFreeAdapterResources");
+    }
+
+    @Test
+    public void onlyTheControlTypesTheMiniportMarkedSupportedAreSent() {
+        load();
+        storport.removeDevice(driverObject, node);
+        List<String> types = trace.events(e -> e.name().equals("HwStorAdapterControl")).stream()
+                .map(e -> e.arg("controlType")).toList();
+        assertThat(types).containsExactly("ScsiQuerySupportedControlTypes", "ScsiStopAdapter");
+    }
+
+    @Test
+    public void completingAnSrbTwiceIsAViolationAndCompletesItOnce() throws Exception {
+        AtomicReference<StorageRequestBlock> last = new AtomicReference<>();
+        var inner = miniport.init.hwStartIo;
+        miniport.init.hwStartIo = (ext, srb) -> {
+            last.set(srb);
+            return inner.startIo(ext, srb);
+        };
+        load();
+        byte[] tur = new byte[6];
+        var r = classDriver.executeScsi(DEV, "0:0:0", tur, null, true, 0);
+        assertThat(r.success()).isTrue();
+        miniport.adapter.get().storPortNotification(StorPortNotificationType.RequestComplete, last.get());
+        assertThat(rules()).containsExactly("SrbCompletedTwice");
+    }
+
+    @Test
+    public void aStorportCallAfterFreeAdapterResourcesIsAViolationAndIgnored() {
+        load();
+        storport.removeDevice(driverObject, node);
+        miniport.adapter.get().storPortNotification(StorPortNotificationType.BusChangeDetected, 0);
+        assertThat(rules()).containsExactly("StorPortCallAfterFreeAdapterResources");
+    }
+
+    @Test
+    public void requestsAfterTheAdapterStoppedNeverReachHwStartIoAndGetNoDevice() throws Exception {
+        load();
+        StorAdapter a = storport.adapter(DEV).orElseThrow();
+        storport.removeDevice(driverObject, node);
+        int before = miniport.seen.size();
+        StorageRequestBlock srb = StorageRequestBlock.executeScsi(0, 0, 0, new byte[6], 0, null, 0, 5);
+        StorageRequestBlock done = a.submit(srb, false).get();
+        assertThat(SrbStatus.status(done.srbStatus)).isEqualTo(SrbStatus.SRB_STATUS_NO_DEVICE);
+        assertThat(miniport.seen).hasSize(before);
+    }
+
+    @Test
+    public void anSrbTheMiniportNeverCompletesIsAbortedAtRemovalAfterResetBusAndReported() throws Exception {
+        miniport.init.hwStartIo = (ext, srb) -> {
+            if (srb.cdbOpcode() == ScsiOp.SCSIOP_READ) {
+                return true; // keeps it forever
+            }
+            srb.srbStatus = SrbStatus.SRB_STATUS_SUCCESS;
+            if (srb.cdbOpcode() == ScsiOp.SCSIOP_REPORT_LUNS) {
+                srb.dataBuffer()[3] = 8;
+                srb.dataTransferLength = 16;
+            }
+            ext.storPortNotification(StorPortNotificationType.RequestComplete, srb);
+            return true;
+        };
+        load();
+        StorAdapter a = storport.adapter(DEV).orElseThrow();
+        byte[] read = {(byte) ScsiOp.SCSIOP_READ, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+        var pending = a.submit(StorageRequestBlock.executeScsi(0, 0, 0, read, StorageRequestBlock.SRB_FLAGS_DATA_IN,
+                new byte[512], 512, 1), false);
+        storport.removeDevice(driverObject, node);
+        assertThat(SrbStatus.status(pending.get().srbStatus)).isEqualTo(SrbStatus.SRB_STATUS_ABORTED);
+        assertThat(rules()).containsExactly("SrbNeverCompleted");
+        List<String> order = callbacks();
+        assertThat(order.indexOf("HwStorResetBus")).isLessThan(order.lastIndexOf("HwStorAdapterControl"));
+        assertThat(order).endsWith("HwStorFreeAdapterResources");
+    }
+}
