@@ -234,4 +234,21 @@ public class StorportRulesTest {
         assertThat(order.indexOf("HwStorResetBus")).isLessThan(order.lastIndexOf("HwStorAdapterControl"));
         assertThat(order).endsWith("HwStorFreeAdapterResources");
     }
+
+    @Test
+    public void afterStorPortBusyRequestsAreHeldUntilStorPortReady() throws Exception {
+        load();
+        StorAdapter a = storport.adapter(DEV).orElseThrow();
+        miniport.adapter.get().storPortBusy(0);
+        int before = miniport.seen.size();
+        var held = a.submit(StorageRequestBlock.executeScsi(0, 0, 0, new byte[6], 0, null, 0, 5), false);
+        assertThat(held).isNotDone();
+        assertThat(miniport.seen).hasSize(before);
+        miniport.adapter.get().storPortReady();
+        assertThat(SrbStatus.status(held.get(5, java.util.concurrent.TimeUnit.SECONDS).srbStatus))
+                .isEqualTo(SrbStatus.SRB_STATUS_SUCCESS);
+        assertThat(miniport.seen).hasSize(before + 1);
+        assertThat(trace.events(e -> e.name().equals("StorPortBusy"))).hasSize(1);
+        assertThat(rules()).isEmpty();
+    }
 }
