@@ -58,7 +58,10 @@ public final class SrbStatus {
 
     /** @return the WDK name, with {@code |SRB_STATUS_AUTOSENSE_VALID} and {@code |SRB_STATUS_QUEUE_FROZEN} when set */
     public static String name(int srbStatus) {
-        String base = NAMES.getOrDefault(status(srbStatus), String.format("0x%02X", status(srbStatus)));
+        String base = NAMES.get(status(srbStatus));
+        if (base == null) {
+            base = String.format("0x%02X", status(srbStatus));
+        }
         if ((srbStatus & SRB_STATUS_QUEUE_FROZEN) != 0) {
             base += "|SRB_STATUS_QUEUE_FROZEN";
         }

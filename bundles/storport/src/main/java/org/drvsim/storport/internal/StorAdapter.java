@@ -52,6 +52,15 @@ final class StorAdapter implements StorPortAdapter {
 
     enum State { Starting, Started, Stopping, Removed, Failed }
 
+    /** "0x00" to "0xFF", so that tracing a status byte allocates nothing. */
+    private static final String[] HEX_BYTE = new String[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            HEX_BYTE[i] = String.format("0x%02X", i);
+        }
+    }
+
     /** A logical unit the bus scan found. */
     record Lun(String address, String vendor, String product) {
     }
@@ -74,6 +83,8 @@ final class StorAdapter implements StorPortAdapter {
     private boolean busy;
     private int busyRemaining;
     private final Map<String, Lun> luns = new TreeMap<>();
+    /** The addresses of {@link #luns}, readable without a lock on the request path. */
+    private final java.util.Set<String> lunAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     StorAdapter(StorPort port, StorMiniportDriver driver, DeviceNode node) {
         this.port = port;
@@ -100,6 +111,11 @@ final class StorAdapter implements StorPortAdapter {
         synchronized (luns) {
             return List.copyOf(luns.values());
         }
+    }
+
+    /** @return whether the bus scan found a logical unit at {@code address} (lock-free) */
+    boolean hasLun(String address) {
+        return lunAddresses.contains(address);
     }
 
     int outstandingCount() {
@@ -223,6 +239,7 @@ final class StorAdapter implements StorPortAdapter {
             synchronized (luns) {
                 luns.put(l.address(), l);
             }
+            lunAddresses.add(l.address());
             unitControl(l.address(), ScsiUnitControlType.ScsiUnitStart);
         }
     }
@@ -273,6 +290,7 @@ final class StorAdapter implements StorPortAdapter {
                 Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
         await(submit(srb, true), srb);
         unitControl(address, ScsiUnitControlType.ScsiUnitRemove);
+        lunAddresses.remove(address);
         synchronized (luns) {
             luns.remove(address);
         }
@@ -534,7 +552,7 @@ final class StorAdapter implements StorPortAdapter {
         if (srb.srbFunction() != SrbFunction.SRB_FUNCTION_EXECUTE_SCSI || port.trace.ioTracing()) {
             port.trace.ddi(name, instanceId(), "StorPortNotification", TraceEvent.argMap("notificationType", type,
                     "address", srb.address(), "srbStatus", SrbStatus.name(srb.srbStatus), "scsiStatus",
-                    String.format("0x%02X", srb.scsiStatus), "dataTransferLength", srb.dataTransferLength));
+                    HEX_BYTE[srb.scsiStatus & 0xFF], "dataTransferLength", srb.dataTransferLength));
         }
         if (!alive("StorPortNotification(RequestComplete)")) {
             return;

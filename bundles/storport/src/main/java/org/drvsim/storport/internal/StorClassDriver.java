@@ -67,6 +67,10 @@ public final class StorClassDriver implements StorportClassDriver {
     }
 
     private StorAdapter adapter(String nameOrId) {
+        var exact = storport.adapter(nameOrId);
+        if (exact.isPresent()) {
+            return exact.get();
+        }
         for (StorAdapter a : storport.adapters()) {
             if (a.instanceId().equalsIgnoreCase(nameOrId) || shortName(a.instanceId()).equalsIgnoreCase(nameOrId)) {
                 return a;
@@ -102,8 +106,8 @@ public final class StorClassDriver implements StorportClassDriver {
 
     private StorAdapter lunOwner(String adapter, String address) {
         StorAdapter a = adapter(adapter);
-        parseAddress(address);
-        if (a.luns().stream().noneMatch(l -> l.address().equals(address))) {
+        if (!a.hasLun(address)) {
+            parseAddress(address); // a malformed address gets its own message
             throw new IllegalArgumentException("adapter " + a.instanceId() + " has no logical unit " + address + "; units: "
                     + a.luns().stream().map(StorAdapter.Lun::address).toList());
         }
@@ -116,16 +120,17 @@ public final class StorClassDriver implements StorportClassDriver {
                 srb.dataTransferLength, srb.dataBuffer());
     }
 
-    private static StorageRequestBlock await(CompletableFuture<StorageRequestBlock> f, String what) throws IOException {
+    private static StorageRequestBlock await(CompletableFuture<StorageRequestBlock> f,
+                                             java.util.function.Supplier<String> what) throws IOException {
         try {
             return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new IOException(what + " did not complete within " + TIMEOUT_SECONDS + " s");
+            throw new IOException(what.get() + " did not complete within " + TIMEOUT_SECONDS + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException(what + " interrupted");
+            throw new IOException(what.get() + " interrupted");
         } catch (Exception e) {
-            throw new IOException(what + " failed: " + e, e);
+            throw new IOException(what.get() + " failed: " + e, e);
         }
     }
 
@@ -137,7 +142,7 @@ public final class StorClassDriver implements StorportClassDriver {
         int flags = data == null ? 0 : dataIn ? StorageRequestBlock.SRB_FLAGS_DATA_IN : StorageRequestBlock.SRB_FLAGS_DATA_OUT;
         StorageRequestBlock srb = StorageRequestBlock.executeScsi(btl[0], btl[1], btl[2], cdb, flags, data,
                 dataTransferLength, TIMEOUT_SECONDS);
-        return result(await(a.submit(srb, false), ScsiOp.name(cdb) + " to " + address));
+        return result(await(a.submit(srb, false), () -> ScsiOp.name(cdb) + " to " + address));
     }
 
     @Override
@@ -147,7 +152,7 @@ public final class StorClassDriver implements StorportClassDriver {
         byte[] buffer = new byte[Math.max(input.length, outputLength)];
         System.arraycopy(input, 0, buffer, 0, input.length);
         StorageRequestBlock srb = StorageRequestBlock.ioControl(signature, controlCode, buffer, buffer.length);
-        StorageRequestBlock done = await(a.submit(srb, false), "IOCTL_SCSI_MINIPORT " + signature + " " + controlCode);
+        StorageRequestBlock done = await(a.submit(srb, false), () -> "IOCTL_SCSI_MINIPORT " + signature + " " + controlCode);
         return new SrbResult(done.srbStatus, done.ioControlReturnCode, new byte[0], done.dataTransferLength, done.dataBuffer());
     }
 
