@@ -130,6 +130,27 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
     }
 
     @Test
+    public void updatingThenUninstallingAndReinstallingTheDriverLeavesNoStateBehind() throws Exception {
+        trace.clear();
+        Bundle b = installedBundle(RAMDISK);
+        b.update();
+        disk.awaitBusScan();
+        List<String> expected = new ArrayList<>(STOP);
+        expected.addAll(START);
+        assertThat(storCalls(RAMDISK)).containsExactlyElementsOf(expected);
+        String location = b.getLocation();
+        b.uninstall();
+        assertThat(pnp.drivers()).noneMatch(d -> d.model().equals("storport"));
+        assertThat(disk.adapters()).isEmpty();
+        trace.clear();
+        context.installBundle(location).start();
+        disk.awaitBusScan();
+        assertThat(storCalls(RAMDISK)).containsExactlyElementsOf(START);
+        assertThat(disk.luns()).extracting(StorportClassDriver.LunInfo::address).containsExactly("0:0:0");
+        assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
     public void surpriseRemovalSendsStorSurpriseRemovalThenStopsAndFreesTheAdapter() throws Exception {
         trace.clear();
         context.getService(context.getServiceReference(org.drvsim.hw.HardwareBus.class)).surpriseRemove(RD0);
