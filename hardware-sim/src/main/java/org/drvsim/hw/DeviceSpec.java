@@ -17,6 +17,14 @@ import java.util.Objects;
  */
 public record DeviceSpec(String instanceId, List<String> hardwareIds, String description,
                          Map<String, String> properties) {
+    /**
+     * Property naming the kind of hardware the bus builds. Absent: a device with identity, presence
+     * and faults but no resources (the root-enumerated virtual devices). {@value
+     * EchoDmaRegisters#DEVICE_TYPE}: the PCI echo DMA device of {@link EchoDmaRegisters}. Any other
+     * value is refused by {@link HardwareBus#plug(DeviceSpec)}.
+     */
+    public static final String DEVICE_TYPE = "device.type";
+
     public DeviceSpec {
         Objects.requireNonNull(instanceId, "instanceId");
         if (instanceId.isBlank()) {

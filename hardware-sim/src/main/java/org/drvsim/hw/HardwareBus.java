@@ -15,23 +15,31 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface HardwareBus {
     /**
-     * Plugs a device.
+     * Plugs a device. The property {@link DeviceSpec#DEVICE_TYPE} chooses the hardware: absent, a
+     * device without resources; {@value EchoDmaRegisters#DEVICE_TYPE}, the PCI echo DMA device, which
+     * takes the next free PCI slot (its BAR and interrupt vector follow from the slot, see the
+     * {@linkplain org.drvsim.hw package overview}) and starts its own device thread.
      *
      * @return the new device
-     * @throws IllegalArgumentException if a device with the same instance ID is present; nothing
-     *                                  changes
+     * @throws IllegalArgumentException if a device with the same instance ID is present, the device
+     *                                  type is unknown, a property of the device type is invalid, or
+     *                                  every PCI slot is taken; nothing changes
      */
     SimDevice plug(DeviceSpec spec);
 
     /**
-     * Removes a device in an orderly way (as an eject).
+     * Removes a device in an orderly way (as an eject). The device's thread stops: a transfer already
+     * accepted still finishes, but the device raises no more interrupts and accepts no more commands.
+     * Its registers still answer, so that a driver's teardown, which the PnP manager runs after this
+     * call returns, can quiesce it.
      *
      * @throws IllegalArgumentException if no such device is present
      */
     void unplug(String instanceId);
 
     /**
-     * Pulls a device without warning (surprise removal).
+     * Pulls a device without warning (surprise removal). From then on its registers read all ones
+     * and ignore writes, it raises no interrupts, and a transfer in flight is abandoned.
      *
      * @throws IllegalArgumentException if no such device is present
      */

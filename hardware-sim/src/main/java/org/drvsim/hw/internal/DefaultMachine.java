@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.EchoDmaRegisters;
 import org.drvsim.hw.HardwareBus;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -14,9 +15,11 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The embedded default machine, so that the platform runs with no configuration: two
  * root-enumerated NDIS virtual adapters ({@code ROOT\NETVMINI\0000} and {@code ROOT\NETVMINI\0001},
- * hardware ID {@code ROOT\NETVMINI}) and one Storport virtual adapter ({@code ROOT\RAMDISK\0000},
- * hardware ID {@code ROOT\RAMDISK}) configured for a 64 MiB memory-backed LUN of 512-byte blocks. Set the
- * framework property {@code drvsim.machine=empty} to start with an empty bus.
+ * hardware ID {@code ROOT\NETVMINI}), one Storport virtual adapter ({@code ROOT\RAMDISK\0000},
+ * hardware ID {@code ROOT\RAMDISK}) configured for a 64 MiB memory-backed LUN of 512-byte blocks, and
+ * one PCI echo DMA device ({@code PCI\VEN_1414&DEV_EC40\0000}, hardware ID
+ * {@code PCI\VEN_1414&DEV_EC40}) with a 16 MiB buffer, in the first free PCI slot (0 on a fresh
+ * machine). Set the framework property {@code drvsim.machine=empty} to start with an empty bus.
  */
 @Component(immediate = true)
 public final class DefaultMachine {
@@ -31,7 +34,11 @@ public final class DefaultMachine {
                         "Simulated virtual miniport (netvmini) 1", Map.of()),
                 new DeviceSpec("ROOT\\RAMDISK\\0000", List.of("ROOT\\RAMDISK"),
                         "Simulated Storport virtual adapter (ramdisk) 0",
-                        Map.of("ramdisk.sizeBytes", String.valueOf(64L << 20), "ramdisk.blockSize", "512")));
+                        Map.of("ramdisk.sizeBytes", String.valueOf(64L << 20), "ramdisk.blockSize", "512")),
+                new DeviceSpec("PCI\\VEN_1414&DEV_EC40\\0000", List.of(EchoDmaRegisters.HARDWARE_ID),
+                        "Simulated PCI echo DMA device 0",
+                        Map.of(DeviceSpec.DEVICE_TYPE, EchoDmaRegisters.DEVICE_TYPE,
+                                EchoDmaRegisters.BUFFER_BYTES_PROPERTY, String.valueOf(16 << 20))));
     }
 
     private final HardwareBus bus;

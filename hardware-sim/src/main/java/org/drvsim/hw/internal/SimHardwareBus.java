@@ -1,28 +1,54 @@
 package org.drvsim.hw.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
 import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.EchoDmaRegisters;
 import org.drvsim.hw.HardwareBus;
 import org.drvsim.hw.HardwareListener;
+import org.drvsim.hw.HostMemory;
 import org.drvsim.hw.SimDevice;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * The one bus of the simulated machine. Changes are serialised by the bus lock so that listeners
  * see arrivals and removals in the order they happened.
+ *
+ * <p>The bus builds each device's hardware from its {@link DeviceSpec#DEVICE_TYPE} and gives PCI
+ * devices a slot (the lowest free one; a removed device frees its slot). DMA devices reach host
+ * memory through the {@link HostMemory} service this component references (static, mandatory:
+ * {@link SimHostMemory} in the same bundle), the same service software allocates from.
  */
 @Component(service = HardwareBus.class)
 public final class SimHardwareBus implements HardwareBus {
+    private static final Logger LOG = Logger.getLogger(SimHardwareBus.class.getName());
+    /** How long a bundle stop waits for each device thread to end. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HostMemory memory;
     private final Object lock = new Object();
     private final Map<String, SimDeviceImpl> devices = new LinkedHashMap<>();
+    private final Map<SimDeviceImpl, Integer> pciSlots = new LinkedHashMap<>(); // guarded by lock
+    private final BitSet slotsTaken = new BitSet(PciEchoDma.SLOTS); // guarded by lock
     private final List<HardwareListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Activate
+    public SimHardwareBus(@Reference(name = "hostMemory") HostMemory memory) {
+        this.memory = memory;
+    }
 
     @Override
     public SimDevice plug(DeviceSpec spec) {
@@ -31,13 +57,38 @@ public final class SimHardwareBus implements HardwareBus {
             if (devices.containsKey(key)) {
                 throw new IllegalArgumentException("device " + spec.instanceId() + " is already present");
             }
-            SimDeviceImpl device = new SimDeviceImpl(spec);
+            SimDeviceImpl device = create(spec);
             devices.put(key, device);
             for (HardwareListener l : listeners) {
                 l.deviceArrived(device);
             }
             return device;
         }
+    }
+
+    /** Guarded by lock. Builds the device or refuses the spec, changing nothing. */
+    private SimDeviceImpl create(DeviceSpec spec) {
+        String type = spec.properties().get(DeviceSpec.DEVICE_TYPE);
+        if (type == null) {
+            return new SimDeviceImpl(spec);
+        }
+        if (!type.equals(EchoDmaRegisters.DEVICE_TYPE)) {
+            throw new IllegalArgumentException("device " + spec.instanceId() + ": " + DeviceSpec.DEVICE_TYPE + "='"
+                    + type + "' is not a known device type; use " + EchoDmaRegisters.DEVICE_TYPE
+                    + " or leave it out for a device without resources");
+        }
+        int slot = slotsTaken.nextClearBit(0);
+        if (slot >= PciEchoDma.SLOTS) {
+            throw new IllegalArgumentException("cannot plug " + spec.instanceId() + ": all " + PciEchoDma.SLOTS
+                    + " PCI slots are taken");
+        }
+        Set<String> supported = new TreeSet<>(Faults.parse(spec.properties().get("faults.supported")));
+        supported.addAll(PciEchoDma.FAULTS);
+        Faults faults = new Faults(spec.instanceId(), supported);
+        SimDeviceImpl device = new SimDeviceImpl(spec, faults, new PciEchoDma(spec, slot, memory, faults));
+        slotsTaken.set(slot);
+        pciSlots.put(device, slot);
+        return device;
     }
 
     @Override
@@ -50,16 +101,21 @@ public final class SimHardwareBus implements HardwareBus {
         remove(instanceId, true);
     }
 
-    private void remove(String instanceId, boolean surprise) {
+    private SimDeviceImpl remove(String instanceId, boolean surprise) {
         synchronized (lock) {
             SimDeviceImpl device = devices.remove(key(instanceId));
             if (device == null) {
                 throw new IllegalArgumentException("no device " + instanceId + " is present");
             }
-            device.markGone();
+            device.markGone(surprise);
+            Integer slot = pciSlots.remove(device);
+            if (slot != null) {
+                slotsTaken.clear(slot);
+            }
             for (HardwareListener l : listeners) {
                 l.deviceRemoved(device, surprise);
             }
+            return device;
         }
     }
 
@@ -88,16 +144,31 @@ public final class SimHardwareBus implements HardwareBus {
         return () -> listeners.remove(listener);
     }
 
-    /** Every device leaves in an orderly way, newest first, when the hardware bundle stops. */
+    /**
+     * Every device leaves in an orderly way, newest first, when the hardware bundle stops; then the
+     * stop waits (outside the bus lock) for the device threads to end, so that none runs this
+     * bundle's classes after it stopped.
+     */
     @Deactivate
     void deactivate() {
         List<SimDevice> all = devices();
+        List<SimDeviceImpl> removed = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0; i--) {
             try {
-                unplug(all.get(i).instanceId());
+                removed.add(remove(all.get(i).instanceId(), false));
             } catch (IllegalArgumentException alreadyGone) {
                 // removed concurrently
             }
+        }
+        try {
+            for (SimDeviceImpl d : removed) {
+                if (!d.hardware().awaitStopped(STOP_TIMEOUT)) {
+                    LOG.warning("drvsim: the device thread of " + d.instanceId() + " did not end within "
+                            + STOP_TIMEOUT);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the framework is in a hurry; the threads are daemons
         }
     }
 

@@ -42,4 +42,38 @@ public interface DeviceNode {
 
     /** @return the driver that runs (or last ran) the device, as {@link DriverObject#name()}, or empty */
     String driverName();
+
+    /** @return the device's translated hardware resources (memory ranges, interrupts); none by default */
+    default java.util.List<CmResource> resources() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Maps a memory range of the device's resources (what MmMapIoSpace does for a driver).
+     *
+     * @return the mapped registers, or null when the range lies outside the device's memory resources
+     */
+    default IoSpace mapIoSpace(long physicalAddress, long length) {
+        return null;
+    }
+
+    /**
+     * Connects to the device's interrupt line: {@code isr} is called with the vector, on the device's own
+     * thread, whenever the device asserts it (the port driver then schedules its ISR at DIRQL).
+     *
+     * @return a handle whose {@code close} disconnects
+     */
+    default AutoCloseable connectInterrupt(java.util.function.IntConsumer isr) {
+        return () -> { };
+    }
+
+    /**
+     * Allocates a DMA common buffer for the device in simulated host memory.
+     *
+     * @return the buffer, or null when the machine has no host memory for DMA
+     * @throws IllegalArgumentException if {@code length} is not positive or too large
+     */
+    default CommonBuffer allocateCommonBuffer(int length) {
+        return null;
+    }
 }

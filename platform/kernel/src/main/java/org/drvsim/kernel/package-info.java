@@ -6,5 +6,5 @@
  * A port driver plugs in as a {@link org.drvsim.kernel.PortDriver} service.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.drvsim.kernel;

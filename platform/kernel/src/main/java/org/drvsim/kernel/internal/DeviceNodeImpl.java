@@ -14,9 +14,52 @@ final class DeviceNodeImpl implements DeviceNode {
     volatile String problemStatus;
     volatile DriverObjectImpl driver;
     volatile String driverName = "";
+    private final org.drvsim.hw.HostMemory hostMemory;
 
-    DeviceNodeImpl(SimDevice device) {
+    DeviceNodeImpl(SimDevice device, org.drvsim.hw.HostMemory hostMemory) {
         this.device = device;
+        this.hostMemory = hostMemory;
+    }
+
+    @Override
+    public org.drvsim.kernel.CommonBuffer allocateCommonBuffer(int length) {
+        if (hostMemory == null) {
+            return null;
+        }
+        org.drvsim.hw.HostMemory memory = hostMemory;
+        long pa = memory.allocate(length);
+        return new org.drvsim.kernel.CommonBuffer() {
+            private volatile boolean freed;
+
+            @Override public long logicalAddress() { return pa; }
+            @Override public int length() { return length; }
+
+            private void check() {
+                if (freed) {
+                    throw new IllegalStateException("common buffer at 0x" + Long.toHexString(pa) + " is freed");
+                }
+            }
+
+            @Override
+            public void read(int offset, byte[] dst, int dstOffset, int len) {
+                check();
+                memory.read(pa + offset, dst, dstOffset, len);
+            }
+
+            @Override
+            public void write(int offset, byte[] src, int srcOffset, int len) {
+                check();
+                memory.write(pa + offset, src, srcOffset, len);
+            }
+
+            @Override
+            public void free() {
+                if (!freed) {
+                    freed = true;
+                    memory.free(pa);
+                }
+            }
+        };
     }
 
     @Override public String instanceId() { return device.instanceId(); }
@@ -27,6 +70,44 @@ final class DeviceNodeImpl implements DeviceNode {
     @Override public int problem() { return problem; }
     @Override public String problemStatus() { return problemStatus; }
     @Override public String driverName() { return driverName; }
+
+    @Override
+    public List<org.drvsim.kernel.CmResource> resources() {
+        List<org.drvsim.kernel.CmResource> out = new java.util.ArrayList<>();
+        for (org.drvsim.hw.HwResource r : device.resources()) {
+            if (r instanceof org.drvsim.hw.HwResource.MemoryResource m) {
+                out.add(new org.drvsim.kernel.CmResource("CmResourceTypeMemory", m.physicalAddress(), m.length(), 0));
+            } else if (r instanceof org.drvsim.hw.HwResource.InterruptResource i) {
+                out.add(new org.drvsim.kernel.CmResource("CmResourceTypeInterrupt", 0, 0, i.vector()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public org.drvsim.kernel.IoSpace mapIoSpace(long physicalAddress, long length) {
+        for (org.drvsim.hw.HwResource r : device.resources()) {
+            if (r instanceof org.drvsim.hw.HwResource.MemoryResource m && physicalAddress >= m.physicalAddress()
+                    && physicalAddress + length <= m.physicalAddress() + m.length()) {
+                var region = device.mmio(m.bar()).orElse(null);
+                if (region == null) {
+                    return null;
+                }
+                long base = physicalAddress - m.physicalAddress();
+                return new org.drvsim.kernel.IoSpace() {
+                    @Override public long length() { return length; }
+                    @Override public int read32(long offset) { return region.read32(base + offset); }
+                    @Override public void write32(long offset, int value) { region.write32(base + offset, value); }
+                };
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public AutoCloseable connectInterrupt(java.util.function.IntConsumer isr) {
+        return device.connectInterrupt(isr::accept);
+    }
 
     @Override
     public String toString() {

@@ -60,11 +60,15 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     /** Started driver bundles whose model is not running, by bundle ID. */
     private final Map<Long, Bundle> waiting = new ConcurrentHashMap<>();
     private final AutoCloseable busListener;
+    /** Simulated host memory for DMA common buffers (hardware-sim), or null. */
+    private final org.drvsim.hw.HostMemory hostMemory;
 
     @Activate
-    public PnpManagerImpl(@Reference HardwareBus bus, @Reference Scheduler scheduler, @Reference Trace trace) {
+    public PnpManagerImpl(@Reference HardwareBus bus, @Reference Scheduler scheduler, @Reference Trace trace,
+                          @Reference(cardinality = ReferenceCardinality.OPTIONAL) org.drvsim.hw.HostMemory hostMemory) {
         this.scheduler = scheduler;
         this.trace = trace;
+        this.hostMemory = hostMemory;
         this.busListener = bus.addListener(this);
     }
 
@@ -318,7 +322,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     @Override
     public void deviceArrived(SimDevice device) {
         scheduler.queuePnp("arrival of " + device.instanceId(), () -> {
-            DeviceNodeImpl node = new DeviceNodeImpl(device);
+            DeviceNodeImpl node = new DeviceNodeImpl(device, hostMemory);
             nodes.add(node);
             trace.event(TraceEvent.Kind.PNP, null, device.instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
                     TraceEvent.argMap("type", "BusRelations", "change", "arrival"));

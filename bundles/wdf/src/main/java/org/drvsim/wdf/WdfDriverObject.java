@@ -1,0 +1,18 @@
+package org.drvsim.wdf;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The driver's DRIVER_OBJECT as DriverEntry receives it, with WdfDriverCreate. */
+@ProviderType
+public interface WdfDriverObject {
+    /** @return the driver's name: bundle symbolic name and version */
+    String driverName();
+
+    /**
+     * Models WdfDriverCreate (PASSIVE_LEVEL, from DriverEntry, before any other WDF call).
+     *
+     * @return STATUS_SUCCESS and the WDFDRIVER; STATUS_DRIVER_INTERNAL_ERROR when called twice;
+     *         STATUS_INVALID_PARAMETER for unknown flag bits, a parent object, or NonPnp with a DeviceAdd
+     */
+    WdfResult<WdfDriver> wdfDriverCreate(WdfObjectAttributes driverAttributes, WdfDriverConfig driverConfig);
+}

@@ -1,0 +1,31 @@
+package org.drvsim.wdf;
+
+import org.drvsim.kernel.NtStatus;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** WDFREQUEST: one I/O request (read, write or device control) delivered by a queue. */
+@ProviderType
+public interface WdfRequest extends WdfObject {
+    /** What the request asks for. */
+    enum Type { WdfRequestTypeRead, WdfRequestTypeWrite, WdfRequestTypeDeviceIoControl }
+
+    Type requestType();
+
+    /** @return the requested length in bytes (read/write) */
+    long length();
+
+    /** Models WdfRequestRetrieveInputBuffer: the data of a write or the input of a control request. */
+    byte[] wdfRequestRetrieveInputBuffer();
+
+    /** Models WdfRequestRetrieveOutputBuffer: where a read or control request's output goes. */
+    byte[] wdfRequestRetrieveOutputBuffer();
+
+    /** Models WdfRequestComplete (IRQL &lt;= DISPATCH_LEVEL). Completing twice is a verifier violation. */
+    void wdfRequestComplete(NtStatus status);
+
+    /** Models WdfRequestCompleteWithInformation: {@code information} is the bytes transferred. */
+    void wdfRequestCompleteWithInformation(NtStatus status, long information);
+
+    /** Models WdfRequestStopAcknowledge from EvtIoStop: the request stays with the driver (or is requeued). */
+    void wdfRequestStopAcknowledge(boolean requeue);
+}

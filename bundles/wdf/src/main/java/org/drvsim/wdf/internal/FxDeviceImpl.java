@@ -1,0 +1,417 @@
+package org.drvsim.wdf.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.wdf.CmResourceDescriptor;
+import org.drvsim.wdf.MappedRegisters;
+import org.drvsim.wdf.WdfDevice;
+import org.drvsim.wdf.WdfInterrupt;
+import org.drvsim.wdf.WdfInterruptConfig;
+import org.drvsim.wdf.WdfIoQueueConfig;
+import org.drvsim.wdf.WdfObjectAttributes;
+import org.drvsim.wdf.WdfPnpPowerEventCallbacks;
+import org.drvsim.wdf.WdfPowerDeviceState;
+import org.drvsim.wdf.WdfQueue;
+import org.drvsim.wdf.WdfResult;
+
+/**
+ * WDFDEVICE and its PnP/power sequences (spec/wdf-lifecycle.md section 3, oracles (i), (ii), (iii), (vi)):
+ * start: EvtDevicePrepareHardware → EvtDeviceD0Entry(WdfPowerDeviceD3Final) → EvtInterruptEnable →
+ * EvtDeviceD0EntryPostInterruptsEnabled → queues started → EvtDeviceSelfManagedIoInit; orderly removal:
+ * EvtDeviceQueryRemove → EvtDeviceSelfManagedIoSuspend → EvtIoStop(Suspend) → EvtDeviceD0ExitPreInterruptsDisabled
+ * → EvtInterruptDisable → EvtDeviceD0Exit(WdfPowerDeviceD3Final) → EvtDeviceReleaseHardware → purge
+ * (EvtIoStop(Purge), waiting requests cancelled) → EvtDeviceSelfManagedIoFlush → EvtDeviceSelfManagedIoCleanup →
+ * the device's children's cleanups, its own, destroys. EvtDeviceReleaseHardware is called whenever
+ * EvtDevicePrepareHardware was, even when it failed (seed page), and only after I/O stopped, interrupts were
+ * disabled and the device left D0. All on the PnP worker at PASSIVE_LEVEL; interrupt callbacks at DIRQL.
+ */
+final class FxDeviceImpl extends FxObject implements WdfDevice {
+    /** How long the framework waits for drivers to finish requests when the device leaves D0. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
+    enum State { Added, Started, Removed, Failed, Miniport }
+
+    final DeviceNode node;
+    private final String instanceId;
+    final WdfPnpPowerEventCallbacks cb;
+    final List<FxQueueImpl> queues = new CopyOnWriteArrayList<>();
+    final List<FxInterruptImpl> interrupts = new CopyOnWriteArrayList<>();
+    final List<Mapping> mappings = new CopyOnWriteArrayList<>();
+    volatile State state = State.Added;
+    volatile boolean inAddOrPrepare = true;
+    private boolean prepareCalled;
+    private boolean selfManagedIoStarted;
+
+    FxDeviceImpl(FxDriverImpl driver, DeviceNode node, FxDeviceInitImpl init, WdfObjectAttributes attributes) {
+        super(driver, "WDFDEVICE", attributes, driver, false);
+        this.node = node;
+        this.instanceId = node.instanceId();
+        this.cb = init.callbacks;
+    }
+
+    private FxDeviceImpl(FxDriverImpl driver, String name, WdfObjectAttributes attributes) {
+        super(driver, "WDFDEVICE", attributes, attributes != null && attributes.parentObject instanceof FxObject p ? p : driver,
+                true);
+        this.node = null;
+        this.instanceId = name == null ? "" : name;
+        this.cb = new WdfPnpPowerEventCallbacks();
+        this.state = State.Miniport;
+    }
+
+    /** A miniport device (WdfDeviceMiniportCreate): no callbacks, deletable by the driver (spec DL-8, OB-7). */
+    static FxDeviceImpl miniport(FxDriverImpl driver, WdfObjectAttributes attributes, String name) {
+        return new FxDeviceImpl(driver, name, attributes);
+    }
+
+    @Override
+    String deviceId() {
+        return instanceId;
+    }
+
+    @Override
+    public String instanceId() {
+        return instanceId;
+    }
+
+    // ---- creation functions
+
+    @Override
+    public WdfResult<WdfQueue> wdfIoQueueCreate(WdfIoQueueConfig config, WdfObjectAttributes attributes) {
+        FxDriverImpl d = drv();
+        if (!d.checkAlive("WdfIoQueueCreate", instanceId)) {
+            return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_STATE, null);
+        }
+        if (state == State.Miniport || config == null) {
+            d.port.trace.ddi(d.name, instanceId, "WdfIoQueueCreate", TraceEvent.argMap("status", NtStatus.STATUS_INVALID_DEVICE_REQUEST));
+            return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_REQUEST, null);
+        }
+        FxQueueImpl q = new FxQueueImpl(this, config, attributes);
+        queues.add(q);
+        d.port.trace.ddi(d.name, instanceId, "WdfIoQueueCreate", TraceEvent.argMap("queue", q.label(),
+                "dispatchType", config.dispatchType, "powerManaged", config.powerManaged, "defaultQueue", config.defaultQueue,
+                "status", NtStatus.STATUS_SUCCESS));
+        if (state == State.Started || !config.powerManaged) {
+            q.start();
+        }
+        return new WdfResult<>(NtStatus.STATUS_SUCCESS, q);
+    }
+
+    @Override
+    public WdfResult<WdfInterrupt> wdfInterruptCreate(WdfInterruptConfig config, WdfObjectAttributes attributes) {
+        FxDriverImpl d = drv();
+        NtStatus s = state == State.Miniport ? NtStatus.STATUS_INVALID_DEVICE_REQUEST
+                : !inAddOrPrepare ? NtStatus.STATUS_INVALID_DEVICE_STATE
+                : config == null || config.evtInterruptIsr == null ? NtStatus.STATUS_INVALID_PARAMETER : NtStatus.STATUS_SUCCESS;
+        if (!s.isSuccess()) {
+            d.port.trace.ddi(d.name, instanceId, "WdfInterruptCreate", TraceEvent.argMap("status", s));
+            return new WdfResult<>(s, null);
+        }
+        FxInterruptImpl i = new FxInterruptImpl(this, config, attributes, interrupts.size() % d.port.scheduler.processorCount());
+        interrupts.add(i);
+        d.port.trace.ddi(d.name, instanceId, "WdfInterruptCreate", TraceEvent.argMap("interrupt", i.label(), "status", s));
+        return new WdfResult<>(NtStatus.STATUS_SUCCESS, i);
+    }
+
+    /** A range mapped with MmMapIoSpace. */
+    final class Mapping implements MappedRegisters {
+        final long physicalAddress;
+        final long length;
+        final org.drvsim.kernel.IoSpace io;
+        volatile boolean mapped = true;
+
+        Mapping(long physicalAddress, long length, org.drvsim.kernel.IoSpace io) {
+            this.physicalAddress = physicalAddress;
+            this.length = length;
+            this.io = io;
+        }
+
+        @Override public long length() { return length; }
+
+        @Override
+        public int readRegisterUlong(long offset) {
+            if (!mapped) {
+                drv().port.verifier.report("RegisterAccessAfterUnmap", 0x10D, drv().name, instanceId,
+                        "READ_REGISTER_ULONG on an unmapped range");
+                return 0xFFFF_FFFF;
+            }
+            return io.read32(offset);
+        }
+
+        @Override
+        public void writeRegisterUlong(long offset, int value) {
+            if (!mapped) {
+                drv().port.verifier.report("RegisterAccessAfterUnmap", 0x10D, drv().name, instanceId,
+                        "WRITE_REGISTER_ULONG on an unmapped range");
+                return;
+            }
+            io.write32(offset, value);
+        }
+    }
+
+    @Override
+    public MappedRegisters mmMapIoSpace(long physicalAddress, long numberOfBytes) {
+        FxDriverImpl d = drv();
+        org.drvsim.kernel.IoSpace io = node == null ? null : node.mapIoSpace(physicalAddress, numberOfBytes);
+        d.port.trace.ddi(d.name, instanceId, "MmMapIoSpace", TraceEvent.argMap("physicalAddress",
+                String.format("0x%X", physicalAddress), "numberOfBytes", numberOfBytes, "mapped", io != null));
+        if (io == null) {
+            return null;
+        }
+        Mapping m = new Mapping(physicalAddress, numberOfBytes, io);
+        mappings.add(m);
+        return m;
+    }
+
+    @Override
+    public void mmUnmapIoSpace(MappedRegisters mapping) {
+        FxDriverImpl d = drv();
+        d.port.trace.ddi(d.name, instanceId, "MmUnmapIoSpace", TraceEvent.argMap());
+        if (mapping instanceof Mapping m && mappings.remove(m)) {
+            m.mapped = false;
+        } else {
+            d.port.verifier.report("UnmapOfUnknownMapping", 0x10D, d.name, instanceId,
+                    "MmUnmapIoSpace of a range that is not mapped");
+        }
+    }
+
+    @Override
+    public WdfResult<org.drvsim.wdf.WdfCommonBuffer> wdfCommonBufferCreate(int length, WdfObjectAttributes attributes) {
+        FxDriverImpl d = drv();
+        org.drvsim.kernel.CommonBuffer b = null;
+        if (node != null && length > 0 && length <= (64 << 20)) {
+            try {
+                b = node.allocateCommonBuffer(length);
+            } catch (IllegalArgumentException e) {
+                b = null;
+            }
+        }
+        NtStatus s = b == null ? NtStatus.STATUS_INSUFFICIENT_RESOURCES : NtStatus.STATUS_SUCCESS;
+        FxCommonBufferImpl cb = b == null ? null : new FxCommonBufferImpl(this, b, attributes);
+        d.port.trace.ddi(d.name, instanceId, "WdfCommonBufferCreate", TraceEvent.argMap("length", length,
+                "logicalAddress", b == null ? null : String.format("0x%X", b.logicalAddress()), "status", s));
+        return new WdfResult<>(s, cb);
+    }
+
+    @Override
+    public void wdfDeviceSetFailed(String failedAction) {
+        drv().port.trace.ddi(drv().name, instanceId, "WdfDeviceSetFailed", TraceEvent.argMap("failedAction", failedAction));
+        drv().port.requestRemoval(this);
+    }
+
+    // ---- PnP / power (PnP worker, PASSIVE_LEVEL)
+
+    private NtStatus callStatus(String name, Object callback, java.util.function.Supplier<NtStatus> call,
+                                Object... args) {
+        if (callback == null) {
+            return NtStatus.STATUS_SUCCESS;
+        }
+        FxDriverImpl d = drv();
+        return d.port.callbacks.call(d.name, instanceId, name, TraceEvent.argMap(args), call, NtStatus.STATUS_UNSUCCESSFUL);
+    }
+
+    private void callVoid(String name, Object callback, Runnable call) {
+        if (callback != null) {
+            drv().port.callbacks.callVoid(drv().name, instanceId, name, TraceEvent.argMap(), call);
+        }
+    }
+
+    List<CmResourceDescriptor> resources() {
+        List<CmResourceDescriptor> out = new ArrayList<>();
+        if (node != null) {
+            for (var r : node.resources()) {
+                out.add(new CmResourceDescriptor(r.type(), r.start(), r.length(), r.vector()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The start sequence (oracle (i)) with the failure paths FA-1 to FA-3 and FA-5. */
+    NtStatus start() {
+        List<CmResourceDescriptor> res = resources();
+        prepareCalled = cb.evtDevicePrepareHardware != null;
+        NtStatus s = callStatus("EvtDevicePrepareHardware", cb.evtDevicePrepareHardware,
+                () -> cb.evtDevicePrepareHardware.prepareHardware(this, res, res),
+                "resourcesRaw", res.size() + " descriptor(s)", "resourcesTranslated", res.size() + " descriptor(s)");
+        inAddOrPrepare = false;
+        if (!s.isSuccess()) {
+            releaseHardware(res); // FA-1: ReleaseHardware even though PrepareHardware failed
+            failAndDelete();
+            return s;
+        }
+        connectHardwareInterrupts(res);
+        s = callStatus("EvtDeviceD0Entry", cb.evtDeviceD0Entry,
+                () -> cb.evtDeviceD0Entry.d0Entry(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
+                "previousState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
+        if (!s.isSuccess()) {
+            disconnectHardwareInterrupts();
+            releaseHardware(res); // FA-2: no D0Exit
+            failAndDelete();
+            return s;
+        }
+        List<FxInterruptImpl> enabled = new ArrayList<>();
+        for (FxInterruptImpl i : interrupts) {
+            s = i.enable();
+            if (!s.isSuccess()) {
+                break;
+            }
+            enabled.add(i);
+        }
+        if (s.isSuccess()) {
+            s = callStatus("EvtDeviceD0EntryPostInterruptsEnabled", cb.evtDeviceD0EntryPostInterruptsEnabled,
+                    () -> cb.evtDeviceD0EntryPostInterruptsEnabled.d0Entry(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
+                    "previousState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
+        }
+        if (!s.isSuccess()) {
+            // FA-3: disable what was enabled, D0Exit without PreInterruptsDisabled, then as FA-2
+            for (int k = enabled.size() - 1; k >= 0; k--) {
+                enabled.get(k).disable();
+            }
+            d0Exit();
+            disconnectHardwareInterrupts();
+            releaseHardware(res);
+            failAndDelete();
+            return s;
+        }
+        state = State.Started;
+        queues.forEach(FxQueueImpl::start);
+        s = callStatus("EvtDeviceSelfManagedIoInit", cb.evtDeviceSelfManagedIoInit,
+                () -> cb.evtDeviceSelfManagedIoInit.call(this));
+        selfManagedIoStarted = true;
+        if (!s.isSuccess()) {
+            powerDown(false);
+            releaseHardware(res);
+            finishRemoval();
+            state = State.Failed;
+            return s;
+        }
+        return NtStatus.STATUS_SUCCESS;
+    }
+
+    private void d0Exit() {
+        callStatus("EvtDeviceD0Exit", cb.evtDeviceD0Exit,
+                () -> cb.evtDeviceD0Exit.d0Exit(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
+                "targetState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
+    }
+
+    private void releaseHardware(List<CmResourceDescriptor> res) {
+        if (cb.evtDeviceReleaseHardware == null) {
+            checkMappings();
+            return;
+        }
+        NtStatus s = callStatus("EvtDeviceReleaseHardware", cb.evtDeviceReleaseHardware,
+                () -> cb.evtDeviceReleaseHardware.releaseHardware(this, res),
+                "resourcesTranslated", res.size() + " descriptor(s)");
+        if (s == NtStatus.STATUS_NOT_SUPPORTED) {
+            drv().port.verifier.report("ReleaseHardwareReturnedNotSupported", 0x10D, drv().name, instanceId,
+                    "EvtDeviceReleaseHardware returned STATUS_NOT_SUPPORTED, which the documentation forbids");
+        }
+        checkMappings();
+    }
+
+    private void checkMappings() {
+        if (!mappings.isEmpty()) {
+            drv().port.verifier.report("MappingNotUnmappedInReleaseHardware", 0x10D, drv().name, instanceId,
+                    mappings.size() + " MmMapIoSpace range(s) still mapped when EvtDeviceReleaseHardware returned");
+            mappings.forEach(m -> m.mapped = false);
+            mappings.clear();
+        }
+    }
+
+    /** Steps 1 to 6 of 3b: I/O stopped, interrupts disabled, D0 left. */
+    private void powerDown(boolean suspendSelfManagedIo) {
+        if (suspendSelfManagedIo) {
+            callStatus("EvtDeviceSelfManagedIoSuspend", cb.evtDeviceSelfManagedIoSuspend,
+                    () -> cb.evtDeviceSelfManagedIoSuspend.call(this));
+        }
+        for (FxQueueImpl q : queues) {
+            if (q.config.powerManaged) {
+                q.stop(WdfIoQueueConfig.WdfRequestStopActionSuspend, STOP_WAIT);
+            }
+        }
+        callStatus("EvtDeviceD0ExitPreInterruptsDisabled", cb.evtDeviceD0ExitPreInterruptsDisabled,
+                () -> cb.evtDeviceD0ExitPreInterruptsDisabled.d0Exit(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
+                "targetState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
+        for (int k = interrupts.size() - 1; k >= 0; k--) {
+            interrupts.get(k).disable();
+        }
+        disconnectHardwareInterrupts();
+        d0Exit();
+    }
+
+    /** Steps 8 to 11 of 3b: purge, SMIO flush and cleanup, then the device object is deleted. */
+    private void finishRemoval() {
+        for (FxQueueImpl q : queues) {
+            q.stop(WdfIoQueueConfig.WdfRequestStopActionPurge, STOP_WAIT);
+        }
+        if (selfManagedIoStarted) {
+            callVoid("EvtDeviceSelfManagedIoFlush", cb.evtDeviceSelfManagedIoFlush, () -> cb.evtDeviceSelfManagedIoFlush.call(this));
+            callVoid("EvtDeviceSelfManagedIoCleanup", cb.evtDeviceSelfManagedIoCleanup,
+                    () -> cb.evtDeviceSelfManagedIoCleanup.call(this));
+        }
+        delete();
+    }
+
+    private void failAndDelete() {
+        state = State.Failed;
+        delete();
+    }
+
+    /** Orderly (oracle (ii)) or surprise (oracle (iii)) removal of a started device. */
+    void remove(boolean surprise) {
+        if (state != State.Started) {
+            return;
+        }
+        if (surprise) {
+            callVoid("EvtDeviceSurpriseRemoval", cb.evtDeviceSurpriseRemoval, () -> cb.evtDeviceSurpriseRemoval.call(this));
+        } else {
+            NtStatus veto = callStatus("EvtDeviceQueryRemove", cb.evtDeviceQueryRemove, () -> cb.evtDeviceQueryRemove.call(this));
+            if (!veto.isSuccess()) {
+                // A veto fails a user's disable; a driver unload removes the device anyway.
+                drv().port.trace.event(TraceEvent.Kind.PNP, drv().name, instanceId, "IRP_MN_QUERY_REMOVE_DEVICE",
+                        TraceEvent.argMap("vetoed", veto, "outcome", "removed anyway: the driver is unloading"));
+            }
+        }
+        List<CmResourceDescriptor> res = resources();
+        powerDown(true);
+        releaseHardware(res);
+        finishRemoval();
+        state = State.Removed;
+    }
+
+    // ---- the device's interrupt line (hardware-sim, through the kernel)
+
+    private AutoCloseable line;
+
+    private void connectHardwareInterrupts(List<CmResourceDescriptor> res) {
+        if (node == null || interrupts.isEmpty()) {
+            return;
+        }
+        for (CmResourceDescriptor r : res) {
+            if (CmResourceDescriptor.CmResourceTypeInterrupt.equals(r.type())) {
+                line = node.connectInterrupt(vector -> interrupts.forEach(i -> i.fire(0)));
+                return;
+            }
+        }
+    }
+
+    private void disconnectHardwareInterrupts() {
+        if (line != null) {
+            try {
+                line.close();
+            } catch (Exception ignored) {
+                // the line is gone with the device
+            }
+            line = null;
+        }
+    }
+
+    @Override
+    void onCleanup() {
+        disconnectHardwareInterrupts();
+    }
+}

@@ -1,0 +1,62 @@
+package org.drvsim.wdf.internal;
+
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.Irql;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.wdf.WdfDevice;
+import org.drvsim.wdf.WdfDeviceInit;
+import org.drvsim.wdf.WdfObjectAttributes;
+import org.drvsim.wdf.WdfPnpPowerEventCallbacks;
+import org.drvsim.wdf.WdfResult;
+
+/** WDFDEVICE_INIT, valid only during EvtDriverDeviceAdd. */
+final class FxDeviceInitImpl implements WdfDeviceInit {
+    final FxDriverImpl driver;
+    final DeviceNode node;
+    WdfPnpPowerEventCallbacks callbacks = new WdfPnpPowerEventCallbacks();
+    String releaseHardwareOrderOnFailure = "WdfReleaseHardwareOrderOnFailureEarly";
+    volatile boolean open = true;
+    volatile FxDeviceImpl created;
+
+    FxDeviceInitImpl(FxDriverImpl driver, DeviceNode node) {
+        this.driver = driver;
+        this.node = node;
+    }
+
+    @Override
+    public String instanceId() {
+        return node.instanceId();
+    }
+
+    @Override
+    public void wdfDeviceInitSetPnpPowerEventCallbacks(WdfPnpPowerEventCallbacks c) {
+        driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceInitSetPnpPowerEventCallbacks", TraceEvent.argMap());
+        if (open && c != null) {
+            callbacks = c;
+        }
+    }
+
+    @Override
+    public void wdfDeviceInitSetReleaseHardwareOrderOnFailure(String order) {
+        driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceInitSetReleaseHardwareOrderOnFailure",
+                TraceEvent.argMap("releaseHardwareOrderOnFailure", order));
+        if (open) {
+            releaseHardwareOrderOnFailure = order;
+        }
+    }
+
+    @Override
+    public WdfResult<WdfDevice> wdfDeviceCreate(WdfObjectAttributes deviceAttributes) {
+        driver.port.callbacks.checkIrql(driver.name, node.instanceId(), "WdfDeviceCreate", Irql.PASSIVE_LEVEL);
+        if (!open || created != null) {
+            driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceCreate",
+                    TraceEvent.argMap("status", NtStatus.STATUS_INVALID_DEVICE_STATE));
+            return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_STATE, null);
+        }
+        created = new FxDeviceImpl(driver, node, this, deviceAttributes);
+        driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceCreate", TraceEvent.argMap("device", created.label(),
+                "status", NtStatus.STATUS_SUCCESS));
+        return new WdfResult<>(NtStatus.STATUS_SUCCESS, created);
+    }
+}

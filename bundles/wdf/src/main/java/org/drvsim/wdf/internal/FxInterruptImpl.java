@@ -1,0 +1,123 @@
+package org.drvsim.wdf.internal;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.drvsim.kernel.Irql;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.wdf.WdfDevice;
+import org.drvsim.wdf.WdfInterrupt;
+import org.drvsim.wdf.WdfInterruptConfig;
+import org.drvsim.wdf.WdfObjectAttributes;
+
+/**
+ * WDFINTERRUPT (spec/wdf-lifecycle.md section 5): enabled at DIRQL after EvtDeviceD0Entry, disabled before
+ * EvtDeviceD0Exit; while connected, a device interrupt runs EvtInterruptIsr at DIRQL on the interrupt's
+ * processor, and WdfInterruptQueueDpcForIsr queues EvtInterruptDpc there at DISPATCH_LEVEL. Disconnecting
+ * flushes queued DPCs, so no DPC runs after EvtInterruptDisable.
+ */
+final class FxInterruptImpl extends FxObject implements WdfInterrupt {
+    final FxDeviceImpl device;
+    final WdfInterruptConfig config;
+    final int processor;
+    private volatile boolean connected;
+    private final AtomicBoolean dpcQueued = new AtomicBoolean();
+
+    FxInterruptImpl(FxDeviceImpl device, WdfInterruptConfig config, WdfObjectAttributes attributes, int processor) {
+        super(device.drv(), "WDFINTERRUPT", attributes, device, false);
+        this.device = device;
+        this.config = config;
+        this.processor = processor;
+    }
+
+    @Override
+    String deviceId() {
+        return device.instanceId();
+    }
+
+    @Override
+    public WdfDevice device() {
+        return device;
+    }
+
+    /** Connect and EvtInterruptEnable at DIRQL (spec 3a-4). */
+    NtStatus enable() {
+        connected = true;
+        if (config.evtInterruptEnable == null) {
+            return NtStatus.STATUS_SUCCESS;
+        }
+        FxDriverImpl d = drv();
+        Irql old = Irql.raise(Irql.DIRQL);
+        try {
+            return d.port.callbacks.call(d.name, deviceId(), "EvtInterruptEnable", TraceEvent.argMap("interrupt", label()),
+                    () -> config.evtInterruptEnable.call(this, device), NtStatus.STATUS_UNSUCCESSFUL);
+        } finally {
+            Irql.lower(old);
+        }
+    }
+
+    /** EvtInterruptDisable at DIRQL, then disconnect and flush queued DPCs (spec 3b-5). */
+    void disable() {
+        FxDriverImpl d = drv();
+        if (config.evtInterruptDisable != null) {
+            Irql old = Irql.raise(Irql.DIRQL);
+            try {
+                d.port.callbacks.call(d.name, deviceId(), "EvtInterruptDisable", TraceEvent.argMap("interrupt", label()),
+                        () -> config.evtInterruptDisable.call(this, device), NtStatus.STATUS_UNSUCCESSFUL);
+            } finally {
+                Irql.lower(old);
+            }
+        }
+        connected = false;
+        flushDpcs();
+    }
+
+    private void flushDpcs() {
+        java.util.concurrent.CountDownLatch marker = new java.util.concurrent.CountDownLatch(1);
+        drv().port.scheduler.queueDpc(processor, "flush DPCs of " + label(), marker::countDown);
+        try {
+            marker.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The device asserted its interrupt: EvtInterruptIsr at DIRQL on the interrupt's processor, if connected. */
+    void fire(int messageId) {
+        if (!connected) {
+            return;
+        }
+        FxDriverImpl d = drv();
+        d.port.scheduler.requestInterrupt(processor, "ISR of " + label(), () -> {
+            if (!connected) {
+                return;
+            }
+            if (d.port.trace.ioTracing()) {
+                d.port.callbacks.call(d.name, deviceId(), "EvtInterruptIsr", TraceEvent.argMap("interrupt", label(),
+                        "messageId", messageId), () -> config.evtInterruptIsr.isr(this, messageId), false);
+            } else {
+                config.evtInterruptIsr.isr(this, messageId);
+            }
+        });
+    }
+
+    @Override
+    public boolean wdfInterruptQueueDpcForIsr() {
+        if (!dpcQueued.compareAndSet(false, true)) {
+            return false;
+        }
+        FxDriverImpl d = drv();
+        d.port.scheduler.queueDpc(processor, "DPC of " + label(), () -> {
+            dpcQueued.set(false);
+            if (!connected || config.evtInterruptDpc == null) {
+                return;
+            }
+            if (d.port.trace.ioTracing()) {
+                d.port.callbacks.callVoid(d.name, deviceId(), "EvtInterruptDpc", TraceEvent.argMap("interrupt", label()),
+                        () -> config.evtInterruptDpc.dpc(this, device));
+            } else {
+                config.evtInterruptDpc.dpc(this, device);
+            }
+        });
+        return true;
+    }
+}

@@ -1,0 +1,92 @@
+package org.drvsim.wdf.internal;
+
+import java.util.concurrent.CompletableFuture;
+import org.drvsim.kernel.Irql;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.wdf.WdfRequest;
+
+/** WDFREQUEST: completed exactly once (spec Q-8); its completion reaches the submitter's future. */
+final class FxRequestImpl extends FxObject implements WdfRequest {
+    /** What the submitter gets back. */
+    record Completion(NtStatus status, long information, byte[] output) {
+    }
+
+    final FxQueueImpl queue;
+    final Type requestType;
+    final long length;
+    final byte[] input;
+    final byte[] output;
+    final CompletableFuture<Completion> done = new CompletableFuture<>();
+    private boolean completed;
+    volatile boolean delivered;
+    volatile boolean stopAcknowledged;
+
+    FxRequestImpl(FxQueueImpl queue, Type type, long length, byte[] input, byte[] output) {
+        super(queue.drv(), "WDFREQUEST", null, null, false);
+        this.queue = queue;
+        this.requestType = type;
+        this.length = length;
+        this.input = input;
+        this.output = output;
+    }
+
+    @Override
+    String deviceId() {
+        return queue.device.instanceId();
+    }
+
+    @Override public Type requestType() { return requestType; }
+    @Override public long length() { return length; }
+    @Override public byte[] wdfRequestRetrieveInputBuffer() { return input; }
+    @Override public byte[] wdfRequestRetrieveOutputBuffer() { return output; }
+
+    @Override
+    public void wdfRequestComplete(NtStatus status) {
+        wdfRequestCompleteWithInformation(status, 0);
+    }
+
+    @Override
+    public void wdfRequestCompleteWithInformation(NtStatus status, long information) {
+        FxDriverImpl d = drv();
+        d.port.callbacks.checkIrql(d.name, deviceId(), "WdfRequestComplete", Irql.DISPATCH_LEVEL);
+        if (d.port.trace.ioTracing()) {
+            d.port.trace.ddi(d.name, deviceId(), "WdfRequestComplete", TraceEvent.argMap("request", label(),
+                    "status", status, "information", information));
+        }
+        synchronized (this) {
+            if (completed) {
+                d.port.verifier.report("WdfRequestCompletedTwice", 0x10D, d.name, deviceId(),
+                        "WdfRequestComplete on " + label() + ", which is already completed");
+                return;
+            }
+            completed = true;
+        }
+        queue.requestCompleted(this);
+        done.complete(new Completion(status, information, output));
+    }
+
+    /** The framework completes a request that never reached the driver (purge, removal). */
+    void frameworkComplete(NtStatus status) {
+        synchronized (this) {
+            if (completed) {
+                return;
+            }
+            completed = true;
+        }
+        done.complete(new Completion(status, 0, output));
+    }
+
+    synchronized boolean completed() {
+        return completed;
+    }
+
+    @Override
+    public void wdfRequestStopAcknowledge(boolean requeue) {
+        FxDriverImpl d = drv();
+        d.port.trace.ddi(d.name, deviceId(), "WdfRequestStopAcknowledge", TraceEvent.argMap("request", label(),
+                "requeue", requeue));
+        stopAcknowledged = true;
+        queue.stopAcknowledged(this);
+    }
+}

@@ -1,0 +1,170 @@
+package org.drvsim.wdf.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.drvsim.kernel.Callbacks;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.PortDriver;
+import org.drvsim.kernel.PortStatus;
+import org.drvsim.kernel.Scheduler;
+import org.drvsim.kernel.Trace;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.kernel.Verifier;
+import org.drvsim.wdf.KmdfDriverEntry;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Wdf01000.sys for KMDF function drivers: the kernel calls it on the PnP worker (PASSIVE_LEVEL) and it runs the
+ * documented sequences of spec/wdf-lifecycle.md: DriverEntry and WdfDriverCreate (DL-1), EvtDriverDeviceAdd and
+ * the start sequence (3a), orderly and surprise removal (3b, 3c), unload (DL-5: EvtDriverUnload, then the
+ * WDFDRIVER's cleanup and destroy).
+ */
+@Component(service = {PortDriver.class, WdfPort.class}, property = PortDriver.MODEL_PROPERTY + "=wdf")
+public final class WdfPort implements PortDriver {
+    /** Framework property: {@code true} makes WdfDriverMiniportUnload call EvtDriverUnload, as its page says (spec 8.1). */
+    public static final String MINIPORT_UNLOAD_PROPERTY = "drvsim.wdf.miniportUnloadCallsEvtDriverUnload";
+
+    final Trace trace;
+    final Verifier verifier;
+    final Scheduler scheduler;
+    final Callbacks callbacks;
+    final boolean miniportUnloadCallsEvtDriverUnload;
+    private final Map<DriverObject, FxDriverImpl> drivers = new ConcurrentHashMap<>();
+    private final Map<String, FxDeviceImpl> devices = new ConcurrentHashMap<>();
+
+    @Activate
+    public WdfPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler,
+                   BundleContext context) {
+        this(trace, verifier, scheduler, Boolean.parseBoolean(context.getProperty(MINIPORT_UNLOAD_PROPERTY)));
+    }
+
+    public WdfPort(Trace trace, Verifier verifier, Scheduler scheduler, boolean miniportUnloadCallsEvtDriverUnload) {
+        this.trace = trace;
+        this.verifier = verifier;
+        this.scheduler = scheduler;
+        this.callbacks = new Callbacks(trace, verifier);
+        this.miniportUnloadCallsEvtDriverUnload = miniportUnloadCallsEvtDriverUnload;
+    }
+
+    @Override
+    public String model() {
+        return "wdf";
+    }
+
+    @Override
+    public PortStatus driverEntry(DriverObject driverObject) {
+        if (!(driverObject.entry() instanceof KmdfDriverEntry entry)) {
+            return PortStatus.of(NtStatus.STATUS_OBJECT_TYPE_MISMATCH).because("entry class "
+                    + driverObject.entry().getClass().getName() + " does not implement " + KmdfDriverEntry.class.getName());
+        }
+        FxDriverImpl d = FxDriverImpl.create(this, driverObject);
+        d.inDriverEntry = true;
+        NtStatus s = callbacks.call(d.name, null, "DriverEntry", TraceEvent.argMap("driverObject", d.name),
+                () -> entry.driverEntry(d), NtStatus.STATUS_UNSUCCESSFUL);
+        d.inDriverEntry = false;
+        if (s == null || !s.isSuccess()) {
+            if (d.created) {
+                d.deleteDriverObject(); // no EvtDriverUnload when DriverEntry fails (DL-5)
+            }
+            return PortStatus.of(s == null ? NtStatus.STATUS_UNSUCCESSFUL : s);
+        }
+        if (!d.created) {
+            verifier.report("DriverEntryWithoutWdfDriverCreate", 0x10D, d.name, null,
+                    "DriverEntry returned " + s + " without a successful WdfDriverCreate");
+            return PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL).because("DriverEntry did not call WdfDriverCreate");
+        }
+        drivers.put(driverObject, d);
+        return PortStatus.of(s);
+    }
+
+    @Override
+    public PortStatus startDevice(DriverObject driverObject, DeviceNode node) {
+        FxDriverImpl d = drivers.get(driverObject);
+        if (d == null || d.config.evtDriverDeviceAdd == null) {
+            return PortStatus.of(NtStatus.STATUS_NOT_SUPPORTED).because("the driver has no EvtDriverDeviceAdd");
+        }
+        FxDeviceInitImpl init = new FxDeviceInitImpl(d, node);
+        var add = d.config.evtDriverDeviceAdd;
+        NtStatus s = callbacks.call(d.name, node.instanceId(), "EvtDriverDeviceAdd",
+                TraceEvent.argMap("driver", d.label(), "deviceInit", "WDFDEVICE_INIT of " + node.instanceId()),
+                () -> add.deviceAdd(d, init), NtStatus.STATUS_UNSUCCESSFUL);
+        init.open = false;
+        FxDeviceImpl device = init.created;
+        if (s == null || !s.isSuccess() || device == null) {
+            if (device != null) {
+                device.delete();
+            }
+            return s == null || s.isSuccess() ? PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL).because("EvtDriverDeviceAdd "
+                    + "returned success without WdfDeviceCreate") : PortStatus.of(s).because("EvtDriverDeviceAdd failed");
+        }
+        devices.put(key(node.instanceId()), device);
+        NtStatus started = device.start();
+        if (!started.isSuccess()) {
+            devices.remove(key(node.instanceId()));
+            return PortStatus.of(started).because("the device failed to start");
+        }
+        return PortStatus.SUCCESS;
+    }
+
+    @Override
+    public void removeDevice(DriverObject driverObject, DeviceNode node) {
+        FxDeviceImpl device = devices.remove(key(node.instanceId()));
+        if (device != null) {
+            device.remove(false);
+        }
+    }
+
+    @Override
+    public void surpriseRemoveDevice(DriverObject driverObject, DeviceNode node) {
+        FxDeviceImpl device = devices.remove(key(node.instanceId()));
+        if (device != null) {
+            device.remove(true);
+        }
+    }
+
+    @Override
+    public void driverUnload(DriverObject driverObject) {
+        FxDriverImpl d = drivers.remove(driverObject);
+        if (d == null) {
+            return;
+        }
+        var unload = d.config.evtDriverUnload;
+        if (unload != null) {
+            callbacks.callVoid(d.name, null, "EvtDriverUnload", TraceEvent.argMap("driver", d.label()),
+                    () -> unload.driverUnload(d));
+        }
+        d.deleteDriverObject();
+    }
+
+    /** WdfDeviceSetFailed: the device is removed as after a surprise removal (spec FA-7). */
+    void requestRemoval(FxDeviceImpl device) {
+        scheduler.queuePnp("WdfDeviceSetFailed " + device.instanceId(), () -> {
+            if (devices.remove(key(device.instanceId()), device)) {
+                device.remove(true);
+            }
+        });
+    }
+
+    static String key(String id) {
+        return id.toUpperCase(Locale.ROOT);
+    }
+
+    List<FxDeviceImpl> devices() {
+        List<FxDeviceImpl> all = new ArrayList<>(devices.values());
+        all.sort((a, b) -> a.instanceId().compareToIgnoreCase(b.instanceId()));
+        return all;
+    }
+
+    Optional<FxDeviceImpl> device(String instanceId) {
+        return Optional.ofNullable(devices.get(key(instanceId)));
+    }
+}

@@ -1,0 +1,370 @@
+package org.drvsim.wdf.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceNodeState;
+import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.PortStatus;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.kernel.Verifier;
+import org.drvsim.kernel.internal.KernelVerifier;
+import org.drvsim.kernel.internal.ThreadedScheduler;
+import org.drvsim.kernel.internal.TraceRecorder;
+import org.drvsim.wdf.KmdfDriverEntry;
+import org.drvsim.wdf.WdfDevice;
+import org.drvsim.wdf.WdfDriver;
+import org.drvsim.wdf.WdfDriverConfig;
+import org.drvsim.wdf.WdfDriverObject;
+import org.drvsim.wdf.WdfInterruptConfig;
+import org.drvsim.wdf.WdfIoQueueConfig;
+import org.drvsim.wdf.WdfObject;
+import org.drvsim.wdf.WdfObjectAttributes;
+import org.drvsim.wdf.WdfPnpPowerEventCallbacks;
+import org.drvsim.wdf.WdfQueue;
+import org.drvsim.wdf.WdfRequest;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+
+/**
+ * The documented KMDF sequences (spec/wdf-lifecycle.md section 7, oracles (i), (ii), (iii), (vi) and (vii);
+ * section 3f FA-2) and the object rules (section 2), on WdfPort with the real kernel pieces, no framework.
+ * The test driver is the oracle's device: one interrupt made in EvtDriverDeviceAdd, one power-managed
+ * sequential queue with EvtIoStop, self-managed I/O callbacks, cleanup callbacks on every object.
+ */
+public class WdfSequencesTest {
+    static final String DEV = "ROOT\\WDFTEST\\0000";
+
+    private ThreadedScheduler scheduler;
+    private TraceRecorder trace;
+    private KernelVerifier verifier;
+    private WdfPort wdf;
+    private final TestDriver driver = new TestDriver();
+    private final DriverObject driverObject = new Driver();
+    private final DeviceNode node = new Node();
+
+    /** The oracle's driver; tests change its behaviour through the fields. */
+    static class TestDriver implements KmdfDriverEntry {
+        volatile NtStatus prepareStatus = NtStatus.STATUS_SUCCESS;
+        volatile NtStatus d0EntryStatus = NtStatus.STATUS_SUCCESS;
+        volatile NtStatus releaseStatus = NtStatus.STATUS_SUCCESS;
+        volatile int flags;
+        volatile boolean completeOnStop = true;
+        final AtomicReference<WdfRequest> held = new AtomicReference<>();
+        final AtomicReference<WdfDriver> wdfDriver = new AtomicReference<>();
+
+        static WdfObjectAttributes attrs() {
+            WdfObjectAttributes a = new WdfObjectAttributes();
+            a.evtCleanupCallback = o -> { };
+            a.evtDestroyCallback = o -> { };
+            return a;
+        }
+
+        @Override
+        public NtStatus driverEntry(WdfDriverObject d) {
+            WdfDriverConfig c = WdfDriverConfig.init(this::deviceAdd);
+            c.evtDriverUnload = drv -> { };
+            c.driverInitFlags = flags;
+            var r = d.wdfDriverCreate(attrs(), c);
+            wdfDriver.set(r.value());
+            return r.status();
+        }
+
+        NtStatus deviceAdd(WdfDriver drv, org.drvsim.wdf.WdfDeviceInit init) {
+            WdfPnpPowerEventCallbacks cb = new WdfPnpPowerEventCallbacks();
+            cb.evtDevicePrepareHardware = (dev, raw, tr) -> prepareStatus;
+            cb.evtDeviceReleaseHardware = (dev, tr) -> releaseStatus;
+            cb.evtDeviceD0Entry = (dev, prev) -> d0EntryStatus;
+            cb.evtDeviceD0EntryPostInterruptsEnabled = (dev, prev) -> NtStatus.STATUS_SUCCESS;
+            cb.evtDeviceD0ExitPreInterruptsDisabled = (dev, t) -> NtStatus.STATUS_SUCCESS;
+            cb.evtDeviceD0Exit = (dev, t) -> NtStatus.STATUS_SUCCESS;
+            cb.evtDeviceSelfManagedIoInit = dev -> NtStatus.STATUS_SUCCESS;
+            cb.evtDeviceSelfManagedIoSuspend = dev -> NtStatus.STATUS_SUCCESS;
+            cb.evtDeviceSelfManagedIoFlush = dev -> { };
+            cb.evtDeviceSelfManagedIoCleanup = dev -> { };
+            cb.evtDeviceSurpriseRemoval = dev -> { };
+            cb.evtDeviceQueryRemove = dev -> NtStatus.STATUS_SUCCESS;
+            init.wdfDeviceInitSetPnpPowerEventCallbacks(cb);
+            var dev = init.wdfDeviceCreate(attrs());
+            if (!dev.isSuccess()) {
+                return dev.status();
+            }
+            WdfIoQueueConfig q = WdfIoQueueConfig.defaultQueue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential);
+            q.evtIoRead = (queue, request, length) -> held.set(request); // keeps the request: in flight
+            q.evtIoStop = (queue, request, action) -> {
+                if (completeOnStop) {
+                    request.wdfRequestComplete(NtStatus.STATUS_CANCELLED);
+                } else {
+                    request.wdfRequestStopAcknowledge(false);
+                }
+            };
+            dev.value().wdfIoQueueCreate(q, attrs());
+            WdfInterruptConfig ic = WdfInterruptConfig.init((i, id) -> true, (i, o) -> { });
+            ic.evtInterruptEnable = (i, d) -> NtStatus.STATUS_SUCCESS;
+            ic.evtInterruptDisable = (i, d) -> NtStatus.STATUS_SUCCESS;
+            dev.value().wdfInterruptCreate(ic, attrs());
+            return NtStatus.STATUS_SUCCESS;
+        }
+    }
+
+    class Driver implements DriverObject {
+        @Override public String name() { return "test.kmdf/1.0.0"; }
+        @Override public Bundle bundle() { return null; }
+        @Override public String model() { return "wdf"; }
+        @Override public List<String> hardwareIds() { return List.of("ROOT\\WDFTEST"); }
+        @Override public Object entry() { return driver; }
+        @Override public List<DeviceNode> devices() { return List.of(node); }
+    }
+
+    static final class Node implements DeviceNode {
+        @Override public String instanceId() { return DEV; }
+        @Override public List<String> hardwareIds() { return List.of("ROOT\\WDFTEST"); }
+        @Override public String description() { return "test device"; }
+        @Override public Map<String, String> properties() { return Map.of(); }
+        @Override public DeviceNodeState state() { return DeviceNodeState.DeviceNodeStarted; }
+        @Override public int problem() { return 0; }
+        @Override public String problemStatus() { return null; }
+        @Override public String driverName() { return "test.kmdf/1.0.0"; }
+    }
+
+    @Before
+    public void setUp() {
+        scheduler = new ThreadedScheduler(2);
+        trace = new TraceRecorder(scheduler::currentProcessor);
+        verifier = new KernelVerifier(trace);
+        wdf = new WdfPort(trace, verifier, scheduler, false);
+    }
+
+    @After
+    public void tearDown() {
+        scheduler.close();
+    }
+
+    private PortStatus load() {
+        PortStatus s = wdf.driverEntry(driverObject);
+        assertThat(s.isSuccess()).as(s.toString()).isTrue();
+        return wdf.startDevice(driverObject, node);
+    }
+
+    /** Callbacks as "Name" or "Name arg" for the arguments that tell documented steps apart. */
+    private List<String> callbacks() {
+        return trace.events(e -> e.kind() == TraceEvent.Kind.CALLBACK).stream().map(e -> {
+            String a = e.arg("previousState") != null ? e.arg("previousState") : e.arg("targetState") != null
+                    ? e.arg("targetState") : e.arg("actionFlags") != null ? e.arg("actionFlags") : e.arg("object");
+            return a == null ? e.name() : e.name() + " " + a.replaceAll("#\\d+", "");
+        }).toList();
+    }
+
+    private List<String> rules() {
+        return verifier.violations().stream().map(Verifier.Violation::rule).toList();
+    }
+
+    @Test
+    public void loadAndStartRunTheDocumentedSequence() {
+        assertThat(load().isSuccess()).isTrue();
+        assertThat(callbacks()).containsExactly(
+                "DriverEntry", "EvtDriverDeviceAdd", "EvtDevicePrepareHardware",
+                "EvtDeviceD0Entry WdfPowerDeviceD3Final", "EvtInterruptEnable",
+                "EvtDeviceD0EntryPostInterruptsEnabled WdfPowerDeviceD3Final", "EvtDeviceSelfManagedIoInit");
+        TraceEvent enable = trace.events(e -> e.name().equals("EvtInterruptEnable")).get(0);
+        assertThat(enable.irql().name()).isEqualTo("DIRQL");
+        assertThat(rules()).isEmpty();
+    }
+
+    @Test
+    public void disableThenUnloadRunTheDocumentedSequenceWithEvtIoStopForTheRequestInFlight() throws Exception {
+        load();
+        FxDeviceImpl dev = wdf.device(DEV).orElseThrow();
+        FxQueueImpl q = dev.queues.get(0);
+        FxRequestImpl r = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeRead, 16, new byte[0], new byte[16]);
+        q.submit(r);
+        trace.await(e -> e.name().equals("EvtIoRead"), java.time.Duration.ofSeconds(5));
+        trace.clear();
+        wdf.removeDevice(driverObject, node);
+        wdf.driverUnload(driverObject);
+        assertThat(callbacks()).containsExactly(
+                "EvtDeviceQueryRemove", "EvtDeviceSelfManagedIoSuspend", "EvtIoStop WdfRequestStopActionSuspend",
+                "EvtDeviceD0ExitPreInterruptsDisabled WdfPowerDeviceD3Final", "EvtInterruptDisable",
+                "EvtDeviceD0Exit WdfPowerDeviceD3Final", "EvtDeviceReleaseHardware",
+                "EvtDeviceSelfManagedIoFlush", "EvtDeviceSelfManagedIoCleanup",
+                "EvtCleanupCallback WDFQUEUE", "EvtCleanupCallback WDFINTERRUPT", "EvtCleanupCallback WDFDEVICE",
+                "EvtDestroyCallback WDFQUEUE", "EvtDestroyCallback WDFINTERRUPT", "EvtDestroyCallback WDFDEVICE",
+                "EvtDriverUnload", "EvtCleanupCallback WDFDRIVER", "EvtDestroyCallback WDFDRIVER");
+        assertThat(r.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_CANCELLED);
+        long d0Exit = trace.events(e -> e.name().equals("EvtDeviceD0Exit")).get(0).seq();
+        long completed = trace.events(e -> e.name().equals("WdfRequestComplete")).get(0).seq();
+        assertThat(completed).as("the in-flight request is completed before D0Exit").isLessThan(d0Exit);
+        assertThat(rules()).isEmpty();
+    }
+
+    @Test
+    public void queuedRequestsAreCancelledByThePurgeAtRemoval() throws Exception {
+        load();
+        FxQueueImpl q = wdf.device(DEV).orElseThrow().queues.get(0);
+        FxRequestImpl first = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
+        FxRequestImpl second = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
+        q.submit(first);
+        q.submit(second); // sequential: waits behind the first
+        trace.await(e -> e.name().equals("EvtIoRead"), java.time.Duration.ofSeconds(5));
+        driver.completeOnStop = false; // acknowledge instead: the request stays with the driver
+        wdf.removeDevice(driverObject, node);
+        assertThat(second.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_CANCELLED);
+        assertThat(callbacks()).contains("EvtIoStop WdfRequestStopActionSuspend", "EvtIoStop WdfRequestStopActionPurge");
+    }
+
+    @Test
+    public void surpriseRemovalCallsEvtDeviceSurpriseRemovalFirst() {
+        load();
+        trace.clear();
+        wdf.surpriseRemoveDevice(driverObject, node);
+        List<String> c = callbacks();
+        assertThat(c.get(0)).isEqualTo("EvtDeviceSurpriseRemoval");
+        assertThat(c).containsSubsequence("EvtDeviceSelfManagedIoSuspend", "EvtInterruptDisable",
+                "EvtDeviceD0Exit WdfPowerDeviceD3Final", "EvtDeviceReleaseHardware", "EvtDeviceSelfManagedIoFlush",
+                "EvtDeviceSelfManagedIoCleanup", "EvtCleanupCallback WDFDEVICE");
+        assertThat(c).doesNotContain("EvtDeviceQueryRemove");
+    }
+
+    @Test
+    public void aFailedPrepareHardwareStillGetsReleaseHardwareAndNoPowerCallback() {
+        driver.prepareStatus = NtStatus.STATUS_INSUFFICIENT_RESOURCES;
+        PortStatus s = load();
+        assertThat(s.name()).isEqualTo("STATUS_INSUFFICIENT_RESOURCES");
+        assertThat(callbacks()).containsExactly("DriverEntry", "EvtDriverDeviceAdd", "EvtDevicePrepareHardware",
+                "EvtDeviceReleaseHardware", "EvtCleanupCallback WDFQUEUE", "EvtCleanupCallback WDFINTERRUPT",
+                "EvtCleanupCallback WDFDEVICE", "EvtDestroyCallback WDFQUEUE", "EvtDestroyCallback WDFINTERRUPT",
+                "EvtDestroyCallback WDFDEVICE");
+    }
+
+    @Test
+    public void aFailedD0EntryGetsNoD0ExitButReleaseHardware() {
+        driver.d0EntryStatus = NtStatus.STATUS_UNSUCCESSFUL;
+        assertThat(load().isSuccess()).isFalse();
+        List<String> c = callbacks();
+        assertThat(c).containsSubsequence("EvtDeviceD0Entry WdfPowerDeviceD3Final", "EvtDeviceReleaseHardware");
+        assertThat(c).doesNotContain("EvtDeviceD0Exit WdfPowerDeviceD3Final", "EvtInterruptEnable");
+    }
+
+    @Test
+    public void releaseHardwareReturningNotSupportedIsAViolation() {
+        driver.releaseStatus = NtStatus.STATUS_NOT_SUPPORTED;
+        load();
+        wdf.removeDevice(driverObject, node);
+        assertThat(rules()).containsExactly("ReleaseHardwareReturnedNotSupported");
+    }
+
+    @Test
+    public void completingARequestTwiceIsAViolation() throws Exception {
+        load();
+        FxQueueImpl q = wdf.device(DEV).orElseThrow().queues.get(0);
+        FxRequestImpl r = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
+        q.submit(r);
+        trace.await(e -> e.name().equals("EvtIoRead"), java.time.Duration.ofSeconds(5));
+        driver.held.get().wdfRequestComplete(NtStatus.STATUS_SUCCESS);
+        driver.held.get().wdfRequestComplete(NtStatus.STATUS_SUCCESS);
+        assertThat(rules()).containsExactly("WdfRequestCompletedTwice");
+        assertThat(r.done.get(1, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+    }
+
+    @Test
+    public void deletingAnObjectDeletesItsChildrenFirstAndTwiceIsAViolation() {
+        load();
+        WdfDriver d = driver.wdfDriver.get();
+        WdfObjectAttributes pa = TestDriver.attrs();
+        WdfObject parent = d.wdfObjectCreate(pa).value();
+        WdfObjectAttributes ca = TestDriver.attrs();
+        ca.parentObject = parent;
+        WdfObject child = d.wdfObjectCreate(ca).value();
+        trace.clear();
+        parent.wdfObjectDelete();
+        assertThat(callbacks()).containsExactly("EvtCleanupCallback WDFOBJECT", "EvtCleanupCallback WDFOBJECT",
+                "EvtDestroyCallback WDFOBJECT", "EvtDestroyCallback WDFOBJECT");
+        List<TraceEvent> cleanups = trace.events(e -> e.name().equals("EvtCleanupCallback"));
+        assertThat(cleanups.get(0).arg("object")).isEqualTo(child.toString());
+        assertThat(cleanups.get(1).arg("object")).isEqualTo(parent.toString());
+        parent.wdfObjectDelete();
+        assertThat(rules()).containsExactly("WdfObjectDeletedTwice");
+    }
+
+    @Test
+    public void aReferencedObjectIsDestroyedOnlyWhenItsLastReferenceGoes() {
+        load();
+        WdfObject o = driver.wdfDriver.get().wdfObjectCreate(TestDriver.attrs()).value();
+        o.wdfObjectReference();
+        trace.clear();
+        o.wdfObjectDelete();
+        assertThat(rules()).containsExactly("WdfObjectDeletedWithReferences");
+        assertThat(callbacks()).containsExactly("EvtCleanupCallback WDFOBJECT");
+        o.wdfObjectDereference();
+        assertThat(callbacks()).containsExactly("EvtCleanupCallback WDFOBJECT", "EvtDestroyCallback WDFOBJECT");
+    }
+
+    @Test
+    public void aPnpDeviceAndTheDriverCannotBeDeletedByTheDriver() {
+        load();
+        WdfDevice dev = wdf.device(DEV).orElseThrow();
+        dev.wdfObjectDelete();
+        driver.wdfDriver.get().wdfObjectDelete();
+        assertThat(rules()).containsExactly("WdfObjectNotDeletable", "WdfObjectNotDeletable");
+    }
+
+    @Test
+    public void wdfDriverMiniportUnloadDeletesTheDriverAndDoesNotCallEvtDriverUnloadByDefault() {
+        driver.flags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;
+        assertThat(wdf.driverEntry(driverObject).isSuccess()).isTrue();
+        WdfDriver d = driver.wdfDriver.get();
+        WdfDevice mp = d.wdfDeviceMiniportCreate(TestDriver.attrs(), "ROOT\\NETVMINI\\0000").value();
+        assertThat(mp.wdfIoQueueCreate(new WdfIoQueueConfig(), null).status()).isEqualTo(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
+        trace.clear();
+        mp.wdfObjectDelete(); // as MiniportHaltEx does
+        d.wdfDriverMiniportUnload(); // as MiniportDriverUnload does
+        assertThat(callbacks()).containsExactly("EvtCleanupCallback WDFDEVICE", "EvtDestroyCallback WDFDEVICE",
+                "EvtCleanupCallback WDFDRIVER", "EvtDestroyCallback WDFDRIVER");
+        d.wdfObjectCreate(null);
+        assertThat(rules()).containsExactly("WdfCallAfterDriverUnload");
+    }
+
+    @Test
+    public void withTheSwitchOnWdfDriverMiniportUnloadCallsEvtDriverUnloadAsItsPageSays() {
+        wdf = new WdfPort(trace, verifier, scheduler, true);
+        driver.flags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;
+        wdf.driverEntry(driverObject);
+        trace.clear();
+        driver.wdfDriver.get().wdfDriverMiniportUnload();
+        assertThat(callbacks()).containsExactly("EvtDriverUnload", "EvtCleanupCallback WDFDRIVER", "EvtDestroyCallback WDFDRIVER");
+    }
+
+    @Test
+    public void aMiniportDeviceForgottenByTheDriverIsDisposedByWdfDriverMiniportUnload() {
+        driver.flags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;
+        wdf.driverEntry(driverObject);
+        driver.wdfDriver.get().wdfDeviceMiniportCreate(TestDriver.attrs(), "x");
+        trace.clear();
+        driver.wdfDriver.get().wdfDriverMiniportUnload();
+        assertThat(callbacks()).containsExactly("EvtCleanupCallback WDFDEVICE", "EvtCleanupCallback WDFDRIVER",
+                "EvtDestroyCallback WDFDEVICE", "EvtDestroyCallback WDFDRIVER");
+    }
+
+    @Test
+    public void wdfDriverCreateTwiceFailsWithDriverInternalError() {
+        TestDriver twice = new TestDriver() {
+            @Override
+            public NtStatus driverEntry(WdfDriverObject d) {
+                super.driverEntry(d);
+                return d.wdfDriverCreate(null, WdfDriverConfig.init(this::deviceAdd)).status();
+            }
+        };
+        DriverObject o = new Driver() {
+            @Override public Object entry() { return twice; }
+        };
+        assertThat(wdf.driverEntry(o).name()).isEqualTo("STATUS_DRIVER_INTERNAL_ERROR");
+        assertThat(callbacks()).doesNotContain("EvtDriverUnload");
+    }
+}

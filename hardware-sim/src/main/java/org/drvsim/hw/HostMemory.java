@@ -1,0 +1,78 @@
+package org.drvsim.hw;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The simulated machine's physical memory that devices reach by DMA (a driver's common buffer or
+ * the pages of a request). Software allocates a physically contiguous block and gets its physical
+ * address, which it programs into a device; the device's DMA engine then reads and writes the block
+ * through this service. Addresses are simulated: blocks lie above 4 GiB, so a device must be given
+ * the full 64-bit address.
+ *
+ * <p>Units are bytes. Each block is backed by the JVM heap; a block's contents start as zeros.
+ * Errors are exceptions: an access outside an allocation is a bug, as a stray DMA would be, and is
+ * refused with nothing copied. A freed address is never handed out again, so a use after free is
+ * caught as an access outside an allocation.
+ *
+ * <p>Thread-safe. Concurrent accesses to the same bytes are not ordered with each other, as on real
+ * memory; a device's completion (its status register or interrupt) orders its DMA before software
+ * reads.
+ */
+@ProviderType
+public interface HostMemory {
+    /** The largest block one {@link #allocate(int)} returns: 64 MiB. */
+    int MAX_ALLOCATION_BYTES = 64 << 20;
+
+    /** The page size; every block starts on a page boundary. */
+    int PAGE_BYTES = 4096;
+
+    /**
+     * Allocates a physically contiguous, zeroed block.
+     *
+     * @param bytes the block's size in bytes, 1 to {@link #MAX_ALLOCATION_BYTES}
+     * @return the block's physical address, a multiple of {@link #PAGE_BYTES}
+     * @throws IllegalArgumentException if {@code bytes} is not positive or exceeds
+     *                                  {@link #MAX_ALLOCATION_BYTES}; nothing is allocated
+     */
+    long allocate(int bytes);
+
+    /**
+     * Frees a block.
+     *
+     * @param physicalAddress the address {@link #allocate(int)} returned
+     * @throws IllegalArgumentException if no live block starts at that address (never allocated, or
+     *                                  freed already); nothing changes
+     */
+    void free(long physicalAddress);
+
+    /**
+     * Copies {@code len} bytes of host memory starting at {@code physicalAddress} into {@code dst}.
+     *
+     * @param physicalAddress where to start reading, in a block from {@link #allocate(int)}
+     * @param dst             the array to fill
+     * @param off             the first index of {@code dst} to fill
+     * @param len             the number of bytes; 0 copies nothing but still needs an address inside
+     *                        (or at the end of) a live block
+     * @throws IllegalArgumentException  if {@code [physicalAddress, physicalAddress + len)} does not
+     *                                   lie inside one live block; nothing is copied
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code dst}
+     */
+    void read(long physicalAddress, byte[] dst, int off, int len);
+
+    /**
+     * Copies {@code len} bytes from {@code src} into host memory starting at {@code physicalAddress}.
+     *
+     * @param physicalAddress where to start writing, in a block from {@link #allocate(int)}
+     * @param src             the bytes to write
+     * @param off             the first index of {@code src} to copy
+     * @param len             the number of bytes; 0 copies nothing but still needs an address inside
+     *                        (or at the end of) a live block
+     * @throws IllegalArgumentException  if {@code [physicalAddress, physicalAddress + len)} does not
+     *                                   lie inside one live block; nothing is copied
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code src}
+     */
+    void write(long physicalAddress, byte[] src, int off, int len);
+
+    /** @return the bytes in live blocks, as requested from {@link #allocate(int)} */
+    long allocatedBytes();
+}

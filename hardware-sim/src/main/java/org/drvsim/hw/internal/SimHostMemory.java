@@ -1,0 +1,96 @@
+package org.drvsim.hw.internal;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.drvsim.hw.HostMemory;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * The machine's DMA-reachable memory: a map from each block's physical address to its bytes. Blocks
+ * are handed out upwards from 4 GiB, page-aligned, with at least one unused page after each, so an
+ * overrun lands outside every block and is refused; addresses are never reused, so a stale address
+ * is refused too. The bus's devices reach this component through their DS reference to
+ * {@link HostMemory}; software (the kernel's DMA support) gets the same service.
+ */
+@Component(service = HostMemory.class)
+public final class SimHostMemory implements HostMemory {
+    /** The first physical address handed out: above 4 GiB, so that the high address half matters. */
+    static final long BASE_ADDRESS = 0x1_0000_0000L;
+
+    private final ConcurrentNavigableMap<Long, byte[]> blocks = new ConcurrentSkipListMap<>();
+    private final AtomicLong allocated = new AtomicLong();
+    private final Object allocationLock = new Object();
+    private long next = BASE_ADDRESS; // guarded by allocationLock
+
+    @Override
+    public long allocate(int bytes) {
+        if (bytes <= 0 || bytes > MAX_ALLOCATION_BYTES) {
+            throw new IllegalArgumentException("cannot allocate " + bytes + " bytes of host memory; a block is 1 to "
+                    + MAX_ALLOCATION_BYTES + " bytes");
+        }
+        byte[] block = new byte[bytes];
+        long pages = (bytes + (long) PAGE_BYTES - 1) / PAGE_BYTES;
+        long address;
+        synchronized (allocationLock) {
+            address = next;
+            next += (pages + 1) * PAGE_BYTES; // one guard page between blocks
+        }
+        blocks.put(address, block);
+        allocated.addAndGet(bytes);
+        return address;
+    }
+
+    @Override
+    public void free(long physicalAddress) {
+        byte[] block = blocks.remove(physicalAddress);
+        if (block == null) {
+            throw new IllegalArgumentException("no host memory block starts at " + hex(physicalAddress)
+                    + " (never allocated, or freed already)");
+        }
+        allocated.addAndGet(-block.length);
+    }
+
+    @Override
+    public void read(long physicalAddress, byte[] dst, int off, int len) {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        Map.Entry<Long, byte[]> block = block(physicalAddress, len);
+        System.arraycopy(block.getValue(), (int) (physicalAddress - block.getKey()), dst, off, len);
+    }
+
+    @Override
+    public void write(long physicalAddress, byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        Map.Entry<Long, byte[]> block = block(physicalAddress, len);
+        System.arraycopy(src, off, block.getValue(), (int) (physicalAddress - block.getKey()), len);
+    }
+
+    @Override
+    public long allocatedBytes() {
+        return allocated.get();
+    }
+
+    /** Every block goes with the service. */
+    @Deactivate
+    void deactivate() {
+        blocks.clear();
+        allocated.set(0);
+    }
+
+    /** The live block holding all of {@code [address, address + len)}. */
+    private Map.Entry<Long, byte[]> block(long address, int len) {
+        Map.Entry<Long, byte[]> block = blocks.floorEntry(address);
+        if (block == null || address - block.getKey() > block.getValue().length - (long) len) {
+            throw new IllegalArgumentException("host memory " + hex(address) + " + " + len
+                    + " bytes is not inside one allocated block");
+        }
+        return block;
+    }
+
+    static String hex(long address) {
+        return String.format("0x%X", address);
+    }
+}
