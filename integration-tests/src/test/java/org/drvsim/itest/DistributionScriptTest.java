@@ -196,6 +196,30 @@ public class DistributionScriptTest {
         }
     }
 
+    @Test
+    public void badFilesForTheEchoDeviceGetAClearMessageAndAFailingExitAndTheDeviceStaysUsable() throws Exception {
+        Path d = tmp.getRoot().toPath();
+        Files.write(d.resolve("empty.bin"), new byte[0]);
+        Run missing = run("wdf:write echo0 " + d.resolve("missing.bin") + "\n");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("does not exist");
+        Run empty = run("wdf:write echo0 " + d.resolve("empty.bin") + "\n");
+        assertThat(empty.exitCode()).isEqualTo(1);
+        assertThat(empty.err()).contains("is empty");
+        byte[] big = new byte[(16 << 20) + 4096];
+        new java.util.Random(3).nextBytes(big);
+        Files.write(d.resolve("big.bin"), big);
+        byte[] small = Arrays.copyOf(big, 100_000);
+        Files.write(d.resolve("small.bin"), small);
+        Run tooBig = run("wdf:write echo0 " + d.resolve("big.bin") + "\n");
+        assertThat(tooBig.exitCode()).isEqualTo(1);
+        assertThat(tooBig.err()).contains("device buffer is full");
+        // the device stays usable: drain it, then a normal round trip works
+        Run after = run("wdf:write echo0 " + d.resolve("small.bin") + "\nwdf:read echo0 " + d.resolve("back.bin") + "\n");
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        assertThat(Files.readAllBytes(d.resolve("back.bin"))).isEqualTo(small);
+    }
+
     static String tool(String name) {
         for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
             if (Files.isExecutable(Path.of(dir, name))) {

@@ -44,6 +44,8 @@ public abstract class DrvsimTestSupport {
     static final String A1 = "ROOT\\NETVMINI\\0001";
     static final String NETVMINI = "org.drvsim.drivers.netvmini";
     static final String RAMDISK = "org.drvsim.drivers.ramdisk";
+    static final String ECHO = "org.drvsim.drivers.echo";
+    static final String ECHO0 = "PCI\\VEN_1414&DEV_EC40\\0000";
     static final String RD0 = "ROOT\\RAMDISK\\0000";
 
     @Inject
@@ -92,8 +94,10 @@ public abstract class DrvsimTestSupport {
                 testBundle("org.drvsim.ndis", 3),
                 testBundle("org.drvsim.shell", 3),
                 testBundle("org.drvsim.storport", 3),
+                testBundle("org.drvsim.wdf", 3),
                 testBundle(NETVMINI, 10),
-                testBundle(RAMDISK, 10))
+                testBundle(RAMDISK, 10),
+                testBundle(ECHO, 10))
         }, extraOptions());
     }
 

@@ -144,6 +144,10 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
 
         @Override
         public void writeRegisterUlong(long offset, int value) {
+            if (drv().port.trace.ioTracing()) {
+                drv().port.trace.ddi(drv().name, instanceId, "WRITE_REGISTER_ULONG", TraceEvent.argMap(
+                        "register", String.format("0x%X+0x%02X", physicalAddress, offset), "value", String.format("0x%08X", value)));
+            }
             if (!mapped) {
                 drv().port.verifier.report("RegisterAccessAfterUnmap", 0x10D, drv().name, instanceId,
                         "WRITE_REGISTER_ULONG on an unmapped range");
