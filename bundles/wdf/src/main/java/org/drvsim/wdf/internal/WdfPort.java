@@ -17,6 +17,8 @@ import org.drvsim.kernel.Trace;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.kernel.Verifier;
 import org.drvsim.wdf.KmdfDriverEntry;
+import org.drvsim.wdf.WdfDriverObject;
+import org.drvsim.wdf.WdfMiniportBinder;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,8 +30,9 @@ import org.osgi.service.component.annotations.Reference;
  * the start sequence (3a), orderly and surprise removal (3b, 3c), unload (DL-5: EvtDriverUnload, then the
  * WDFDRIVER's cleanup and destroy).
  */
-@Component(service = {PortDriver.class, WdfPort.class}, property = PortDriver.MODEL_PROPERTY + "=wdf")
-public final class WdfPort implements PortDriver {
+@Component(service = {PortDriver.class, WdfPort.class, WdfMiniportBinder.class},
+        property = PortDriver.MODEL_PROPERTY + "=wdf")
+public final class WdfPort implements PortDriver, WdfMiniportBinder {
     /** Framework property: {@code true} makes WdfDriverMiniportUnload call EvtDriverUnload, as its page says (spec 8.1). */
     public static final String MINIPORT_UNLOAD_PROPERTY = "drvsim.wdf.miniportUnloadCallsEvtDriverUnload";
 
@@ -143,6 +146,26 @@ public final class WdfPort implements PortDriver {
                     () -> unload.driverUnload(d));
         }
         d.deleteDriverObject();
+    }
+
+    @Override
+    public WdfDriverObject bind(org.osgi.framework.Bundle driverBundle) {
+        if (driverBundle == null || (driverBundle.getState() & (org.osgi.framework.Bundle.STARTING
+                | org.osgi.framework.Bundle.ACTIVE)) == 0) {
+            throw new IllegalArgumentException("KMDF can bind only a starting or started driver bundle");
+        }
+        String name = driverBundle.getSymbolicName() + "/" + driverBundle.getVersion();
+        DriverObject miniport = new DriverObject() {
+            @Override public String name() { return name; }
+            @Override public org.osgi.framework.Bundle bundle() { return driverBundle; }
+            @Override public String model() { return "wdf-miniport"; }
+            @Override public List<String> hardwareIds() { return List.of(); }
+            @Override public Object entry() { return null; }
+            @Override public List<DeviceNode> devices() { return List.of(); }
+        };
+        FxDriverImpl d = FxDriverImpl.create(this, miniport);
+        d.inDriverEntry = true; // the miniport calls WdfDriverCreate from its DriverEntry
+        return d;
     }
 
     /** WdfDeviceSetFailed: the device is removed as after a surprise removal (spec FA-7). */
