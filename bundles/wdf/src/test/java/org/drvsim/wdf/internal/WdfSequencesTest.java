@@ -147,6 +147,23 @@ public class WdfSequencesTest {
         scheduler.close();
     }
 
+    /** For QueueDispatchTest: load and start the test driver's device. */
+    void loadForQueueTests() {
+        assertThat(load().isSuccess()).isTrue();
+    }
+
+    FxDeviceImpl device() {
+        return wdf.device(DEV).orElseThrow();
+    }
+
+    TraceRecorder trace() {
+        return trace;
+    }
+
+    void removeDevice() {
+        wdf.removeDevice(driverObject, node);
+    }
+
     private PortStatus load() {
         PortStatus s = wdf.driverEntry(driverObject);
         assertThat(s.isSuccess()).as(s.toString()).isTrue();
