@@ -196,6 +196,41 @@ public class DistributionScriptTest {
         }
     }
 
+    /** @return a real binary of 1 to 15 MiB that the project did not make: the largest such file of this JDK */
+    static Path realBinary() throws IOException {
+        try (var files = Files.walk(Path.of(System.getProperty("java.home")))) {
+            return files.filter(Files::isRegularFile).filter(p -> {
+                try {
+                    long n = Files.size(p);
+                    return n >= (1 << 20) && n <= (15 << 20);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).max(java.util.Comparator.comparingLong((Path p) -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).thenComparing(Path::toString)).orElseThrow(() -> new AssertionError("no 1-15 MiB file in java.home"));
+        }
+    }
+
+    @Test
+    public void aRealBinaryWrittenToTheEchoDeviceAndReadBackIsIdenticalAndTheTraceShowsDmaAndDpcs() throws Exception {
+        Path d = tmp.getRoot().toPath();
+        Path binary = realBinary();
+        Run r = run("wdf:write echo0 " + binary + "\nwdf:read echo0 " + d.resolve("back.bin") + "\ntrace:export "
+                + d.resolve("trace.json") + "\n");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readAllBytes(d.resolve("back.bin"))).as(binary.toString()).isEqualTo(Files.readAllBytes(binary));
+        List<String> names = names(d.resolve("trace.json"));
+        assertThat(names).contains("EvtIoWrite", "EvtIoRead", "WRITE_REGISTER_ULONG", "EvtInterruptIsr", "EvtInterruptDpc",
+                "WdfRequestComplete");
+        long requests = (Files.size(binary) + 65535) / 65536;
+        assertThat(names.stream().filter("EvtInterruptDpc"::equals).count()).isGreaterThanOrEqualTo(2 * requests);
+    }
+
     @Test
     public void badFilesForTheEchoDeviceGetAClearMessageAndAFailingExitAndTheDeviceStaysUsable() throws Exception {
         Path d = tmp.getRoot().toPath();

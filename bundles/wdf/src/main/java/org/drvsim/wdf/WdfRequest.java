@@ -26,6 +26,27 @@ public interface WdfRequest extends WdfObject {
     /** Models WdfRequestCompleteWithInformation: {@code information} is the bytes transferred. */
     void wdfRequestCompleteWithInformation(NtStatus status, long information);
 
+    /** EvtRequestCancel: at most DISPATCH_LEVEL; the driver completes the request with STATUS_CANCELLED. */
+    @org.osgi.annotation.versioning.ConsumerType @FunctionalInterface
+    interface EvtRequestCancel { void cancel(WdfRequest request); }
+
+    /**
+     * Models WdfRequestMarkCancelableEx: while marked, cancelling the I/O calls {@code cancelRoutine}.
+     *
+     * @return STATUS_SUCCESS, or STATUS_CANCELLED (not marked) when the request was already cancelled
+     */
+    NtStatus wdfRequestMarkCancelableEx(EvtRequestCancel cancelRoutine);
+
+    /**
+     * Models WdfRequestUnmarkCancelable.
+     *
+     * @return STATUS_SUCCESS, or STATUS_CANCELLED when the cancel routine has been or is being called
+     */
+    NtStatus wdfRequestUnmarkCancelable();
+
+    /** Models WdfRequestIsCanceled. */
+    boolean wdfRequestIsCanceled();
+
     /** Models WdfRequestStopAcknowledge from EvtIoStop: the request stays with the driver (or is requeued). */
     void wdfRequestStopAcknowledge(boolean requeue);
 }

@@ -208,6 +208,11 @@ final class FxQueueImpl extends FxObject implements WdfQueue {
         left.forEach(r -> r.frameworkComplete(NtStatus.STATUS_CANCELLED));
     }
 
+    /** @return whether the request was still waiting (and now is not) */
+    synchronized boolean removeWaiting(FxRequestImpl r) {
+        return waiting.remove(r);
+    }
+
     synchronized int waitingCount() {
         return waiting.size();
     }

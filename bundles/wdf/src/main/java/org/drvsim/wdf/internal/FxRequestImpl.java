@@ -21,6 +21,8 @@ final class FxRequestImpl extends FxObject implements WdfRequest {
     private boolean completed;
     volatile boolean delivered;
     volatile boolean stopAcknowledged;
+    private boolean cancelled;
+    private EvtRequestCancel cancelRoutine;
 
     FxRequestImpl(FxQueueImpl queue, Type type, long length, byte[] input, byte[] output) {
         super(queue.drv(), "WDFREQUEST", null, null, false);
@@ -79,6 +81,65 @@ final class FxRequestImpl extends FxObject implements WdfRequest {
 
     synchronized boolean completed() {
         return completed;
+    }
+
+    @Override
+    public NtStatus wdfRequestMarkCancelableEx(EvtRequestCancel routine) {
+        FxDriverImpl d = drv();
+        NtStatus s;
+        synchronized (this) {
+            s = cancelled ? NtStatus.STATUS_CANCELLED : NtStatus.STATUS_SUCCESS;
+            if (!cancelled) {
+                cancelRoutine = routine;
+            }
+        }
+        d.port.trace.ddi(d.name, deviceId(), "WdfRequestMarkCancelableEx", TraceEvent.argMap("request", label(), "status", s));
+        return s;
+    }
+
+    @Override
+    public NtStatus wdfRequestUnmarkCancelable() {
+        FxDriverImpl d = drv();
+        NtStatus s;
+        synchronized (this) {
+            s = cancelRoutine == null && cancelled ? NtStatus.STATUS_CANCELLED : NtStatus.STATUS_SUCCESS;
+            cancelRoutine = null;
+        }
+        d.port.trace.ddi(d.name, deviceId(), "WdfRequestUnmarkCancelable", TraceEvent.argMap("request", label(), "status", s));
+        return s;
+    }
+
+    @Override
+    public synchronized boolean wdfRequestIsCanceled() {
+        return cancelled;
+    }
+
+    /**
+     * The I/O is cancelled from above (CancelIoEx): a request still queued is completed by the framework with
+     * STATUS_CANCELLED; one the driver marked cancelable gets EvtRequestCancel (on a worker, at PASSIVE_LEVEL);
+     * one the driver holds unmarked is only flagged ({@link #wdfRequestIsCanceled()}).
+     */
+    void cancel() {
+        EvtRequestCancel routine;
+        synchronized (this) {
+            if (completed || cancelled) {
+                return;
+            }
+            cancelled = true;
+            routine = cancelRoutine;
+            cancelRoutine = null;
+        }
+        if (!delivered) {
+            if (queue.removeWaiting(this)) {
+                frameworkComplete(NtStatus.STATUS_CANCELLED);
+            }
+            return;
+        }
+        if (routine != null) {
+            FxDriverImpl d = drv();
+            d.port.scheduler.queueWorkItem("EvtRequestCancel", () -> d.port.callbacks.callVoid(d.name, deviceId(),
+                    "EvtRequestCancel", TraceEvent.argMap("request", label()), () -> routine.cancel(this)));
+        }
     }
 
     @Override

@@ -105,4 +105,32 @@ public class QueueDispatchTest {
         assertThat(fixture.trace().events(e -> e.kind() == TraceEvent.Kind.CALLBACK && e.name().equals("EvtIoRead")))
                 .isEmpty();
     }
+
+    @Test
+    public void cancellingAMarkedRequestCallsEvtRequestCancelAndAQueuedOneIsCancelledByTheFramework() throws Exception {
+        FxQueueImpl q = queue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential, true);
+        FxRequestImpl first = read(q);
+        FxRequestImpl second = read(q);
+        awaitDelivered(1);
+        WdfRequest held = delivered.get(0);
+        assertThat(held.wdfRequestMarkCancelableEx(r -> r.wdfRequestComplete(NtStatus.STATUS_CANCELLED)))
+                .isEqualTo(NtStatus.STATUS_SUCCESS);
+        second.cancel();
+        assertThat(second.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_CANCELLED);
+        first.cancel();
+        assertThat(first.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_CANCELLED);
+        assertThat(fixture.trace().events(e -> e.name().equals("EvtRequestCancel"))).hasSize(1);
+        assertThat(held.wdfRequestIsCanceled()).isTrue();
+    }
+
+    @Test
+    public void markingAnAlreadyCancelledRequestCancelableReturnsStatusCancelled() throws Exception {
+        FxQueueImpl q = queue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential, true);
+        FxRequestImpl r = read(q);
+        awaitDelivered(1);
+        r.cancel();
+        assertThat(delivered.get(0).wdfRequestMarkCancelableEx(x -> { })).isEqualTo(NtStatus.STATUS_CANCELLED);
+        delivered.get(0).wdfRequestComplete(NtStatus.STATUS_CANCELLED);
+        assertThat(r.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_CANCELLED);
+    }
 }
