@@ -29,6 +29,8 @@ import org.drvsim.wdf.WdfResult;
  * the device's children's cleanups, its own, destroys. EvtDeviceReleaseHardware is called whenever
  * EvtDevicePrepareHardware was, even when it failed (seed page), and only after I/O stopped, interrupts were
  * disabled and the device left D0. All on the PnP worker at PASSIVE_LEVEL; interrupt callbacks at DIRQL.
+ * Surprise removal follows the framework source where the documentation differs (spec 8.3): EvtDeviceSurpriseRemoval,
+ * then self-managed I/O is suspended before the queues stop.
  */
 final class FxDeviceImpl extends FxObject implements WdfDevice {
     /** How long the framework waits for drivers to finish requests when the device leaves D0. */
