@@ -55,6 +55,8 @@ public class WdfSequencesTest {
         volatile NtStatus prepareStatus = NtStatus.STATUS_SUCCESS;
         volatile NtStatus d0EntryStatus = NtStatus.STATUS_SUCCESS;
         volatile NtStatus releaseStatus = NtStatus.STATUS_SUCCESS;
+        volatile NtStatus interruptEnableStatus = NtStatus.STATUS_SUCCESS;
+        volatile NtStatus selfManagedIoInitStatus = NtStatus.STATUS_SUCCESS;
         volatile int flags;
         volatile boolean completeOnStop = true;
         final AtomicReference<WdfRequest> held = new AtomicReference<>();
@@ -85,7 +87,7 @@ public class WdfSequencesTest {
             cb.evtDeviceD0EntryPostInterruptsEnabled = (dev, prev) -> NtStatus.STATUS_SUCCESS;
             cb.evtDeviceD0ExitPreInterruptsDisabled = (dev, t) -> NtStatus.STATUS_SUCCESS;
             cb.evtDeviceD0Exit = (dev, t) -> NtStatus.STATUS_SUCCESS;
-            cb.evtDeviceSelfManagedIoInit = dev -> NtStatus.STATUS_SUCCESS;
+            cb.evtDeviceSelfManagedIoInit = dev -> selfManagedIoInitStatus;
             cb.evtDeviceSelfManagedIoSuspend = dev -> NtStatus.STATUS_SUCCESS;
             cb.evtDeviceSelfManagedIoFlush = dev -> { };
             cb.evtDeviceSelfManagedIoCleanup = dev -> { };
@@ -98,6 +100,8 @@ public class WdfSequencesTest {
             }
             WdfIoQueueConfig q = WdfIoQueueConfig.defaultQueue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential);
             q.evtIoRead = (queue, request, length) -> held.set(request); // keeps the request: in flight
+            q.evtIoDeviceControl = (queue, request, out, in, code) ->
+                    request.wdfRequestCompleteWithInformation(NtStatus.STATUS_SUCCESS, code);
             q.evtIoStop = (queue, request, action) -> {
                 if (completeOnStop) {
                     request.wdfRequestComplete(NtStatus.STATUS_CANCELLED);
@@ -107,7 +111,7 @@ public class WdfSequencesTest {
             };
             dev.value().wdfIoQueueCreate(q, attrs());
             WdfInterruptConfig ic = WdfInterruptConfig.init((i, id) -> true, (i, o) -> { });
-            ic.evtInterruptEnable = (i, d) -> NtStatus.STATUS_SUCCESS;
+            ic.evtInterruptEnable = (i, d) -> interruptEnableStatus;
             ic.evtInterruptDisable = (i, d) -> NtStatus.STATUS_SUCCESS;
             dev.value().wdfInterruptCreate(ic, attrs());
             return NtStatus.STATUS_SUCCESS;
@@ -383,5 +387,36 @@ public class WdfSequencesTest {
         };
         assertThat(wdf.driverEntry(o).name()).isEqualTo("STATUS_DRIVER_INTERNAL_ERROR");
         assertThat(callbacks()).doesNotContain("EvtDriverUnload");
+    }
+
+    @Test
+    public void aFailedInterruptEnableDisconnectsThenD0ExitWithoutPreInterruptsDisabledThenReleaseHardware() {
+        driver.interruptEnableStatus = NtStatus.STATUS_UNSUCCESSFUL;
+        assertThat(load().isSuccess()).isFalse();
+        List<String> c = callbacks();
+        assertThat(c).containsSubsequence("EvtDeviceD0Entry WdfPowerDeviceD3Final", "EvtInterruptEnable",
+                "EvtDeviceD0Exit WdfPowerDeviceD3Final", "EvtDeviceReleaseHardware", "EvtCleanupCallback WDFDEVICE");
+        assertThat(c).doesNotContain("EvtDeviceD0EntryPostInterruptsEnabled WdfPowerDeviceD3Final",
+                "EvtDeviceD0ExitPreInterruptsDisabled WdfPowerDeviceD3Final", "EvtDeviceSelfManagedIoInit");
+    }
+
+    @Test
+    public void aFailedSelfManagedIoInitUnwindsPowerThenReleasesHardwareThenFlushesAndCleansUp() {
+        driver.selfManagedIoInitStatus = NtStatus.STATUS_UNSUCCESSFUL;
+        assertThat(load().isSuccess()).isFalse();
+        assertThat(callbacks()).containsSubsequence("EvtDeviceSelfManagedIoInit",
+                "EvtDeviceD0ExitPreInterruptsDisabled WdfPowerDeviceD3Final", "EvtInterruptDisable",
+                "EvtDeviceD0Exit WdfPowerDeviceD3Final", "EvtDeviceReleaseHardware", "EvtDeviceSelfManagedIoFlush",
+                "EvtDeviceSelfManagedIoCleanup", "EvtCleanupCallback WDFDEVICE");
+    }
+
+    @Test
+    public void aDeviceControlRequestReachesEvtIoDeviceControl() throws Exception {
+        load();
+        FxQueueImpl q = wdf.device(DEV).orElseThrow().queues.get(0);
+        FxRequestImpl r = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeDeviceIoControl, 0, new byte[4], new byte[8]);
+        q.submit(r);
+        assertThat(r.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+        assertThat(trace.events(e -> e.name().equals("EvtIoDeviceControl"))).hasSize(1);
     }
 }
