@@ -94,7 +94,7 @@ final class FxQueueImpl extends FxObject implements WdfQueue {
             case WdfRequestTypeRead -> config.evtIoRead == null ? null : () -> config.evtIoRead.handle(this, r, r.length);
             case WdfRequestTypeWrite -> config.evtIoWrite == null ? null : () -> config.evtIoWrite.handle(this, r, r.length);
             case WdfRequestTypeDeviceIoControl -> config.evtIoDeviceControl == null ? null
-                    : () -> config.evtIoDeviceControl.deviceControl(this, r, r.output.length, r.input.length, 0);
+                    : () -> config.evtIoDeviceControl.deviceControl(this, r, r.output.length, r.input.length, r.ioControlCode);
         };
         if (call == null) {
             r.wdfRequestComplete(NtStatus.STATUS_INVALID_DEVICE_REQUEST);

@@ -24,8 +24,16 @@ final class FxRequestImpl extends FxObject implements WdfRequest {
     private boolean cancelled;
     private EvtRequestCancel cancelRoutine;
 
+    /** The I/O control code of a device-control request (IOCTL), else 0. */
+    final int ioControlCode;
+
     FxRequestImpl(FxQueueImpl queue, Type type, long length, byte[] input, byte[] output) {
+        this(queue, type, length, input, output, 0);
+    }
+
+    FxRequestImpl(FxQueueImpl queue, Type type, long length, byte[] input, byte[] output, int ioControlCode) {
         super(queue.drv(), "WDFREQUEST", null, null, false);
+        this.ioControlCode = ioControlCode;
         this.queue = queue;
         this.requestType = type;
         this.length = length;

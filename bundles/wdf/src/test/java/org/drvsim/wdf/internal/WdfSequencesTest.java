@@ -414,9 +414,11 @@ public class WdfSequencesTest {
     public void aDeviceControlRequestReachesEvtIoDeviceControl() throws Exception {
         load();
         FxQueueImpl q = wdf.device(DEV).orElseThrow().queues.get(0);
-        FxRequestImpl r = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeDeviceIoControl, 0, new byte[4], new byte[8]);
+        FxRequestImpl r = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeDeviceIoControl, 0, new byte[4], new byte[8],
+                0x00222004);
         q.submit(r);
         assertThat(r.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+        assertThat(r.done.get().information()).as("the driver saw the control code").isEqualTo(0x00222004);
         assertThat(trace.events(e -> e.name().equals("EvtIoDeviceControl"))).hasSize(1);
     }
 }
