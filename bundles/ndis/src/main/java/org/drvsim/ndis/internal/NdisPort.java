@@ -2,10 +2,10 @@ package org.drvsim.ndis.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.drvsim.kernel.Callbacks;
@@ -39,7 +39,8 @@ public final class NdisPort implements PortDriver {
     final Scheduler scheduler;
     private final Callbacks callbacks;
     private final Map<DriverObject, MiniportDriverBlock> drivers = new ConcurrentHashMap<>();
-    private final Map<String, MiniportBlock> adapters = new ConcurrentHashMap<>();
+    /** By device instance ID, which Windows compares without regard to case; iterates in instance ID order. */
+    private final Map<String, MiniportBlock> adapters = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
     private int nextIfIndex = 1;
 
     @Activate
@@ -117,11 +118,11 @@ public final class NdisPort implements PortDriver {
         synchronized (this) {
             adapter = new MiniportBlock(this, driver, node, nextIfIndex++);
         }
-        adapters.put(key(node.instanceId()), adapter);
+        adapters.put(node.instanceId(), adapter);
         driver.adapters.add(adapter);
         NdisStatus s = adapter.initialize();
         if (!s.isSuccess()) {
-            adapters.remove(key(node.instanceId()));
+            adapters.remove(node.instanceId());
             driver.adapters.remove(adapter);
         }
         return status(s);
@@ -129,7 +130,7 @@ public final class NdisPort implements PortDriver {
 
     @Override
     public void removeDevice(DriverObject driverObject, DeviceNode node) {
-        MiniportBlock adapter = adapters.get(key(node.instanceId()));
+        MiniportBlock adapter = adapters.get(node.instanceId());
         if (adapter != null) {
             adapter.remove(false);
             forget(adapter);
@@ -138,7 +139,7 @@ public final class NdisPort implements PortDriver {
 
     @Override
     public void surpriseRemoveDevice(DriverObject driverObject, DeviceNode node) {
-        MiniportBlock adapter = adapters.get(key(node.instanceId()));
+        MiniportBlock adapter = adapters.get(node.instanceId());
         if (adapter != null) {
             adapter.remove(true);
             forget(adapter);
@@ -146,7 +147,7 @@ public final class NdisPort implements PortDriver {
     }
 
     private void forget(MiniportBlock adapter) {
-        adapters.remove(key(adapter.instanceId()));
+        adapters.remove(adapter.instanceId());
         adapter.driver.adapters.remove(adapter);
         adapter.driver.haltedCount++;
     }
@@ -165,21 +166,15 @@ public final class NdisPort implements PortDriver {
         driver.unload();
     }
 
-    private static String key(String instanceId) {
-        return instanceId.toUpperCase(Locale.ROOT);
-    }
-
     // ---- for the protocol harness and the shell
 
     /** @return the adapters NDIS runs now, by instance ID order */
     List<MiniportBlock> adapters() {
-        List<MiniportBlock> all = new ArrayList<>(adapters.values());
-        all.sort((a, b) -> a.instanceId().compareToIgnoreCase(b.instanceId()));
-        return all;
+        return new ArrayList<>(adapters.values());
     }
 
     /** @return the adapter with this instance ID, or null */
     Optional<MiniportBlock> adapter(String instanceId) {
-        return Optional.ofNullable(adapters.get(key(instanceId)));
+        return Optional.ofNullable(adapters.get(instanceId));
     }
 }

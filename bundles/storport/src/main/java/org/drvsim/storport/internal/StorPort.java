@@ -2,10 +2,10 @@ package org.drvsim.storport.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
@@ -35,7 +35,8 @@ public final class StorPort implements PortDriver {
     final Scheduler scheduler;
     final Callbacks callbacks;
     private final Map<DriverObject, StorMiniportDriver> drivers = new ConcurrentHashMap<>();
-    private final Map<String, StorAdapter> adapters = new ConcurrentHashMap<>();
+    /** By device instance ID, which Windows compares without regard to case; iterates in instance ID order. */
+    private final Map<String, StorAdapter> adapters = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
 
     @Activate
     public StorPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler) {
@@ -84,17 +85,17 @@ public final class StorPort implements PortDriver {
             return PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("driver did not initialize with Storport");
         }
         StorAdapter adapter = new StorAdapter(this, driver, node);
-        adapters.put(key(node.instanceId()), adapter);
+        adapters.put(node.instanceId(), adapter);
         PortStatus s = adapter.start();
         if (!s.isSuccess()) {
-            adapters.remove(key(node.instanceId()));
+            adapters.remove(node.instanceId());
         }
         return s;
     }
 
     @Override
     public void removeDevice(DriverObject driverObject, DeviceNode node) {
-        StorAdapter a = adapters.remove(key(node.instanceId()));
+        StorAdapter a = adapters.remove(node.instanceId());
         if (a != null) {
             a.remove(false);
         }
@@ -102,7 +103,7 @@ public final class StorPort implements PortDriver {
 
     @Override
     public void surpriseRemoveDevice(DriverObject driverObject, DeviceNode node) {
-        StorAdapter a = adapters.remove(key(node.instanceId()));
+        StorAdapter a = adapters.remove(node.instanceId());
         if (a != null) {
             a.remove(true);
         }
@@ -116,17 +117,11 @@ public final class StorPort implements PortDriver {
         }
     }
 
-    static String key(String instanceId) {
-        return instanceId.toUpperCase(Locale.ROOT);
-    }
-
     List<StorAdapter> adapters() {
-        List<StorAdapter> all = new ArrayList<>(adapters.values());
-        all.sort((a, b) -> a.instanceId().compareToIgnoreCase(b.instanceId()));
-        return all;
+        return new ArrayList<>(adapters.values());
     }
 
     Optional<StorAdapter> adapter(String instanceId) {
-        return Optional.ofNullable(adapters.get(key(instanceId)));
+        return Optional.ofNullable(adapters.get(instanceId));
     }
 }

@@ -2,10 +2,10 @@ package org.drvsim.wdf.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
@@ -42,7 +42,8 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
     final Callbacks callbacks;
     final boolean miniportUnloadCallsEvtDriverUnload;
     private final Map<DriverObject, FxDriverImpl> drivers = new ConcurrentHashMap<>();
-    private final Map<String, FxDeviceImpl> devices = new ConcurrentHashMap<>();
+    /** By device instance ID, which Windows compares without regard to case; iterates in instance ID order. */
+    private final Map<String, FxDeviceImpl> devices = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
 
     @Activate
     public WdfPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler,
@@ -109,10 +110,10 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
             return s == null || s.isSuccess() ? PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL).because("EvtDriverDeviceAdd "
                     + "returned success without WdfDeviceCreate") : PortStatus.of(s).because("EvtDriverDeviceAdd failed");
         }
-        devices.put(key(node.instanceId()), device);
+        devices.put(node.instanceId(), device);
         NtStatus started = device.start();
         if (!started.isSuccess()) {
-            devices.remove(key(node.instanceId()));
+            devices.remove(node.instanceId());
             return PortStatus.of(started).because("the device failed to start");
         }
         return PortStatus.SUCCESS;
@@ -120,7 +121,7 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
 
     @Override
     public void removeDevice(DriverObject driverObject, DeviceNode node) {
-        FxDeviceImpl device = devices.remove(key(node.instanceId()));
+        FxDeviceImpl device = devices.remove(node.instanceId());
         if (device != null) {
             device.remove(false);
         }
@@ -128,7 +129,7 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
 
     @Override
     public void surpriseRemoveDevice(DriverObject driverObject, DeviceNode node) {
-        FxDeviceImpl device = devices.remove(key(node.instanceId()));
+        FxDeviceImpl device = devices.remove(node.instanceId());
         if (device != null) {
             device.remove(true);
         }
@@ -171,23 +172,17 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
     /** WdfDeviceSetFailed: the device is removed as after a surprise removal (spec FA-7). */
     void requestRemoval(FxDeviceImpl device) {
         scheduler.queuePnp("WdfDeviceSetFailed " + device.instanceId(), () -> {
-            if (devices.remove(key(device.instanceId()), device)) {
+            if (devices.remove(device.instanceId(), device)) {
                 device.remove(true);
             }
         });
     }
 
-    static String key(String id) {
-        return id.toUpperCase(Locale.ROOT);
-    }
-
     List<FxDeviceImpl> devices() {
-        List<FxDeviceImpl> all = new ArrayList<>(devices.values());
-        all.sort((a, b) -> a.instanceId().compareToIgnoreCase(b.instanceId()));
-        return all;
+        return new ArrayList<>(devices.values());
     }
 
     Optional<FxDeviceImpl> device(String instanceId) {
-        return Optional.ofNullable(devices.get(key(instanceId)));
+        return Optional.ofNullable(devices.get(instanceId));
     }
 }
