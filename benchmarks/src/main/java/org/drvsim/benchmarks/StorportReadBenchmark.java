@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.drvsim.drivers.ramdisk.RamdiskPlatform;
 import org.drvsim.storport.ScsiOp;
-import org.drvsim.storport.StorportClassDriver.SrbResult;
+import org.drvsim.storport.harness.ClassDriverHarness.SrbResult;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -89,11 +89,13 @@ public abstract class DrvsimTestSupport {
                 testBundle("jackson-core", 1),
                 testBundle("byte-buddy", 1),
                 testBundle("assertj-core", 1),
+                testBundle("org.drvsim.nt", 2),
                 testBundle("org.drvsim.hw", 2),
                 testBundle("org.drvsim.kernel", 2),
                 testBundle("org.drvsim.ndis", 3),
                 testBundle("org.drvsim.shell", 3),
                 testBundle("org.drvsim.storport", 3),
+                testBundle("org.drvsim.tools.ramdisk", 3),
                 testBundle("org.drvsim.wdf", 3),
                 testBundle(NETVMINI, 10),
                 testBundle(RAMDISK, 10),
@@ -153,7 +155,7 @@ public abstract class DrvsimTestSupport {
 
     /** A Storport miniport fixture bundle (installed, not started). */
     static Option storportFixtureBundle(String symbolicName, String driverHeader, Class<?>... classes) {
-        return streamBundle(driverBundle(symbolicName, driverHeader, "org.drvsim.storport,org.drvsim.kernel",
+        return streamBundle(driverBundle(symbolicName, driverHeader, "org.drvsim.storport,org.drvsim.nt",
                 "org.drvsim.storport.StorportDriverActivator", classes)).noStart().startLevel(10);
     }
 

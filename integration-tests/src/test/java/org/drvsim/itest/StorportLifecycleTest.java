@@ -20,7 +20,7 @@ import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.storport.ScsiOp;
 import org.drvsim.storport.SrbStatus;
-import org.drvsim.storport.StorportClassDriver;
+import org.drvsim.storport.harness.ClassDriverHarness;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -37,7 +37,7 @@ import org.osgi.framework.Bundle;
 @ExamReactorStrategy(PerMethod.class)
 public class StorportLifecycleTest extends DrvsimTestSupport {
     @Inject
-    protected StorportClassDriver disk;
+    protected ClassDriverHarness disk;
 
     static final List<String> START = List.of(
             "DriverEntry",
@@ -98,7 +98,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
     @Test
     public void startingTheRamdiskRunsFindAdapterInitializeQueryControlTypesThenScansTheBus() {
         assertThat(storCalls(RAMDISK)).containsExactlyElementsOf(START);
-        assertThat(disk.luns()).extracting(StorportClassDriver.LunInfo::address).containsExactly("0:0:0");
+        assertThat(disk.luns()).extracting(ClassDriverHarness.LunInfo::address).containsExactly("0:0:0");
         assertThat(trace.events(e -> e.name().equals("HwStorStartIo")))
                 .allSatisfy(e -> assertThat(e.irql().name()).isEqualTo("DISPATCH_LEVEL"));
         assertThat(trace.events(e -> e.name().startsWith("HwStor") && !e.name().equals("HwStorStartIo")))
@@ -146,7 +146,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
         context.installBundle(location).start();
         disk.awaitBusScan();
         assertThat(storCalls(RAMDISK)).containsExactlyElementsOf(START);
-        assertThat(disk.luns()).extracting(StorportClassDriver.LunInfo::address).containsExactly("0:0:0");
+        assertThat(disk.luns()).extracting(ClassDriverHarness.LunInfo::address).containsExactly("0:0:0");
         assertThat(verifier.violations()).isEmpty();
     }
 
@@ -199,7 +199,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
                             cdb[2] = (byte) (lba >>> 24); cdb[3] = (byte) (lba >>> 16); cdb[4] = (byte) (lba >>> 8); cdb[5] = (byte) lba;
                             cdb[8] = 8;
                             try {
-                                StorportClassDriver.SrbResult r = disk.executeScsi(RD0, "0:0:0", cdb, block, i % 2 != 0, 4096);
+                                ClassDriverHarness.SrbResult r = disk.executeScsi(RD0, "0:0:0", cdb, block, i % 2 != 0, 4096);
                                 if (!r.success()) {
                                     assertThat(SrbStatus.status(r.srbStatus())).isEqualTo(SrbStatus.SRB_STATUS_NO_DEVICE);
                                     noDevice.incrementAndGet();
@@ -255,7 +255,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
         trace.clear();
         assertThat(gogo("ramdisk:detach ramdisk0 0:0:1")).contains("detached 0:0:1");
         assertThat(storCalls(RAMDISK)).contains("HwStorStartIo SRB_FUNCTION_PNP StorRemoveDevice 0:0:1");
-        assertThat(disk.luns()).extracting(StorportClassDriver.LunInfo::address).containsExactly("0:0:0");
+        assertThat(disk.luns()).extracting(ClassDriverHarness.LunInfo::address).containsExactly("0:0:0");
         assertThat(verifier.violations()).isEmpty();
     }
 
@@ -267,7 +267,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
         Files.write(image, content);
         assertThat(gogo("ramdisk:attach --read-only --block-size 4096 ramdisk0 " + image)).contains("(read-only)");
         byte[] cdb = {(byte) ScsiOp.SCSIOP_WRITE, 0, 0, 0, 0, 0, 0, 0, 1, 0};
-        StorportClassDriver.SrbResult r = disk.executeScsi(RD0, "0:0:1", cdb, new byte[4096], false, 4096);
+        ClassDriverHarness.SrbResult r = disk.executeScsi(RD0, "0:0:1", cdb, new byte[4096], false, 4096);
         assertThat(r.srbStatus()).isEqualTo(SrbStatus.SRB_STATUS_ERROR | SrbStatus.SRB_STATUS_AUTOSENSE_VALID);
         assertThat(r.scsiStatus()).isEqualTo(0x02);
         assertThat(r.sense()[2] & 0x0F).isEqualTo(0x07);
@@ -281,7 +281,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
     public void badRequestsGetTheDocumentedScsiOrSrbStatusAndWriteNothing() throws Exception {
         byte[] before = disk.read(RD0, "0:0:0", 0, 8);
         byte[] unknown = {(byte) 0xFF, 0, 0, 0, 0, 0};
-        StorportClassDriver.SrbResult r = disk.executeScsi(RD0, "0:0:0", unknown, null, true, 0);
+        ClassDriverHarness.SrbResult r = disk.executeScsi(RD0, "0:0:0", unknown, null, true, 0);
         assertThat(r.describe()).contains("CHECK CONDITION").contains("ILLEGAL REQUEST").contains("asc 0x20");
         byte[] past = {(byte) ScsiOp.SCSIOP_WRITE, 0, 0, 2, 0, 0, 0, 0, 1, 0}; // LBA 131072: one past the end
         r = disk.executeScsi(RD0, "0:0:0", past, new byte[512], false, 512);

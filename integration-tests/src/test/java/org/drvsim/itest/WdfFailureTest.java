@@ -30,7 +30,7 @@ public class WdfFailureTest extends DrvsimTestSupport {
     static final String FIX = "org.drvsim.itest.fixtures.";
 
     static Option kmdfFixture(String bsn, Class<?> driver) {
-        return streamBundle(driverBundle(bsn, FIX + driver.getSimpleName() + IDS, "org.drvsim.wdf,org.drvsim.kernel",
+        return streamBundle(driverBundle(bsn, FIX + driver.getSimpleName() + IDS, "org.drvsim.wdf,org.drvsim.nt",
                 "org.drvsim.wdf.WdfDriverActivator", FaultyKmdfDriver.class, driver)).noStart().startLevel(10);
     }
 

@@ -10,7 +10,7 @@ import java.util.function.Function;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PortStatus;
 import org.drvsim.kernel.Verifier;
 import org.drvsim.kernel.internal.KernelVerifier;

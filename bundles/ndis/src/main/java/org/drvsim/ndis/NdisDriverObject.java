@@ -1,5 +1,6 @@
 package org.drvsim.ndis;
 
+import org.drvsim.nt.DriverObject;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -7,9 +8,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * MiniportDriverEntry#driverEntry} and to MiniportDriverUnload.
  */
 @ProviderType
-public interface NdisDriverObject {
-    /** @return the driver's name: its bundle symbolic name and version */
-    String driverName();
+public interface NdisDriverObject extends DriverObject {
 
     /**
      * Models NdisMRegisterMiniportDriver. Called from DriverEntry at PASSIVE_LEVEL. Copies the

@@ -21,23 +21,26 @@ public sealed interface NdisMiniportAdapterAttributes {
      * @param miniportAdapterContext    the context NDIS passes to every adapter handler
      * @param attributeFlags            NDIS_MINIPORT_ATTRIBUTES_* flags
      * @param checkForHangTimeInSeconds seconds between MiniportCheckForHangEx calls (0 = NDIS default)
-     * @param interfaceType             NDIS_INTERFACE_TYPE, for example {@code NdisInterfaceInternal}
+     * @param interfaceType             NDIS_INTERFACE_TYPE, {@link NdisInterfaceType#NdisInterfaceInternal} for a
+     *                                  virtual adapter
      */
     record Registration(Object miniportAdapterContext, int attributeFlags, int checkForHangTimeInSeconds,
-                        String interfaceType) implements NdisMiniportAdapterAttributes {
+                        NdisInterfaceType interfaceType) implements NdisMiniportAdapterAttributes {
+        /** @throws NullPointerException if the context or the interface type is null */
         public Registration {
             Objects.requireNonNull(miniportAdapterContext, "miniportAdapterContext");
+            Objects.requireNonNull(interfaceType, "interfaceType");
         }
     }
 
     /**
      * NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, reduced to what an Ethernet miniport sets.
      *
-     * @param mediaType              {@code NdisMedium802_3}
+     * @param mediaType              {@link NdisMedium#NdisMedium802_3} for Ethernet
      * @param mtuSize                MTU in bytes, without the Ethernet header (1500)
      * @param maxXmitLinkSpeed       bits per second
      * @param maxRcvLinkSpeed        bits per second
-     * @param mediaConnectState      {@code MediaConnectStateConnected} etc.
+     * @param mediaConnectState      whether the link is up
      * @param macAddressLength       6 for Ethernet
      * @param permanentMacAddress    the burned-in address
      * @param currentMacAddress      the address in use
@@ -45,11 +48,14 @@ public sealed interface NdisMiniportAdapterAttributes {
      * @param maxMulticastListSize   entries in OID_802_3_MULTICAST_LIST
      * @param supportedOidList       the OIDs the miniport answers
      */
-    record General(String mediaType, int mtuSize, long maxXmitLinkSpeed, long maxRcvLinkSpeed,
-                   String mediaConnectState, int macAddressLength, byte[] permanentMacAddress,
+    record General(NdisMedium mediaType, int mtuSize, long maxXmitLinkSpeed, long maxRcvLinkSpeed,
+                   NdisMediaConnectState mediaConnectState, int macAddressLength, byte[] permanentMacAddress,
                    byte[] currentMacAddress, int supportedPacketFilters, int maxMulticastListSize,
                    List<Integer> supportedOidList) implements NdisMiniportAdapterAttributes {
+        /** @throws NullPointerException if the medium, the connect state or an address is null */
         public General {
+            Objects.requireNonNull(mediaType, "mediaType");
+            Objects.requireNonNull(mediaConnectState, "mediaConnectState");
             permanentMacAddress = permanentMacAddress.clone();
             currentMacAddress = currentMacAddress.clone();
             supportedOidList = List.copyOf(supportedOidList);

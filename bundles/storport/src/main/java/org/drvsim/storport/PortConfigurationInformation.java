@@ -1,12 +1,14 @@
 package org.drvsim.storport;
 
+import org.drvsim.nt.InterfaceType;
+
 /**
  * PORT_CONFIGURATION_INFORMATION, reduced to what a virtual miniport sets in VirtualHwStorFindAdapter
  * (spec/storport-lifecycle.md section 2.1). Storport reads it after HwFindAdapter returns FOUND.
  */
 public final class PortConfigurationInformation {
-    /** AdapterInterfaceType: {@code Internal} for a virtual miniport. */
-    public final String adapterInterfaceType;
+    /** AdapterInterfaceType: {@link InterfaceType#Internal} for a virtual miniport. */
+    public final InterfaceType adapterInterfaceType;
     /** VirtualDevice: must be set to true by a virtual miniport. */
     public boolean virtualDevice;
     /** NumberOfBuses (path IDs). */
@@ -26,7 +28,7 @@ public final class PortConfigurationInformation {
     /** CachesData. */
     public boolean cachesData;
 
-    public PortConfigurationInformation(String adapterInterfaceType) {
+    public PortConfigurationInformation(InterfaceType adapterInterfaceType) {
         this.adapterInterfaceType = adapterInterfaceType;
     }
 }

@@ -1,13 +1,12 @@
 package org.drvsim.storport;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
+import org.drvsim.nt.DriverObject;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** The miniport's DRIVER_OBJECT together with StorPortInitialize; passed to DriverEntry and the tracing routines. */
 @ProviderType
-public interface StorPortDriverObject {
-    /** @return the driver's name: its bundle symbolic name and version */
-    String driverName();
+public interface StorPortDriverObject extends DriverObject {
 
     /**
      * Models StorPortInitialize(DriverObject, RegistryPath, HwInitializationData, NULL), called from

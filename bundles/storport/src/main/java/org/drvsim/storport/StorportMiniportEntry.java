@@ -1,6 +1,6 @@
 package org.drvsim.storport;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**

@@ -1,6 +1,7 @@
 package org.drvsim.storport;
 
 import java.util.function.Function;
+import org.drvsim.nt.InterfaceType;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -80,8 +81,8 @@ public final class VirtualHwInitializationData<E> {
         ScsiUnitControlStatus unitControl(E deviceExtension, ScsiUnitControlType controlType, Object parameters);
     }
 
-    /** AdapterInterfaceType: must be {@code Internal}. */
-    public String adapterInterfaceType = "Internal";
+    /** AdapterInterfaceType: must be {@link InterfaceType#Internal} for a virtual miniport. */
+    public InterfaceType adapterInterfaceType = InterfaceType.Internal;
     /** Creates the device extension of a new adapter (DeviceExtensionSize, zeroed). */
     public Function<StorPortAdapter, E> deviceExtension;
     public HwFindAdapter<E> hwFindAdapter;

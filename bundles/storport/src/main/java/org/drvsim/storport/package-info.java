@@ -8,5 +8,5 @@
  * spec/storport-lifecycle.md; the seed page is spec/seeds/storport-HW_FREE_ADAPTER_RESOURCES.md.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.drvsim.storport;

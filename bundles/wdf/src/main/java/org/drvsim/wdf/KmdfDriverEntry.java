@@ -1,6 +1,6 @@
 package org.drvsim.wdf;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /** The entry class of a KMDF driver bundle; needs a public no-argument constructor. */

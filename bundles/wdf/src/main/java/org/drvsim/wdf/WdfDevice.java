@@ -41,6 +41,9 @@ public interface WdfDevice extends WdfObject {
      */
     WdfResult<WdfCommonBuffer> wdfCommonBufferCreate(int length, WdfObjectAttributes attributes);
 
-    /** Models WdfDeviceSetFailed: the device is removed (spec FA-7). */
-    void wdfDeviceSetFailed(String failedAction);
+    /**
+     * Models WdfDeviceSetFailed (IRQL &lt;= DISPATCH_LEVEL): the framework removes the device, as after a surprise
+     * removal (spec FA-7).
+     */
+    void wdfDeviceSetFailed(WdfDeviceFailedAction failedAction);
 }

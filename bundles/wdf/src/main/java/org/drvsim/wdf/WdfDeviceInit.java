@@ -14,8 +14,10 @@ public interface WdfDeviceInit {
     /**
      * Models WdfDeviceInitSetReleaseHardwareOrderOnFailure: {@code WdfReleaseHardwareOrderOnFailureEarly} (the
      * default: ReleaseHardware right after a failed start step) or {@code ...AfterDescendants}.
+     *
+     * @throws IllegalArgumentException for {@code WdfReleaseHardwareOrderOnFailureInvalid}
      */
-    void wdfDeviceInitSetReleaseHardwareOrderOnFailure(String releaseHardwareOrderOnFailure);
+    void wdfDeviceInitSetReleaseHardwareOrderOnFailure(WdfReleaseHardwareOrderOnFailure releaseHardwareOrderOnFailure);
 
     /**
      * Models WdfDeviceCreate (PASSIVE_LEVEL, inside EvtDriverDeviceAdd): the WDFDEVICE, parented to the driver.

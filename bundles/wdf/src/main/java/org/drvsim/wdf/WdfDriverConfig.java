@@ -1,6 +1,6 @@
 package org.drvsim.wdf;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /** WDF_DRIVER_CONFIG (spec/wdf-lifecycle.md DL-1 to DL-4). */
@@ -12,11 +12,11 @@ public final class WdfDriverConfig {
 
     /** EvtDriverDeviceAdd: PASSIVE_LEVEL on the PnP worker when a claimed device arrives. */
     @ConsumerType @FunctionalInterface
-    public interface EvtDriverDeviceAdd { NtStatus deviceAdd(WdfDriver driver, WdfDeviceInit deviceInit); }
+    public interface EvtDriverDeviceAdd { NtStatus evtDriverDeviceAdd(WdfDriver driver, WdfDeviceInit deviceInit); }
 
     /** EvtDriverUnload: PASSIVE_LEVEL, after the last device is removed. */
     @ConsumerType @FunctionalInterface
-    public interface EvtDriverUnload { void driverUnload(WdfDriver driver); }
+    public interface EvtDriverUnload { void evtDriverUnload(WdfDriver driver); }
 
     public EvtDriverDeviceAdd evtDriverDeviceAdd;
     public EvtDriverUnload evtDriverUnload;

@@ -1,12 +1,11 @@
 package org.drvsim.wdf;
 
+import org.drvsim.nt.DriverObject;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** The driver's DRIVER_OBJECT as DriverEntry receives it, with WdfDriverCreate. */
 @ProviderType
-public interface WdfDriverObject {
-    /** @return the driver's name: bundle symbolic name and version */
-    String driverName();
+public interface WdfDriverObject extends DriverObject {
 
     /**
      * Models WdfDriverCreate (PASSIVE_LEVEL, from DriverEntry, before any other WDF call).

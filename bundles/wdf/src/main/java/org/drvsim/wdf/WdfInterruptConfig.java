@@ -1,26 +1,30 @@
 package org.drvsim.wdf;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /** WDF_INTERRUPT_CONFIG (spec/wdf-lifecycle.md section 5). */
 public final class WdfInterruptConfig {
-    /** EvtInterruptIsr: DIRQL; returns TRUE when its device interrupted. */
+    /** EvtInterruptIsr: DIRQL on a simulated processor; returns TRUE when its device interrupted. */
     @ConsumerType @FunctionalInterface
-    public interface EvtInterruptIsr { boolean isr(WdfInterrupt interrupt, int messageId); }
+    public interface EvtInterruptIsr { boolean evtInterruptIsr(WdfInterrupt interrupt, int messageId); }
 
-    /** EvtInterruptDpc: DISPATCH_LEVEL. */
+    /** EvtInterruptDpc: DISPATCH_LEVEL on the processor the ISR queued it on. */
     @ConsumerType @FunctionalInterface
-    public interface EvtInterruptDpc { void dpc(WdfInterrupt interrupt, WdfObject associatedObject); }
+    public interface EvtInterruptDpc { void evtInterruptDpc(WdfInterrupt interrupt, WdfObject associatedObject); }
 
-    /** EvtInterruptEnable / EvtInterruptDisable: DIRQL, after D0Entry / before D0Exit. */
+    /** EvtInterruptEnable: DIRQL, after EvtDeviceD0Entry; enables the device's interrupt. */
     @ConsumerType @FunctionalInterface
-    public interface EvtInterruptEnableDisable { NtStatus call(WdfInterrupt interrupt, WdfDevice associatedDevice); }
+    public interface EvtInterruptEnable { NtStatus evtInterruptEnable(WdfInterrupt interrupt, WdfDevice associatedDevice); }
+
+    /** EvtInterruptDisable: DIRQL, before EvtDeviceD0Exit; disables the device's interrupt. */
+    @ConsumerType @FunctionalInterface
+    public interface EvtInterruptDisable { NtStatus evtInterruptDisable(WdfInterrupt interrupt, WdfDevice associatedDevice); }
 
     public EvtInterruptIsr evtInterruptIsr;
     public EvtInterruptDpc evtInterruptDpc;
-    public EvtInterruptEnableDisable evtInterruptEnable;
-    public EvtInterruptEnableDisable evtInterruptDisable;
+    public EvtInterruptEnable evtInterruptEnable;
+    public EvtInterruptDisable evtInterruptDisable;
 
     /** WDF_INTERRUPT_CONFIG_INIT(&config, Isr, Dpc). */
     public static WdfInterruptConfig init(EvtInterruptIsr isr, EvtInterruptDpc dpc) {

@@ -1,23 +1,36 @@
 package org.drvsim.wdf;
 
-import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * WDF_OBJECT_ATTRIBUTES (spec/wdf-lifecycle.md OB-9): cleanup and destroy callbacks, parent, execution
- * level, synchronization scope and the context type (here a factory for the context object).
+ * WDF_OBJECT_ATTRIBUTES (spec/wdf-lifecycle.md OB-9): cleanup and destroy callbacks, parent, execution level,
+ * synchronization scope and the context type (here a factory for the context object). Documentation:
+ * "WDF_OBJECT_ATTRIBUTES structure (wdfobject.h)".
  */
 public final class WdfObjectAttributes {
-    /** EvtCleanupCallback: runs when the object is deleted, children before parents; PASSIVE_LEVEL here. */
-    public Consumer<WdfObject> evtCleanupCallback;
-    /** EvtDestroyCallback: runs when the deleted object's reference count reaches 0; may read the context only. */
-    public Consumer<WdfObject> evtDestroyCallback;
+    /**
+     * EvtCleanupCallback (EVT_WDF_OBJECT_CONTEXT_CLEANUP): runs when the object is deleted, children before
+     * parents, at PASSIVE_LEVEL on the thread that deletes it (the PnP worker when the framework does).
+     */
+    @ConsumerType @FunctionalInterface
+    public interface EvtCleanupCallback { void evtCleanupCallback(WdfObject object); }
+
+    /**
+     * EvtDestroyCallback (EVT_WDF_OBJECT_CONTEXT_DESTROY): runs once the deleted object's reference count reaches
+     * 0, at PASSIVE_LEVEL here; it may read the context only.
+     */
+    @ConsumerType @FunctionalInterface
+    public interface EvtDestroyCallback { void evtDestroyCallback(WdfObject object); }
+
+    public EvtCleanupCallback evtCleanupCallback;
+    public EvtDestroyCallback evtDestroyCallback;
     /** ParentObject, or null for the type's default parent. */
     public WdfObject parentObject;
-    /** ExecutionLevel: {@code WdfExecutionLevelInheritFromParent}, {@code ...Passive} or {@code ...Dispatch}. */
-    public String executionLevel = "WdfExecutionLevelInheritFromParent";
-    /** SynchronizationScope: {@code WdfSynchronizationScopeInheritFromParent}, {@code ...Device}, {@code ...Queue}, {@code ...None}. */
-    public String synchronizationScope = "WdfSynchronizationScopeInheritFromParent";
+    /** ExecutionLevel. */
+    public WdfExecutionLevel executionLevel = WdfExecutionLevel.WdfExecutionLevelInheritFromParent;
+    /** SynchronizationScope. */
+    public WdfSynchronizationScope synchronizationScope = WdfSynchronizationScope.WdfSynchronizationScopeInheritFromParent;
     /** The context type: creates the object's context (WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE). */
     public Supplier<?> context;
 

@@ -1,15 +1,13 @@
 package org.drvsim.wdf;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** WDFREQUEST: one I/O request (read, write or device control) delivered by a queue. */
 @ProviderType
 public interface WdfRequest extends WdfObject {
-    /** What the request asks for. */
-    enum Type { WdfRequestTypeRead, WdfRequestTypeWrite, WdfRequestTypeDeviceIoControl }
-
-    Type requestType();
+    /** @return what the request asks for (WdfRequestGetParameters' Type) */
+    WdfRequestType requestType();
 
     /** @return the requested length in bytes (read/write) */
     long length();
@@ -28,7 +26,7 @@ public interface WdfRequest extends WdfObject {
 
     /** EvtRequestCancel: at most DISPATCH_LEVEL; the driver completes the request with STATUS_CANCELLED. */
     @org.osgi.annotation.versioning.ConsumerType @FunctionalInterface
-    interface EvtRequestCancel { void cancel(WdfRequest request); }
+    interface EvtRequestCancel { void evtRequestCancel(WdfRequest request); }
 
     /**
      * Models WdfRequestMarkCancelableEx: while marked, cancelling the I/O calls {@code cancelRoutine}.

@@ -1,6 +1,6 @@
 package org.drvsim.wdf;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 
 /**
  * What a framework function that creates an object returns: its NTSTATUS and, on success, the new handle

@@ -1,5 +1,7 @@
 package org.drvsim.kernel;
 
+import org.drvsim.nt.Irql;
+
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;

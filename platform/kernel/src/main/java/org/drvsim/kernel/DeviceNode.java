@@ -44,7 +44,7 @@ public interface DeviceNode {
     String driverName();
 
     /** @return the device's translated hardware resources (memory ranges, interrupts); none by default */
-    default java.util.List<CmResource> resources() {
+    default java.util.List<org.drvsim.nt.CmResourceDescriptor> resources() {
         return java.util.List.of();
     }
 

@@ -27,4 +27,12 @@ public interface DriverObject {
 
     /** @return the devices the driver runs now */
     List<DeviceNode> devices();
+
+    /**
+     * @return the models the driver uses besides its own, as libraries (a KMDF miniport of the ndis model uses
+     *         wdf), as {@link PnpManager#addDependency} recorded them
+     */
+    default java.util.Set<String> dependencies() {
+        return java.util.Set.of();
+    }
 }

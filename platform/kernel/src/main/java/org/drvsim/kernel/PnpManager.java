@@ -21,6 +21,23 @@ public interface PnpManager {
     List<DriverObject> drivers();
 
     /**
+     * @param name a driver's name, as {@link DriverObject#name()}
+     * @return the loaded driver of that name, or the driver whose DriverEntry runs now
+     */
+    Optional<DriverObject> driver(String name);
+
+    /**
+     * Records that a driver uses another model's port as a library (a KMDF miniport of the ndis model calls
+     * WdfDriverCreate): the driver is unloaded before that port goes away and loaded again when it returns, and
+     * after the driver's unload routine has returned (or its DriverEntry failed) that port's {@link
+     * PortDriver#driverUnloaded} is called. Called by the other port, on the PnP worker, from the driver's
+     * DriverEntry.
+     *
+     * @throws IllegalArgumentException if the model is unknown or is the driver's own
+     */
+    void addDependency(DriverObject driver, String model);
+
+    /**
      * Waits until the PnP worker has run everything queued before this call (arrivals, removals).
      *
      * @throws InterruptedException if interrupted while waiting

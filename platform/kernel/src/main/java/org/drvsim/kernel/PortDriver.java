@@ -45,4 +45,12 @@ public interface PortDriver {
 
     /** Every device of the driver is removed: call its unload routine and forget it. */
     void driverUnload(DriverObject driver);
+
+    /**
+     * A driver of another model that uses this port as a library ({@link PnpManager#addDependency}) has unloaded:
+     * its unload routine returned, or its DriverEntry failed. The port forgets the driver and reports what the
+     * driver left behind. On the PnP worker, PASSIVE_LEVEL.
+     */
+    default void driverUnloaded(DriverObject driver) {
+    }
 }

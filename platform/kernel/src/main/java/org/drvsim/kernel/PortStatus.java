@@ -1,5 +1,7 @@
 package org.drvsim.kernel;
 
+import org.drvsim.nt.NtStatus;
+
 /**
  * A status a port driver reports to the kernel, in the model's own terms: its 32-bit code and its
  * WDK constant name ({@code NDIS_STATUS_FAILURE}, {@code STATUS_INSUFFICIENT_RESOURCES}), so that

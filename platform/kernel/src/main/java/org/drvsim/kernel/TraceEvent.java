@@ -1,5 +1,7 @@
 package org.drvsim.kernel;
 
+import org.drvsim.nt.Irql;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

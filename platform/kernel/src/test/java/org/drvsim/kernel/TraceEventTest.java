@@ -1,5 +1,7 @@
 package org.drvsim.kernel;
 
+import org.drvsim.nt.Irql;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.drvsim.kernel.DeviceNode;
-import org.drvsim.kernel.Irql;
+import org.drvsim.nt.Irql;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.ndis.NdisDevicePnpEvent;
 import org.drvsim.ndis.NdisHaltAction;

@@ -3,7 +3,7 @@ package org.drvsim.ndis.internal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.Irql;
+import org.drvsim.nt.Irql;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.ndis.NdisDriverObject;
 import org.drvsim.ndis.NdisMiniportDriverCharacteristics;

@@ -10,10 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.drvsim.ndis.NdisMiniportAdapterAttributes;
 import org.drvsim.ndis.NdisOid;
 import org.drvsim.ndis.NdisPacketType;
 import org.drvsim.ndis.NdisStatus;
+import org.drvsim.ndis.harness.ProtocolHarness;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -31,12 +31,10 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=send",
         "osgi.command.function=capture"})
 public final class NdisCommands {
-    private final NdisPort ndis;
     private final ProtocolHarness harness;
 
     @Activate
-    public NdisCommands(@Reference NdisPort ndis, @Reference ProtocolHarness harness) {
-        this.ndis = ndis;
+    public NdisCommands(@Reference ProtocolHarness harness) {
         this.harness = harness;
     }
 
@@ -50,27 +48,12 @@ public final class NdisCommands {
         }
     }
 
-    /** Short name of an adapter: the second instance-ID segment and the instance number, e.g. netvmini1. */
-    static String shortName(String instanceId) {
-        String[] parts = instanceId.split("\\\\");
-        String base = parts.length > 1 ? parts[1] : parts[0];
-        String inst = parts.length > 2 ? parts[2].replaceFirst("^0+(?=.)", "") : "";
-        return (base + inst).toLowerCase(Locale.ROOT);
-    }
-
-    private MiniportBlock resolve(String adapter, String usage) {
-        for (MiniportBlock a : ndis.adapters()) {
-            if (a.instanceId().equalsIgnoreCase(adapter) || shortName(a.instanceId()).equalsIgnoreCase(adapter)) {
-                return a;
-            }
+    private String resolve(String adapter, String usage) {
+        try {
+            return harness.resolveAdapter(adapter);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\nusage: " + usage);
         }
-        List<String> names = new ArrayList<>();
-        for (MiniportBlock a : ndis.adapters()) {
-            names.add(shortName(a.instanceId()) + " ('" + a.instanceId() + "')");
-        }
-        String hint = adapter.contains("\\") ? "" : " (quote instance IDs: Gogo strips unquoted backslashes)";
-        throw new IllegalArgumentException("no NDIS adapter '" + adapter + "'" + hint + "; adapters: " + names
-                + "\nusage: " + usage);
     }
 
     static String mac(byte[] mac) {
@@ -83,12 +66,10 @@ public final class NdisCommands {
     @Descriptor("lists the NDIS adapters: short name, instance ID, state, MAC address, packet filter and counters")
     public List<AdapterRow> adapters() {
         List<AdapterRow> rows = new ArrayList<>();
-        for (MiniportBlock a : ndis.adapters()) {
-            NdisMiniportAdapterAttributes.General g = a.general();
-            String filter = NdisPacketType.format(a.packetFilter);
-            rows.add(new AdapterRow(shortName(a.instanceId()), a.instanceId(), a.state().name(),
-                    g == null ? "-" : mac(g.currentMacAddress()), filter, a.sendsRequested.get(), a.sendsCompleted.get(),
-                    a.sendsRejected.get(), a.receivesIndicated.get(), a.receivesReturned.get(), a.oidRequests.get()));
+        for (ProtocolHarness.AdapterInfo a : harness.adapters()) {
+            rows.add(new AdapterRow(a.name(), a.instanceId(), a.state(), mac(a.currentAddress()),
+                    NdisPacketType.format(a.packetFilter()), a.sent(), a.sendCompleted(), a.sendRejected(), a.indicated(),
+                    a.returned(), a.oidRequests()));
         }
         return rows;
     }
@@ -99,14 +80,14 @@ public final class NdisCommands {
     @Descriptor("queries an OID, or sets it when a value is given; prints the value or the status")
     public String oid(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
                       @Descriptor("OID name (OID_GEN_CURRENT_PACKET_FILTER) or number") String oid) {
-        MiniportBlock a = resolve(adapter, OID_USAGE);
+        String a = resolve(adapter, OID_USAGE);
         int code = parseOid(oid);
-        ProtocolHarness.OidResult r = harness.query(a, code, 256);
+        ProtocolHarness.OidResult r = harness.queryOid(a, code, 256);
         if (r.status() == NdisStatus.NDIS_STATUS_BUFFER_TOO_SHORT) {
-            r = harness.query(a, code, r.bytesNeeded());
+            r = harness.queryOid(a, code, r.bytesNeeded());
         }
         if (!r.status().isSuccess()) {
-            throw new IllegalStateException(NdisOid.name(code) + " query on " + a.instanceId() + " failed: " + r.status());
+            throw new IllegalStateException(NdisOid.name(code) + " query on " + a + " failed: " + r.status());
         }
         return NdisOid.name(code) + " = " + render(code, r.data());
     }
@@ -115,12 +96,12 @@ public final class NdisCommands {
     public String oid(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
                       @Descriptor("OID name (OID_GEN_CURRENT_PACKET_FILTER) or number") String oid,
                       @Descriptor("value: decimal, 0x-hex, packet-filter flags joined by |, or MAC addresses joined by ,") String value) {
-        MiniportBlock a = resolve(adapter, OID_USAGE);
+        String a = resolve(adapter, OID_USAGE);
         int code = parseOid(oid);
         byte[] data = encode(code, value);
-        ProtocolHarness.OidResult r = harness.set(a, code, data);
+        ProtocolHarness.OidResult r = harness.setOid(a, code, data);
         if (!r.status().isSuccess()) {
-            throw new IllegalStateException(NdisOid.name(code) + " set on " + a.instanceId() + " failed: " + r.status());
+            throw new IllegalStateException(NdisOid.name(code) + " set on " + a + " failed: " + r.status());
         }
         return NdisOid.name(code) + " set to " + render(code, data) + ": " + r.status();
     }
@@ -150,11 +131,11 @@ public final class NdisCommands {
                 return b.array();
             }
             if (oid == NdisOid.OID_GEN_CURRENT_PACKET_FILTER) {
-                return ProtocolHarness.le32(NdisPacketType.parse(value));
+                return ProtocolHarnessImpl.le32(NdisPacketType.parse(value));
             }
             String v = value.trim().toLowerCase(Locale.ROOT);
             long n = v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16) : Long.parseLong(v);
-            return ProtocolHarness.le32((int) n);
+            return ProtocolHarnessImpl.le32((int) n);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad value '" + value + "' for " + NdisOid.name(oid) + ": " + e.getMessage()
                     + "\nusage: " + OID_USAGE);
@@ -211,10 +192,10 @@ public final class NdisCommands {
     @Descriptor("sends every frame of a pcap file through the adapter as a protocol driver would; waits for every send to complete")
     public SendReport send(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
                            @Descriptor("classic pcap file (Ethernet)") String file) throws Exception {
-        MiniportBlock a = resolve(adapter, "ndis:send ADAPTER FILE.pcap");
+        String a = resolve(adapter, "ndis:send ADAPTER FILE.pcap");
         List<byte[]> frames = PcapFiles.read(Path.of(file));
-        ProtocolHarness.SendResult r = harness.send(a, frames, 8);
-        return new SendReport(a.instanceId(), file, r.framesSent(), r.statuses());
+        ProtocolHarness.SendResult r = harness.send(a, frames);
+        return new SendReport(a, file, r.framesSent(), r.completionStatuses());
     }
 
     static final String CAPTURE_USAGE = "ndis:capture ADAPTER FILE.pcap | ndis:capture --stop ADAPTER";
@@ -228,12 +209,12 @@ public final class NdisCommands {
         if (stop ? args.length != 1 : args.length != 2) {
             throw new IllegalArgumentException("usage: " + CAPTURE_USAGE);
         }
-        MiniportBlock a = resolve(args[0], CAPTURE_USAGE);
+        String a = resolve(args[0], CAPTURE_USAGE);
         if (stop) {
             long n = harness.stopCapture(a);
-            return "captured " + n + " frame(s) on " + a.instanceId();
+            return "captured " + n + " frame(s) on " + a;
         }
         harness.startCapture(a, Path.of(args[1]));
-        return "capturing " + a.instanceId() + " into " + args[1];
+        return "capturing " + a + " into " + args[1];
     }
 }

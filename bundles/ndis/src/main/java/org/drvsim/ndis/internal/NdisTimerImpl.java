@@ -1,7 +1,7 @@
 package org.drvsim.ndis.internal;
 
 import java.time.Duration;
-import org.drvsim.kernel.Irql;
+import org.drvsim.nt.Irql;
 import org.drvsim.kernel.Scheduler;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.ndis.NdisTimer;

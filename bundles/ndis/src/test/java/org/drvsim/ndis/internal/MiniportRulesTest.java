@@ -12,13 +12,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.Irql;
+import org.drvsim.nt.Irql;
 import org.drvsim.kernel.PortStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.kernel.Verifier;
 import org.drvsim.kernel.internal.KernelVerifier;
 import org.drvsim.kernel.internal.ThreadedScheduler;
 import org.drvsim.kernel.internal.TraceRecorder;
+import org.drvsim.ndis.NdisMediaConnectState;
+import org.drvsim.ndis.NdisMedium;
+import org.drvsim.ndis.NdisInterfaceType;
 import org.drvsim.ndis.MiniportDriverEntry;
 import org.drvsim.ndis.NdisMiniportAdapterAttributes;
 import org.drvsim.ndis.NdisMiniportAdapterHandle;
@@ -58,10 +61,10 @@ public class MiniportRulesTest {
         TestDriver() {
             chars.initializeHandlerEx = (h, p) -> {
                 handle.set(h);
-                h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(h, 0, 0, "NdisInterfaceInternal"));
+                h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(h, 0, 0, NdisInterfaceType.NdisInterfaceInternal));
                 byte[] mac = {2, 0, 0, 0, 0, 1};
-                return h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.General("NdisMedium802_3", 1500, 1, 1,
-                        "MediaConnectStateConnected", 6, mac, mac, 0x2F, 32, List.of()));
+                return h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.General(NdisMedium.NdisMedium802_3, 1500, 1, 1,
+                        NdisMediaConnectState.MediaConnectStateConnected, 6, mac, mac, 0x2F, 32, List.of()));
             };
             chars.haltHandlerEx = (h, a) -> { };
             chars.unloadHandler = d -> {
@@ -173,7 +176,7 @@ public class MiniportRulesTest {
     @Test
     public void initializeWithoutGeneralAttributesIsFailedByNdisWithHaltInitializationFailed() {
         driver.chars.initializeHandlerEx = (h, p) -> {
-            h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(h, 0, 0, "NdisInterfaceInternal"));
+            h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(h, 0, 0, NdisInterfaceType.NdisInterfaceInternal));
             return NdisStatus.NDIS_STATUS_SUCCESS;
         };
         ndis.driverEntry(driverObject);

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.drvsim.kernel.DeviceNode;
-import org.drvsim.kernel.Irql;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.Irql;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PortStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.storport.PortConfigurationInformation;
@@ -134,7 +134,7 @@ final class StorAdapter implements StorPortAdapter {
             port.verifier.report("DriverCallbackThrew", 0x1E, name, instanceId(), "device extension factory threw " + e);
             return PortStatus.of(NtStatus.STATUS_INSUFFICIENT_RESOURCES).because("the device extension could not be created");
         }
-        config = new PortConfigurationInformation("Internal");
+        config = new PortConfigurationInformation(org.drvsim.nt.InterfaceType.Internal);
         String argumentString = node.properties().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
         boolean[] again = {false};

@@ -11,7 +11,7 @@ import org.drvsim.kernel.Scheduler;
 import org.drvsim.storport.ScsiOp;
 import org.drvsim.storport.SrbStatus;
 import org.drvsim.storport.StorageRequestBlock;
-import org.drvsim.storport.StorportClassDriver;
+import org.drvsim.storport.harness.ClassDriverHarness;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -20,8 +20,8 @@ import org.osgi.service.component.annotations.Reference;
  * The class-driver harness: what disk.sys would send to the logical units storport.sys found. Requests go
  * through {@link StorAdapter#submit} like any other; nothing reaches a backing store by a side door.
  */
-@Component(service = StorportClassDriver.class)
-public final class StorClassDriver implements StorportClassDriver {
+@Component(service = ClassDriverHarness.class)
+public final class StorClassDriver implements ClassDriverHarness {
     /** TimeOutValue of the harness's requests, in seconds. */
     static final int TIMEOUT_SECONDS = 30;
 

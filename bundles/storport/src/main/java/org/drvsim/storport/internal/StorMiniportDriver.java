@@ -1,8 +1,8 @@
 package org.drvsim.storport.internal;
 
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.Irql;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.Irql;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.storport.StorPortDriverObject;
 import org.drvsim.storport.VirtualHwInitializationData;
@@ -51,7 +51,7 @@ final class StorMiniportDriver implements StorPortDriverObject {
         if (!inDriverEntry || init != null || d == null) {
             return NtStatus.STATUS_INVALID_PARAMETER;
         }
-        if (!"Internal".equals(d.adapterInterfaceType)) {
+        if (d.adapterInterfaceType != org.drvsim.nt.InterfaceType.Internal) {
             return NtStatus.STATUS_INVALID_PARAMETER;
         }
         if (d.deviceExtension == null || d.hwFindAdapter == null || d.hwInitialize == null || d.hwStartIo == null

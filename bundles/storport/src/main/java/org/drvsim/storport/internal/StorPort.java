@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PortDriver;
 import org.drvsim.kernel.PortStatus;
 import org.drvsim.kernel.Scheduler;

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.drvsim.storport.StorportClassDriver;
+import org.drvsim.storport.harness.ClassDriverHarness;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -25,15 +25,15 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=read", "osgi.command.function=write", "osgi.command.function=import",
         "osgi.command.function=export"})
 public final class StorportCommands {
-    private final StorportClassDriver disk;
+    private final ClassDriverHarness disk;
 
     @Activate
-    public StorportCommands(@Reference StorportClassDriver disk) {
+    public StorportCommands(@Reference ClassDriverHarness disk) {
         this.disk = disk;
     }
 
     /** One row of {@code storport:adapters}. */
-    public record AdapterRow(StorportClassDriver.AdapterInfo info) {
+    public record AdapterRow(ClassDriverHarness.AdapterInfo info) {
         @Override
         public String toString() {
             return String.format("%-10s %-22s %-8s buses=%d targets=%d luns/target=%d maxTransfer=%d outstanding=%d units=%s",
@@ -62,7 +62,7 @@ public final class StorportCommands {
             + "block size, read-only (MODE SENSE)")
     public List<LunRow> luns() throws IOException {
         List<LunRow> rows = new ArrayList<>();
-        for (StorportClassDriver.LunInfo l : disk.luns()) {
+        for (ClassDriverHarness.LunInfo l : disk.luns()) {
             long[] cap = disk.readCapacity(l.adapter(), l.address());
             rows.add(new LunRow(l.adapter(), l.address(), l.vendor(), l.product(), cap[0], cap[1],
                     disk.writeProtected(l.adapter(), l.address())));

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PortStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.kernel.Verifier;
@@ -150,7 +150,7 @@ public class StorportRulesTest {
 
     @Test
     public void storPortInitializeRefusesAnInterfaceTypeOtherThanInternal() {
-        miniport.init.adapterInterfaceType = "PCIBus";
+        miniport.init.adapterInterfaceType = org.drvsim.nt.InterfaceType.PCIBus;
         assertThat(storport.driverEntry(driverObject).name()).isEqualTo("STATUS_INVALID_PARAMETER");
     }
 

@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.drvsim.kernel.DeviceNode;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.TraceEvent;
-import org.drvsim.wdf.CmResourceDescriptor;
+import org.drvsim.nt.CmResourceDescriptor;
+import org.drvsim.nt.CmResourceType;
 import org.drvsim.wdf.MappedRegisters;
 import org.drvsim.wdf.WdfDevice;
+import org.drvsim.wdf.WdfDeviceFailedAction;
 import org.drvsim.wdf.WdfInterrupt;
 import org.drvsim.wdf.WdfInterruptConfig;
 import org.drvsim.wdf.WdfIoQueueConfig;
@@ -204,7 +206,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     }
 
     @Override
-    public void wdfDeviceSetFailed(String failedAction) {
+    public void wdfDeviceSetFailed(WdfDeviceFailedAction failedAction) {
         drv().port.trace.ddi(drv().name, instanceId, "WdfDeviceSetFailed", TraceEvent.argMap("failedAction", failedAction));
         drv().port.requestRemoval(this);
     }
@@ -227,13 +229,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     }
 
     List<CmResourceDescriptor> resources() {
-        List<CmResourceDescriptor> out = new ArrayList<>();
-        if (node != null) {
-            for (var r : node.resources()) {
-                out.add(new CmResourceDescriptor(r.type(), r.start(), r.length(), r.vector()));
-            }
-        }
-        return List.copyOf(out);
+        return node == null ? List.of() : List.copyOf(node.resources());
     }
 
     /** The start sequence (oracle (i)) with the failure paths FA-1 to FA-3 and FA-5. */
@@ -241,7 +237,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         List<CmResourceDescriptor> res = resources();
         prepareCalled = cb.evtDevicePrepareHardware != null;
         NtStatus s = callStatus("EvtDevicePrepareHardware", cb.evtDevicePrepareHardware,
-                () -> cb.evtDevicePrepareHardware.prepareHardware(this, res, res),
+                () -> cb.evtDevicePrepareHardware.evtDevicePrepareHardware(this, res, res),
                 "resourcesRaw", res.size() + " descriptor(s)", "resourcesTranslated", res.size() + " descriptor(s)");
         inAddOrPrepare = false;
         if (!s.isSuccess()) {
@@ -251,7 +247,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         }
         connectHardwareInterrupts(res);
         s = callStatus("EvtDeviceD0Entry", cb.evtDeviceD0Entry,
-                () -> cb.evtDeviceD0Entry.d0Entry(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
+                () -> cb.evtDeviceD0Entry.evtDeviceD0Entry(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
                 "previousState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
         if (!s.isSuccess()) {
             disconnectHardwareInterrupts();
@@ -269,7 +265,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         }
         if (s.isSuccess()) {
             s = callStatus("EvtDeviceD0EntryPostInterruptsEnabled", cb.evtDeviceD0EntryPostInterruptsEnabled,
-                    () -> cb.evtDeviceD0EntryPostInterruptsEnabled.d0Entry(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
+                    () -> cb.evtDeviceD0EntryPostInterruptsEnabled.evtDeviceD0EntryPostInterruptsEnabled(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
                     "previousState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
         }
         if (!s.isSuccess()) {
@@ -286,7 +282,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         state = State.Started;
         queues.forEach(FxQueueImpl::start);
         s = callStatus("EvtDeviceSelfManagedIoInit", cb.evtDeviceSelfManagedIoInit,
-                () -> cb.evtDeviceSelfManagedIoInit.call(this));
+                () -> cb.evtDeviceSelfManagedIoInit.evtDeviceSelfManagedIoInit(this));
         selfManagedIoStarted = true;
         if (!s.isSuccess()) {
             powerDown(false);
@@ -300,7 +296,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
 
     private void d0Exit() {
         callStatus("EvtDeviceD0Exit", cb.evtDeviceD0Exit,
-                () -> cb.evtDeviceD0Exit.d0Exit(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
+                () -> cb.evtDeviceD0Exit.evtDeviceD0Exit(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
                 "targetState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
     }
 
@@ -310,7 +306,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
             return;
         }
         NtStatus s = callStatus("EvtDeviceReleaseHardware", cb.evtDeviceReleaseHardware,
-                () -> cb.evtDeviceReleaseHardware.releaseHardware(this, res),
+                () -> cb.evtDeviceReleaseHardware.evtDeviceReleaseHardware(this, res),
                 "resourcesTranslated", res.size() + " descriptor(s)");
         if (s == NtStatus.STATUS_NOT_SUPPORTED) {
             drv().port.verifier.report("ReleaseHardwareReturnedNotSupported", 0x10D, drv().name, instanceId,
@@ -332,7 +328,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     private void powerDown(boolean suspendSelfManagedIo) {
         if (suspendSelfManagedIo) {
             callStatus("EvtDeviceSelfManagedIoSuspend", cb.evtDeviceSelfManagedIoSuspend,
-                    () -> cb.evtDeviceSelfManagedIoSuspend.call(this));
+                    () -> cb.evtDeviceSelfManagedIoSuspend.evtDeviceSelfManagedIoSuspend(this));
         }
         for (FxQueueImpl q : queues) {
             if (q.config.powerManaged) {
@@ -340,7 +336,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
             }
         }
         callStatus("EvtDeviceD0ExitPreInterruptsDisabled", cb.evtDeviceD0ExitPreInterruptsDisabled,
-                () -> cb.evtDeviceD0ExitPreInterruptsDisabled.d0Exit(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
+                () -> cb.evtDeviceD0ExitPreInterruptsDisabled.evtDeviceD0ExitPreInterruptsDisabled(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
                 "targetState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
         for (int k = interrupts.size() - 1; k >= 0; k--) {
             interrupts.get(k).disable();
@@ -355,9 +351,9 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
             q.stop(WdfIoQueueConfig.WdfRequestStopActionPurge, STOP_WAIT);
         }
         if (selfManagedIoStarted) {
-            callVoid("EvtDeviceSelfManagedIoFlush", cb.evtDeviceSelfManagedIoFlush, () -> cb.evtDeviceSelfManagedIoFlush.call(this));
+            callVoid("EvtDeviceSelfManagedIoFlush", cb.evtDeviceSelfManagedIoFlush, () -> cb.evtDeviceSelfManagedIoFlush.evtDeviceSelfManagedIoFlush(this));
             callVoid("EvtDeviceSelfManagedIoCleanup", cb.evtDeviceSelfManagedIoCleanup,
-                    () -> cb.evtDeviceSelfManagedIoCleanup.call(this));
+                    () -> cb.evtDeviceSelfManagedIoCleanup.evtDeviceSelfManagedIoCleanup(this));
         }
         delete();
     }
@@ -373,9 +369,9 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
             return;
         }
         if (surprise) {
-            callVoid("EvtDeviceSurpriseRemoval", cb.evtDeviceSurpriseRemoval, () -> cb.evtDeviceSurpriseRemoval.call(this));
+            callVoid("EvtDeviceSurpriseRemoval", cb.evtDeviceSurpriseRemoval, () -> cb.evtDeviceSurpriseRemoval.evtDeviceSurpriseRemoval(this));
         } else {
-            NtStatus veto = callStatus("EvtDeviceQueryRemove", cb.evtDeviceQueryRemove, () -> cb.evtDeviceQueryRemove.call(this));
+            NtStatus veto = callStatus("EvtDeviceQueryRemove", cb.evtDeviceQueryRemove, () -> cb.evtDeviceQueryRemove.evtDeviceQueryRemove(this));
             if (!veto.isSuccess()) {
                 // A veto fails a user's disable; a driver unload removes the device anyway.
                 drv().port.trace.event(TraceEvent.Kind.PNP, drv().name, instanceId, "IRP_MN_QUERY_REMOVE_DEVICE",
@@ -398,7 +394,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
             return;
         }
         for (CmResourceDescriptor r : res) {
-            if (CmResourceDescriptor.CmResourceTypeInterrupt.equals(r.type())) {
+            if (r.type() == CmResourceType.CmResourceTypeInterrupt) {
                 line = node.connectInterrupt(vector -> interrupts.forEach(i -> i.fire(0)));
                 return;
             }
@@ -419,5 +415,8 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     @Override
     void onCleanup() {
         disconnectHardwareInterrupts();
+        if (state == State.Miniport) {
+            drv().port.miniportDeviceDeleted(this);
+        }
     }
 }

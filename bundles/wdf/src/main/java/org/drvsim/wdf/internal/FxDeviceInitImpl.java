@@ -1,13 +1,14 @@
 package org.drvsim.wdf.internal;
 
 import org.drvsim.kernel.DeviceNode;
-import org.drvsim.kernel.Irql;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.Irql;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.wdf.WdfDevice;
 import org.drvsim.wdf.WdfDeviceInit;
 import org.drvsim.wdf.WdfObjectAttributes;
 import org.drvsim.wdf.WdfPnpPowerEventCallbacks;
+import org.drvsim.wdf.WdfReleaseHardwareOrderOnFailure;
 import org.drvsim.wdf.WdfResult;
 
 /** WDFDEVICE_INIT, valid only during EvtDriverDeviceAdd. */
@@ -15,7 +16,8 @@ final class FxDeviceInitImpl implements WdfDeviceInit {
     final FxDriverImpl driver;
     final DeviceNode node;
     WdfPnpPowerEventCallbacks callbacks = new WdfPnpPowerEventCallbacks();
-    String releaseHardwareOrderOnFailure = "WdfReleaseHardwareOrderOnFailureEarly";
+    WdfReleaseHardwareOrderOnFailure releaseHardwareOrderOnFailure =
+            WdfReleaseHardwareOrderOnFailure.WdfReleaseHardwareOrderOnFailureEarly;
     volatile boolean open = true;
     volatile FxDeviceImpl created;
 
@@ -38,7 +40,11 @@ final class FxDeviceInitImpl implements WdfDeviceInit {
     }
 
     @Override
-    public void wdfDeviceInitSetReleaseHardwareOrderOnFailure(String order) {
+    public void wdfDeviceInitSetReleaseHardwareOrderOnFailure(WdfReleaseHardwareOrderOnFailure order) {
+        if (order == null || order == WdfReleaseHardwareOrderOnFailure.WdfReleaseHardwareOrderOnFailureInvalid) {
+            throw new IllegalArgumentException("WdfDeviceInitSetReleaseHardwareOrderOnFailure: " + order
+                    + " is not WdfReleaseHardwareOrderOnFailureEarly or ...AfterDescendants");
+        }
         driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceInitSetReleaseHardwareOrderOnFailure",
                 TraceEvent.argMap("releaseHardwareOrderOnFailure", order));
         if (open) {

@@ -1,8 +1,8 @@
 package org.drvsim.wdf.internal;
 
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.Irql;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.Irql;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.wdf.WdfDevice;
 import org.drvsim.wdf.WdfDriver;
@@ -142,6 +142,7 @@ final class FxDriverImpl extends FxObject implements WdfDriver, WdfDriverObject 
             return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_REQUEST, null);
         }
         FxDeviceImpl d = FxDeviceImpl.miniport(this, attributes, deviceName);
+        port.miniportDeviceCreated(d);
         port.trace.ddi(name, deviceName, "WdfDeviceMiniportCreate", TraceEvent.argMap("device", d.label(),
                 "status", NtStatus.STATUS_SUCCESS));
         return new WdfResult<>(NtStatus.STATUS_SUCCESS, d);
@@ -161,7 +162,7 @@ final class FxDriverImpl extends FxObject implements WdfDriver, WdfDriverObject 
         if (port.miniportUnloadCallsEvtDriverUnload && miniportUnloadHandler != null) {
             var h = miniportUnloadHandler;
             port.callbacks.callVoid(name, null, "EvtDriverUnload", TraceEvent.argMap("driver", label()),
-                    () -> h.driverUnload(this));
+                    () -> h.evtDriverUnload(this));
         }
         deleteDriverObject();
     }

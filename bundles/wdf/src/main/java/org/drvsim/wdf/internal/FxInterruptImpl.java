@@ -1,8 +1,8 @@
 package org.drvsim.wdf.internal;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.drvsim.kernel.Irql;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.Irql;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.wdf.WdfDevice;
 import org.drvsim.wdf.WdfInterrupt;
@@ -49,7 +49,7 @@ final class FxInterruptImpl extends FxObject implements WdfInterrupt {
         Irql old = Irql.raise(Irql.DIRQL);
         try {
             return d.port.callbacks.call(d.name, deviceId(), "EvtInterruptEnable", TraceEvent.argMap("interrupt", label()),
-                    () -> config.evtInterruptEnable.call(this, device), NtStatus.STATUS_UNSUCCESSFUL);
+                    () -> config.evtInterruptEnable.evtInterruptEnable(this, device), NtStatus.STATUS_UNSUCCESSFUL);
         } finally {
             Irql.lower(old);
         }
@@ -62,7 +62,7 @@ final class FxInterruptImpl extends FxObject implements WdfInterrupt {
             Irql old = Irql.raise(Irql.DIRQL);
             try {
                 d.port.callbacks.call(d.name, deviceId(), "EvtInterruptDisable", TraceEvent.argMap("interrupt", label()),
-                        () -> config.evtInterruptDisable.call(this, device), NtStatus.STATUS_UNSUCCESSFUL);
+                        () -> config.evtInterruptDisable.evtInterruptDisable(this, device), NtStatus.STATUS_UNSUCCESSFUL);
             } finally {
                 Irql.lower(old);
             }
@@ -93,9 +93,9 @@ final class FxInterruptImpl extends FxObject implements WdfInterrupt {
             }
             if (d.port.trace.ioTracing()) {
                 d.port.callbacks.call(d.name, deviceId(), "EvtInterruptIsr", TraceEvent.argMap("interrupt", label(),
-                        "messageId", messageId), () -> config.evtInterruptIsr.isr(this, messageId), false);
+                        "messageId", messageId), () -> config.evtInterruptIsr.evtInterruptIsr(this, messageId), false);
             } else {
-                config.evtInterruptIsr.isr(this, messageId);
+                config.evtInterruptIsr.evtInterruptIsr(this, messageId);
             }
         });
     }
@@ -113,9 +113,9 @@ final class FxInterruptImpl extends FxObject implements WdfInterrupt {
             }
             if (d.port.trace.ioTracing()) {
                 d.port.callbacks.callVoid(d.name, deviceId(), "EvtInterruptDpc", TraceEvent.argMap("interrupt", label()),
-                        () -> config.evtInterruptDpc.dpc(this, device));
+                        () -> config.evtInterruptDpc.evtInterruptDpc(this, device));
             } else {
-                config.evtInterruptDpc.dpc(this, device);
+                config.evtInterruptDpc.evtInterruptDpc(this, device);
             }
         });
         return true;

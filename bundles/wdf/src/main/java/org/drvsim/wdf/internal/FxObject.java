@@ -134,7 +134,7 @@ class FxObject implements WdfObject {
             onCleanup();
             if (attributes.evtCleanupCallback != null) {
                 drv().port.callbacks.callVoid(drv().name, deviceId(), "EvtCleanupCallback",
-                        TraceEvent.argMap("object", label()), () -> attributes.evtCleanupCallback.accept(this));
+                        TraceEvent.argMap("object", label()), () -> attributes.evtCleanupCallback.evtCleanupCallback(this));
             }
         }
     }
@@ -169,7 +169,7 @@ class FxObject implements WdfObject {
         }
         if (attributes.evtDestroyCallback != null) {
             drv().port.callbacks.callVoid(drv().name, deviceId(), "EvtDestroyCallback",
-                    TraceEvent.argMap("object", label()), () -> attributes.evtDestroyCallback.accept(this));
+                    TraceEvent.argMap("object", label()), () -> attributes.evtDestroyCallback.evtDestroyCallback(this));
         }
     }
 

@@ -1,12 +1,13 @@
 package org.drvsim.wdf.internal;
 
+import org.drvsim.wdf.WdfIoQueueDispatchType;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.wdf.WdfDevice;
 import org.drvsim.wdf.WdfIoQueueConfig;
@@ -62,17 +63,17 @@ final class FxQueueImpl extends FxObject implements WdfQueue {
 
     /** Delivers what the dispatch type allows, on a worker thread. */
     void dispatch() {
-        if (config.dispatchType == WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchManual) {
+        if (config.dispatchType == WdfIoQueueDispatchType.WdfIoQueueDispatchManual) {
             return;
         }
         List<FxRequestImpl> deliver = new ArrayList<>();
         synchronized (this) {
             while (deliverable() && !purged && !waiting.isEmpty()
-                    && (config.dispatchType == WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchParallel || inDriver.isEmpty())) {
+                    && (config.dispatchType == WdfIoQueueDispatchType.WdfIoQueueDispatchParallel || inDriver.isEmpty())) {
                 FxRequestImpl r = waiting.poll();
                 inDriver.add(r);
                 deliver.add(r);
-                if (config.dispatchType == WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential) {
+                if (config.dispatchType == WdfIoQueueDispatchType.WdfIoQueueDispatchSequential) {
                     break;
                 }
             }
@@ -91,10 +92,10 @@ final class FxQueueImpl extends FxObject implements WdfQueue {
             case WdfRequestTypeDeviceIoControl -> "EvtIoDeviceControl";
         };
         Runnable call = switch (r.requestType()) {
-            case WdfRequestTypeRead -> config.evtIoRead == null ? null : () -> config.evtIoRead.handle(this, r, r.length);
-            case WdfRequestTypeWrite -> config.evtIoWrite == null ? null : () -> config.evtIoWrite.handle(this, r, r.length);
+            case WdfRequestTypeRead -> config.evtIoRead == null ? null : () -> config.evtIoRead.evtIoRead(this, r, r.length);
+            case WdfRequestTypeWrite -> config.evtIoWrite == null ? null : () -> config.evtIoWrite.evtIoWrite(this, r, r.length);
             case WdfRequestTypeDeviceIoControl -> config.evtIoDeviceControl == null ? null
-                    : () -> config.evtIoDeviceControl.deviceControl(this, r, r.output.length, r.input.length, r.ioControlCode);
+                    : () -> config.evtIoDeviceControl.evtIoDeviceControl(this, r, r.output.length, r.input.length, r.ioControlCode);
         };
         if (call == null) {
             r.wdfRequestComplete(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
@@ -174,7 +175,7 @@ final class FxQueueImpl extends FxObject implements WdfQueue {
                 d.port.callbacks.callVoid(d.name, deviceId(), "EvtIoStop", TraceEvent.argMap("queue", label(),
                         "request", r.label(), "actionFlags", action == WdfIoQueueConfig.WdfRequestStopActionPurge
                                 ? "WdfRequestStopActionPurge" : "WdfRequestStopActionSuspend"),
-                        () -> config.evtIoStop.ioStop(this, r, action));
+                        () -> config.evtIoStop.evtIoStop(this, r, action));
             }
         }
         long deadline = System.nanoTime() + wait.toNanos();

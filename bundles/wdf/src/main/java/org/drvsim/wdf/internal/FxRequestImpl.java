@@ -1,10 +1,11 @@
 package org.drvsim.wdf.internal;
 
 import java.util.concurrent.CompletableFuture;
-import org.drvsim.kernel.Irql;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.Irql;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.wdf.WdfRequest;
+import org.drvsim.wdf.WdfRequestType;
 
 /** WDFREQUEST: completed exactly once (spec Q-8); its completion reaches the submitter's future. */
 final class FxRequestImpl extends FxObject implements WdfRequest {
@@ -13,7 +14,7 @@ final class FxRequestImpl extends FxObject implements WdfRequest {
     }
 
     final FxQueueImpl queue;
-    final Type requestType;
+    final WdfRequestType requestType;
     final long length;
     final byte[] input;
     final byte[] output;
@@ -27,11 +28,11 @@ final class FxRequestImpl extends FxObject implements WdfRequest {
     /** The I/O control code of a device-control request (IOCTL), else 0. */
     final int ioControlCode;
 
-    FxRequestImpl(FxQueueImpl queue, Type type, long length, byte[] input, byte[] output) {
+    FxRequestImpl(FxQueueImpl queue, WdfRequestType type, long length, byte[] input, byte[] output) {
         this(queue, type, length, input, output, 0);
     }
 
-    FxRequestImpl(FxQueueImpl queue, Type type, long length, byte[] input, byte[] output, int ioControlCode) {
+    FxRequestImpl(FxQueueImpl queue, WdfRequestType type, long length, byte[] input, byte[] output, int ioControlCode) {
         super(queue.drv(), "WDFREQUEST", null, null, false);
         this.ioControlCode = ioControlCode;
         this.queue = queue;
@@ -46,7 +47,7 @@ final class FxRequestImpl extends FxObject implements WdfRequest {
         return queue.device.instanceId();
     }
 
-    @Override public Type requestType() { return requestType; }
+    @Override public WdfRequestType requestType() { return requestType; }
     @Override public long length() { return length; }
     @Override public byte[] wdfRequestRetrieveInputBuffer() { return input; }
     @Override public byte[] wdfRequestRetrieveOutputBuffer() { return output; }
@@ -146,7 +147,7 @@ final class FxRequestImpl extends FxObject implements WdfRequest {
         if (routine != null) {
             FxDriverImpl d = drv();
             d.port.scheduler.queueWorkItem("EvtRequestCancel", () -> d.port.callbacks.callVoid(d.name, deviceId(),
-                    "EvtRequestCancel", TraceEvent.argMap("request", label()), () -> routine.cancel(this)));
+                    "EvtRequestCancel", TraceEvent.argMap("request", label()), () -> routine.evtRequestCancel(this)));
         }
     }
 

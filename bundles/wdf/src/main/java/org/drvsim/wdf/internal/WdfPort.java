@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.kernel.PnpManager;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PortDriver;
 import org.drvsim.kernel.PortStatus;
 import org.drvsim.kernel.Scheduler;
@@ -42,16 +43,25 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
     final Callbacks callbacks;
     final boolean miniportUnloadCallsEvtDriverUnload;
     private final Map<DriverObject, FxDriverImpl> drivers = new ConcurrentHashMap<>();
+    /** KMDF miniports (of another model) bound through {@link #bind}, by their kernel driver object. */
+    private final Map<DriverObject, FxDriverImpl> miniports = new ConcurrentHashMap<>();
+    /** The PnP manager, to find the driver a miniport binding belongs to; null in unit tests. */
+    private final PnpManager pnp;
     /** By device instance ID, which Windows compares without regard to case; iterates in instance ID order. */
     private final Map<String, FxDeviceImpl> devices = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
 
     @Activate
     public WdfPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler,
-                   BundleContext context) {
-        this(trace, verifier, scheduler, Boolean.parseBoolean(context.getProperty(MINIPORT_UNLOAD_PROPERTY)));
+                   @Reference PnpManager pnp, BundleContext context) {
+        this(trace, verifier, scheduler, pnp, Boolean.parseBoolean(context.getProperty(MINIPORT_UNLOAD_PROPERTY)));
     }
 
     public WdfPort(Trace trace, Verifier verifier, Scheduler scheduler, boolean miniportUnloadCallsEvtDriverUnload) {
+        this(trace, verifier, scheduler, null, miniportUnloadCallsEvtDriverUnload);
+    }
+
+    WdfPort(Trace trace, Verifier verifier, Scheduler scheduler, PnpManager pnp, boolean miniportUnloadCallsEvtDriverUnload) {
+        this.pnp = pnp;
         this.trace = trace;
         this.verifier = verifier;
         this.scheduler = scheduler;
@@ -100,7 +110,7 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         var add = d.config.evtDriverDeviceAdd;
         NtStatus s = callbacks.call(d.name, node.instanceId(), "EvtDriverDeviceAdd",
                 TraceEvent.argMap("driver", d.label(), "deviceInit", "WDFDEVICE_INIT of " + node.instanceId()),
-                () -> add.deviceAdd(d, init), NtStatus.STATUS_UNSUCCESSFUL);
+                () -> add.evtDriverDeviceAdd(d, init), NtStatus.STATUS_UNSUCCESSFUL);
         init.open = false;
         FxDeviceImpl device = init.created;
         if (s == null || !s.isSuccess() || device == null) {
@@ -144,29 +154,59 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         var unload = d.config.evtDriverUnload;
         if (unload != null) {
             callbacks.callVoid(d.name, null, "EvtDriverUnload", TraceEvent.argMap("driver", d.label()),
-                    () -> unload.driverUnload(d));
+                    () -> unload.evtDriverUnload(d));
         }
         d.deleteDriverObject();
     }
 
     @Override
-    public WdfDriverObject bind(org.osgi.framework.Bundle driverBundle) {
-        if (driverBundle == null || (driverBundle.getState() & (org.osgi.framework.Bundle.STARTING
-                | org.osgi.framework.Bundle.ACTIVE)) == 0) {
-            throw new IllegalArgumentException("KMDF can bind only a starting or started driver bundle");
+    public WdfDriverObject bind(org.drvsim.nt.DriverObject miniportDriverObject) {
+        String name = miniportDriverObject.driverName();
+        DriverObject driver = pnp == null ? null : pnp.driver(name).orElse(null);
+        if (driver == null || !scheduler.onPnpWorker()) {
+            throw new IllegalStateException("KMDF binds a miniport from its DriverEntry only; " + name
+                    + " is not in DriverEntry");
         }
-        String name = driverBundle.getSymbolicName() + "/" + driverBundle.getVersion();
-        DriverObject miniport = new DriverObject() {
-            @Override public String name() { return name; }
-            @Override public org.osgi.framework.Bundle bundle() { return driverBundle; }
-            @Override public String model() { return "wdf-miniport"; }
-            @Override public List<String> hardwareIds() { return List.of(); }
-            @Override public Object entry() { return null; }
-            @Override public List<DeviceNode> devices() { return List.of(); }
-        };
-        FxDriverImpl d = FxDriverImpl.create(this, miniport);
+        FxDriverImpl d = FxDriverImpl.create(this, driver);
         d.inDriverEntry = true; // the miniport calls WdfDriverCreate from its DriverEntry
+        FxDriverImpl old = miniports.put(driver, d);
+        if (old != null && !old.unloaded) {
+            old.deleteDriverObject();
+        }
+        pnp.addDependency(driver, model());
+        trace.event(TraceEvent.Kind.PNP, name, null, "WdfLdrBindMiniport", TraceEvent.argMap("model", driver.model()));
         return d;
+    }
+
+    /**
+     * The KMDF miniport has unloaded (its MiniportDriverUnload returned) or failed in DriverEntry: a WDFDRIVER it
+     * did not delete with WdfDriverMiniportUnload is reported and deleted now (spec DL-7).
+     */
+    @Override
+    public void driverUnloaded(DriverObject driverObject) {
+        FxDriverImpl d = miniports.remove(driverObject);
+        if (d == null) {
+            return;
+        }
+        if (d.created && !d.unloaded) {
+            verifier.report("WdfDriverMiniportUnloadMissing", 0x10D, d.name, null,
+                    "the miniport unloaded without calling WdfDriverMiniportUnload; the framework deletes its WDFDRIVER");
+            d.deleteDriverObject();
+        }
+        devices.values().removeIf(dev -> dev.drv() == d);
+    }
+
+    /** A miniport device (WdfDeviceMiniportCreate) joins the framework's device list until it is deleted. */
+    void miniportDeviceCreated(FxDeviceImpl device) {
+        if (!device.instanceId().isEmpty()) {
+            devices.put(device.instanceId(), device);
+        }
+    }
+
+    void miniportDeviceDeleted(FxDeviceImpl device) {
+        if (!device.instanceId().isEmpty()) {
+            devices.remove(device.instanceId(), device);
+        }
     }
 
     /** WdfDeviceSetFailed: the device is removed as after a surprise removal (spec FA-7). */

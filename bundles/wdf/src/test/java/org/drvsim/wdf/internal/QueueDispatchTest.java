@@ -1,12 +1,14 @@
 package org.drvsim.wdf.internal;
 
+import org.drvsim.wdf.WdfIoQueueDispatchType;
+import org.drvsim.wdf.WdfRequestType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.wdf.WdfIoQueueConfig;
 import org.drvsim.wdf.WdfRequest;
@@ -32,7 +34,7 @@ public class QueueDispatchTest {
         fixture.tearDown();
     }
 
-    private FxQueueImpl queue(WdfIoQueueConfig.DispatchType type, boolean powerManaged) {
+    private FxQueueImpl queue(WdfIoQueueDispatchType type, boolean powerManaged) {
         WdfIoQueueConfig c = new WdfIoQueueConfig();
         c.dispatchType = type;
         c.powerManaged = powerManaged;
@@ -41,7 +43,7 @@ public class QueueDispatchTest {
     }
 
     private FxRequestImpl read(FxQueueImpl q) {
-        FxRequestImpl r = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
+        FxRequestImpl r = new FxRequestImpl(q, WdfRequestType.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
         q.submit(r);
         return r;
     }
@@ -57,7 +59,7 @@ public class QueueDispatchTest {
 
     @Test
     public void aSequentialQueueDeliversTheNextRequestOnlyAfterTheCurrentCompletes() throws Exception {
-        FxQueueImpl q = queue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential, true);
+        FxQueueImpl q = queue(WdfIoQueueDispatchType.WdfIoQueueDispatchSequential, true);
         read(q);
         read(q);
         awaitDelivered(1);
@@ -70,7 +72,7 @@ public class QueueDispatchTest {
 
     @Test
     public void aParallelQueueDeliversEveryRequestAtOnce() throws Exception {
-        FxQueueImpl q = queue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchParallel, true);
+        FxQueueImpl q = queue(WdfIoQueueDispatchType.WdfIoQueueDispatchParallel, true);
         for (int i = 0; i < 5; i++) {
             read(q);
         }
@@ -80,7 +82,7 @@ public class QueueDispatchTest {
 
     @Test
     public void aManualQueueDeliversNothingAndHandsRequestsOutWhenRetrieved() {
-        FxQueueImpl q = queue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchManual, true);
+        FxQueueImpl q = queue(WdfIoQueueDispatchType.WdfIoQueueDispatchManual, true);
         FxRequestImpl r = read(q);
         assertThat(q.waitingCount()).isEqualTo(1);
         assertThat(q.wdfIoQueueRetrieveNextRequest()).isSameAs(r);
@@ -90,7 +92,7 @@ public class QueueDispatchTest {
 
     @Test
     public void removalCancelsWhatIsStillQueuedWithStatusCancelled() throws Exception {
-        FxQueueImpl q = queue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchManual, true);
+        FxQueueImpl q = queue(WdfIoQueueDispatchType.WdfIoQueueDispatchManual, true);
         FxRequestImpl r = read(q);
         fixture.removeDevice();
         assertThat(r.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_CANCELLED);
@@ -98,7 +100,7 @@ public class QueueDispatchTest {
 
     @Test
     public void aRequestToAPurgedQueueIsCancelledWithoutReachingTheDriver() throws Exception {
-        FxQueueImpl q = queue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchParallel, true);
+        FxQueueImpl q = queue(WdfIoQueueDispatchType.WdfIoQueueDispatchParallel, true);
         fixture.removeDevice();
         FxRequestImpl r = read(q);
         assertThat(r.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_CANCELLED);
@@ -108,7 +110,7 @@ public class QueueDispatchTest {
 
     @Test
     public void cancellingAMarkedRequestCallsEvtRequestCancelAndAQueuedOneIsCancelledByTheFramework() throws Exception {
-        FxQueueImpl q = queue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential, true);
+        FxQueueImpl q = queue(WdfIoQueueDispatchType.WdfIoQueueDispatchSequential, true);
         FxRequestImpl first = read(q);
         FxRequestImpl second = read(q);
         awaitDelivered(1);
@@ -125,7 +127,7 @@ public class QueueDispatchTest {
 
     @Test
     public void markingAnAlreadyCancelledRequestCancelableReturnsStatusCancelled() throws Exception {
-        FxQueueImpl q = queue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential, true);
+        FxQueueImpl q = queue(WdfIoQueueDispatchType.WdfIoQueueDispatchSequential, true);
         FxRequestImpl r = read(q);
         awaitDelivered(1);
         r.cancel();

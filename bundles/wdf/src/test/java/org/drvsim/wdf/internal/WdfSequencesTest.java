@@ -1,5 +1,7 @@
 package org.drvsim.wdf.internal;
 
+import org.drvsim.wdf.WdfIoQueueDispatchType;
+import org.drvsim.wdf.WdfRequestType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -9,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PortStatus;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.kernel.Verifier;
@@ -98,7 +100,7 @@ public class WdfSequencesTest {
             if (!dev.isSuccess()) {
                 return dev.status();
             }
-            WdfIoQueueConfig q = WdfIoQueueConfig.defaultQueue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential);
+            WdfIoQueueConfig q = WdfIoQueueConfig.defaultQueue(WdfIoQueueDispatchType.WdfIoQueueDispatchSequential);
             q.evtIoRead = (queue, request, length) -> held.set(request); // keeps the request: in flight
             q.evtIoDeviceControl = (queue, request, out, in, code) ->
                     request.wdfRequestCompleteWithInformation(NtStatus.STATUS_SUCCESS, code);
@@ -204,7 +206,7 @@ public class WdfSequencesTest {
         load();
         FxDeviceImpl dev = wdf.device(DEV).orElseThrow();
         FxQueueImpl q = dev.queues.get(0);
-        FxRequestImpl r = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeRead, 16, new byte[0], new byte[16]);
+        FxRequestImpl r = new FxRequestImpl(q, WdfRequestType.WdfRequestTypeRead, 16, new byte[0], new byte[16]);
         q.submit(r);
         trace.await(e -> e.name().equals("EvtIoRead"), java.time.Duration.ofSeconds(5));
         trace.clear();
@@ -229,8 +231,8 @@ public class WdfSequencesTest {
     public void queuedRequestsAreCancelledByThePurgeAtRemoval() throws Exception {
         load();
         FxQueueImpl q = wdf.device(DEV).orElseThrow().queues.get(0);
-        FxRequestImpl first = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
-        FxRequestImpl second = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
+        FxRequestImpl first = new FxRequestImpl(q, WdfRequestType.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
+        FxRequestImpl second = new FxRequestImpl(q, WdfRequestType.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
         q.submit(first);
         q.submit(second); // sequential: waits behind the first
         trace.await(e -> e.name().equals("EvtIoRead"), java.time.Duration.ofSeconds(5));
@@ -285,7 +287,7 @@ public class WdfSequencesTest {
     public void completingARequestTwiceIsAViolation() throws Exception {
         load();
         FxQueueImpl q = wdf.device(DEV).orElseThrow().queues.get(0);
-        FxRequestImpl r = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
+        FxRequestImpl r = new FxRequestImpl(q, WdfRequestType.WdfRequestTypeRead, 1, new byte[0], new byte[1]);
         q.submit(r);
         trace.await(e -> e.name().equals("EvtIoRead"), java.time.Duration.ofSeconds(5));
         driver.held.get().wdfRequestComplete(NtStatus.STATUS_SUCCESS);
@@ -414,7 +416,7 @@ public class WdfSequencesTest {
     public void aDeviceControlRequestReachesEvtIoDeviceControl() throws Exception {
         load();
         FxQueueImpl q = wdf.device(DEV).orElseThrow().queues.get(0);
-        FxRequestImpl r = new FxRequestImpl(q, WdfRequest.Type.WdfRequestTypeDeviceIoControl, 0, new byte[4], new byte[8],
+        FxRequestImpl r = new FxRequestImpl(q, WdfRequestType.WdfRequestTypeDeviceIoControl, 0, new byte[4], new byte[8],
                 0x00222004);
         q.submit(r);
         assertThat(r.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_SUCCESS);

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.drvsim.hw.SimDevice;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DeviceNodeState;
+import org.drvsim.nt.CmResourceDescriptor;
 
 /** A device node; written only on the PnP worker, read anywhere. */
 final class DeviceNodeImpl implements DeviceNode {
@@ -72,13 +73,13 @@ final class DeviceNodeImpl implements DeviceNode {
     @Override public String driverName() { return driverName; }
 
     @Override
-    public List<org.drvsim.kernel.CmResource> resources() {
-        List<org.drvsim.kernel.CmResource> out = new java.util.ArrayList<>();
+    public List<CmResourceDescriptor> resources() {
+        List<CmResourceDescriptor> out = new java.util.ArrayList<>();
         for (org.drvsim.hw.HwResource r : device.resources()) {
             if (r instanceof org.drvsim.hw.HwResource.MemoryResource m) {
-                out.add(new org.drvsim.kernel.CmResource("CmResourceTypeMemory", m.physicalAddress(), m.length(), 0));
+                out.add(CmResourceDescriptor.memory(m.physicalAddress(), m.length()));
             } else if (r instanceof org.drvsim.hw.HwResource.InterruptResource i) {
-                out.add(new org.drvsim.kernel.CmResource("CmResourceTypeInterrupt", 0, 0, i.vector()));
+                out.add(CmResourceDescriptor.interrupt(i.vector(), i.messageSignaled()));
             }
         }
         return List.copyOf(out);

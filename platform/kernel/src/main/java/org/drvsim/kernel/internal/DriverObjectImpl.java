@@ -1,6 +1,7 @@
 package org.drvsim.kernel.internal;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
@@ -14,6 +15,8 @@ final class DriverObjectImpl implements DriverObject {
     final Object entry;
     final String name;
     final List<DeviceNodeImpl> devices = new CopyOnWriteArrayList<>();
+    /** Other models the driver uses as libraries (a KMDF miniport uses wdf); written on the PnP worker. */
+    final Set<String> dependencies = new java.util.concurrent.CopyOnWriteArraySet<>();
 
     DriverObjectImpl(Bundle bundle, DriverDescriptor descriptor, Object entry) {
         this.bundle = bundle;
@@ -43,6 +46,7 @@ final class DriverObjectImpl implements DriverObject {
     @Override public List<String> hardwareIds() { return descriptor.hardwareIds(); }
     @Override public Object entry() { return entry; }
     @Override public List<DeviceNode> devices() { return List.copyOf(devices); }
+    @Override public Set<String> dependencies() { return Set.copyOf(dependencies); }
 
     @Override
     public String toString() {

@@ -16,7 +16,7 @@ import org.drvsim.hw.SimDevice;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PnpManager;
 import org.drvsim.kernel.PortDriver;
 import org.drvsim.kernel.PortStatus;
@@ -59,6 +59,10 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     private final Map<Long, DriverObjectImpl> drivers = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     /** Started driver bundles whose model is not running, by bundle ID. */
     private final Map<Long, Bundle> waiting = new ConcurrentHashMap<>();
+    /** For a waiting bundle unloaded because a model it used as a library went: that model, by bundle ID. */
+    private final Map<Long, Set<String>> awaitedLibraries = new ConcurrentHashMap<>();
+    /** The driver whose DriverEntry runs now (on the PnP worker), or null. */
+    private volatile DriverObjectImpl loading;
     private final AutoCloseable busListener;
     /** Simulated host memory for DMA common buffers (hardware-sim), or null. */
     private final org.drvsim.hw.HostMemory hostMemory;
@@ -84,8 +88,11 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
                 }
                 try {
                     DriverDescriptor d = descriptor(b);
-                    if (d.model().equals(model)) {
+                    Set<String> required = new java.util.HashSet<>(awaitedLibraries.getOrDefault(b.getBundleId(), Set.of()));
+                    required.add(d.model());
+                    if (required.contains(model) && ports.keySet().containsAll(required)) {
                         waiting.remove(b.getBundleId());
+                        awaitedLibraries.remove(b.getBundleId());
                         loadOnPnp(b, d, instantiate(b, d));
                     }
                 } catch (BundleException e) {
@@ -99,10 +106,11 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         String model = port.model();
         try {
             scheduler.callPnp("unload " + model + " drivers", () -> {
+                // The model's drivers and the drivers that use it as a library go, newest first.
                 List<DriverObjectImpl> ofModel = new ArrayList<>();
                 synchronized (drivers) {
                     for (DriverObjectImpl d : drivers.values()) {
-                        if (d.model().equals(model)) {
+                        if (d.model().equals(model) || d.dependencies.contains(model)) {
                             ofModel.add(d);
                         }
                     }
@@ -111,6 +119,9 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
                     DriverObjectImpl d = ofModel.get(i);
                     unloadOnPnp(d);
                     waiting.put(d.bundle.getBundleId(), d.bundle);
+                    if (!d.model().equals(model)) {
+                        awaitedLibraries.computeIfAbsent(d.bundle.getBundleId(), k -> ConcurrentHashMap.newKeySet()).add(model);
+                    }
                 }
                 ports.remove(model, port);
                 return null;
@@ -182,6 +193,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     @Override
     public void unload(Bundle bundle) {
         waiting.remove(bundle.getBundleId());
+        awaitedLibraries.remove(bundle.getBundleId());
         try {
             scheduler.callPnp("unload " + bundle.getSymbolicName(), () -> {
                 DriverObjectImpl d = drivers.get(bundle.getBundleId());
@@ -229,13 +241,17 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         trace.event(TraceEvent.Kind.PNP, driver.name, null, "ZwLoadDriver",
                 TraceEvent.argMap("model", descriptor.model(), "hardwareIds", String.join(",", descriptor.hardwareIds())));
         PortStatus status;
+        loading = driver;
         try {
             status = port.driverEntry(driver);
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.SEVERE, "drvsim: the " + descriptor.model() + " model failed in DriverEntry of " + driver.name, e);
             status = PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL);
+        } finally {
+            loading = null;
         }
         if (!status.isSuccess()) {
+            notifyLibraries(driver);
             throw new BundleException("driver bundle " + bundle.getSymbolicName() + ": DriverEntry failed with "
                     + status + "; the driver is not loaded", BundleException.ACTIVATOR_ERROR);
         }
@@ -314,7 +330,22 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed unloading " + driver.name, e);
         }
+        notifyLibraries(driver);
         drivers.remove(driver.bundle.getBundleId());
+    }
+
+    /** Tells each port the driver used as a library that the driver has gone (after unload or a failed load). */
+    private void notifyLibraries(DriverObjectImpl driver) {
+        for (String model : driver.dependencies) {
+            PortDriver library = ports.get(model);
+            try {
+                if (library != null) {
+                    library.driverUnloaded(driver);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed forgetting " + driver.name, e);
+            }
+        }
     }
 
     // ---- HardwareListener (called on the bus's thread; the work goes to the PnP worker)
@@ -378,6 +409,28 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         synchronized (drivers) {
             return List.copyOf(drivers.values());
         }
+    }
+
+    @Override
+    public Optional<DriverObject> driver(String name) {
+        DriverObjectImpl l = loading;
+        if (l != null && l.name.equals(name)) {
+            return Optional.of(l);
+        }
+        synchronized (drivers) {
+            return drivers.values().stream().filter(d -> d.name.equals(name)).findFirst().map(d -> d);
+        }
+    }
+
+    @Override
+    public void addDependency(DriverObject driver, String model) {
+        if (!(driver instanceof DriverObjectImpl d)) {
+            throw new IllegalArgumentException("not a driver of this kernel: " + driver);
+        }
+        if (!KNOWN_MODELS.contains(model) || model.equals(d.model())) {
+            throw new IllegalArgumentException(d.name + " cannot depend on model '" + model + "'");
+        }
+        d.dependencies.add(model);
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.drvsim.kernel.Irql;
+import org.drvsim.nt.Irql;
 import org.drvsim.kernel.Scheduler;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -136,9 +136,21 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
     @Override
     public Timer setTimer(int processor, String name, Duration dueTime, Runnable dpcRoutine) {
         processor(processor); // validate now
-        ScheduledFuture<?> f = timers.schedule(() -> queueDpc(processor, name, dpcRoutine),
-                Math.max(0, dueTime.toNanos()), TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        // Expiry and cancel race for one flag, so that a timer whose DPC is queued can no longer be cancelled
+        // (KeCancelTimer returns FALSE once the timer has left the timer queue).
+        java.util.concurrent.atomic.AtomicBoolean dequeued = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> f = timers.schedule(() -> {
+            if (dequeued.compareAndSet(false, true)) {
+                queueDpc(processor, name, dpcRoutine);
+            }
+        }, Math.max(0, dueTime.toNanos()), TimeUnit.NANOSECONDS);
+        return () -> {
+            if (!dequeued.compareAndSet(false, true)) {
+                return false;
+            }
+            f.cancel(false);
+            return true;
+        };
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.drvsim.kernel.Irql;
+import org.drvsim.nt.Irql;
 import org.drvsim.kernel.Scheduler;
 import org.drvsim.kernel.Trace;
 import org.osgi.framework.BundleContext;

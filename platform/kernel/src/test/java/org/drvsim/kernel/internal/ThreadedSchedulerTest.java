@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.drvsim.kernel.Irql;
+import org.drvsim.nt.Irql;
 import org.drvsim.kernel.Scheduler;
 import org.junit.After;
 import org.junit.Before;

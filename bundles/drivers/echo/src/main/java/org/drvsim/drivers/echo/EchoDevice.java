@@ -1,8 +1,10 @@
 package org.drvsim.drivers.echo;
 
+import org.drvsim.wdf.WdfIoQueueDispatchType;
 import java.util.List;
-import org.drvsim.kernel.NtStatus;
-import org.drvsim.wdf.CmResourceDescriptor;
+import org.drvsim.nt.NtStatus;
+import org.drvsim.nt.CmResourceDescriptor;
+import org.drvsim.nt.CmResourceType;
 import org.drvsim.wdf.MappedRegisters;
 import org.drvsim.wdf.WdfCommonBuffer;
 import org.drvsim.wdf.WdfDevice;
@@ -49,7 +51,7 @@ final class EchoDevice {
         }
         EchoDevice e = new EchoDevice(created.value());
         self[0] = e;
-        WdfIoQueueConfig q = WdfIoQueueConfig.defaultQueue(WdfIoQueueConfig.DispatchType.WdfIoQueueDispatchSequential);
+        WdfIoQueueConfig q = WdfIoQueueConfig.defaultQueue(WdfIoQueueDispatchType.WdfIoQueueDispatchSequential);
         q.evtIoRead = e.io::evtIoRead;
         q.evtIoWrite = e.io::evtIoWrite;
         q.evtIoStop = e.io::evtIoStop;
@@ -73,7 +75,7 @@ final class EchoDevice {
     /** EvtDevicePrepareHardware: maps the register BAR found in the translated resources. */
     NtStatus prepareHardware(List<CmResourceDescriptor> translated) {
         for (CmResourceDescriptor r : translated) {
-            if (CmResourceDescriptor.CmResourceTypeMemory.equals(r.type()) && r.length() >= 0x30) {
+            if (r.type() == CmResourceType.CmResourceTypeMemory && r.length() >= 0x30) {
                 registers = device.mmMapIoSpace(r.start(), r.length());
                 break;
             }

@@ -1,6 +1,6 @@
 package org.drvsim.drivers.echo;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.wdf.KmdfDriver;
 import org.drvsim.wdf.KmdfDriverEntry;
 import org.drvsim.wdf.WdfDriverConfig;

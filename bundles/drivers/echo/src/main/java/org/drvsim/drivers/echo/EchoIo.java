@@ -1,6 +1,6 @@
 package org.drvsim.drivers.echo;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.wdf.MappedRegisters;
 import org.drvsim.wdf.WdfInterrupt;
 import org.drvsim.wdf.WdfObject;

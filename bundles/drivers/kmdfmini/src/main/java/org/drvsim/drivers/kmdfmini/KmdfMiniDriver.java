@@ -3,6 +3,9 @@ package org.drvsim.drivers.kmdfmini;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.drvsim.ndis.NdisMediaConnectState;
+import org.drvsim.ndis.NdisMedium;
+import org.drvsim.ndis.NdisInterfaceType;
 import org.drvsim.ndis.MiniportDriverEntry;
 import org.drvsim.ndis.NdisDriverObject;
 import org.drvsim.ndis.NdisHaltAction;
@@ -42,7 +45,7 @@ public final class KmdfMiniDriver implements MiniportDriverEntry {
     public NdisStatus driverEntry(NdisDriverObject driverObject) {
         WdfDriverConfig config = new WdfDriverConfig(); // WDF_NO_EVENT_CALLBACK
         config.driverInitFlags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;
-        var created = KmdfMiniport.wdfDriverObject(this).wdfDriverCreate(withCallbacks(), config);
+        var created = KmdfMiniport.wdfDriverObject(driverObject).wdfDriverCreate(withCallbacks(), config);
         if (!created.isSuccess()) {
             return NdisStatus.NDIS_STATUS_FAILURE;
         }
@@ -69,10 +72,10 @@ public final class KmdfMiniDriver implements MiniportDriverEntry {
 
     /** MiniportInitializeEx: the adapter's attributes, then its miniport WDFDEVICE and a context object. */
     private NdisStatus initializeEx(NdisMiniportAdapterHandle h, NdisMiniportInitParameters p) {
-        h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(h, 0, 0, "NdisInterfaceInternal"));
+        h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(h, 0, 0, NdisInterfaceType.NdisInterfaceInternal));
         byte[] mac = {0x02, 0x4B, 0x4D, 0, 0, (byte) p.ifIndex()};
-        NdisStatus s = h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.General("NdisMedium802_3", 1500,
-                1_000_000_000L, 1_000_000_000L, "MediaConnectStateConnected", 6, mac, mac, 0x2F, 32, List.of()));
+        NdisStatus s = h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.General(NdisMedium.NdisMedium802_3, 1500,
+                1_000_000_000L, 1_000_000_000L, NdisMediaConnectState.MediaConnectStateConnected, 6, mac, mac, 0x2F, 32, List.of()));
         if (s != NdisStatus.NDIS_STATUS_SUCCESS) {
             return s;
         }

@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.drvsim.ndis.NdisMediaConnectState;
+import org.drvsim.ndis.NdisMedium;
+import org.drvsim.ndis.NdisInterfaceType;
 import org.drvsim.ndis.NdisDevicePnpEvent;
 import org.drvsim.ndis.NdisHaltAction;
 import org.drvsim.ndis.NdisMiniportAdapterAttributes;
@@ -108,12 +111,12 @@ final class NetvminiAdapter {
         NdisStatus s = handle.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(adapter,
                 NdisMiniportAdapterAttributes.NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK
                         | NdisMiniportAdapterAttributes.NDIS_MINIPORT_ATTRIBUTES_NDIS_WDM,
-                0, "NdisInterfaceInternal"));
+                0, NdisInterfaceType.NdisInterfaceInternal));
         if (s != NdisStatus.NDIS_STATUS_SUCCESS) {
             return s;
         }
-        s = handle.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.General("NdisMedium802_3", MTU,
-                LINK_SPEED, LINK_SPEED, "MediaConnectStateConnected", 6, mac, mac, SUPPORTED_FILTERS, MAX_MULTICAST,
+        s = handle.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.General(NdisMedium.NdisMedium802_3, MTU,
+                LINK_SPEED, LINK_SPEED, NdisMediaConnectState.MediaConnectStateConnected, 6, mac, mac, SUPPORTED_FILTERS, MAX_MULTICAST,
                 SUPPORTED_OIDS));
         if (s != NdisStatus.NDIS_STATUS_SUCCESS) {
             return s;

@@ -3,6 +3,9 @@ package org.drvsim.drivers.netvmini;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import org.drvsim.ndis.NdisMediaConnectState;
+import org.drvsim.ndis.NdisMedium;
+import org.drvsim.ndis.NdisInterfaceType;
 import org.drvsim.ndis.NdisHaltAction;
 import org.drvsim.ndis.NdisMiniportAdapterAttributes;
 import org.drvsim.ndis.NdisMiniportInitParameters;
@@ -29,14 +32,14 @@ public class NetvminiAdapterTest {
         assertThat(reg.attributeFlags()).isEqualTo(NdisMiniportAdapterAttributes.NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK
                 | NdisMiniportAdapterAttributes.NDIS_MINIPORT_ATTRIBUTES_NDIS_WDM);
         assertThat(reg.checkForHangTimeInSeconds()).isZero();
-        assertThat(reg.interfaceType()).isEqualTo("NdisInterfaceInternal");
+        assertThat(reg.interfaceType()).isEqualTo(NdisInterfaceType.NdisInterfaceInternal);
 
         NdisMiniportAdapterAttributes.General gen = handle.general();
-        assertThat(gen.mediaType()).isEqualTo("NdisMedium802_3");
+        assertThat(gen.mediaType()).isEqualTo(NdisMedium.NdisMedium802_3);
         assertThat(gen.mtuSize()).isEqualTo(1500);
         assertThat(gen.maxXmitLinkSpeed()).isEqualTo(1_000_000_000L);
         assertThat(gen.maxRcvLinkSpeed()).isEqualTo(1_000_000_000L);
-        assertThat(gen.mediaConnectState()).isEqualTo("MediaConnectStateConnected");
+        assertThat(gen.mediaConnectState()).isEqualTo(NdisMediaConnectState.MediaConnectStateConnected);
         assertThat(gen.macAddressLength()).isEqualTo(6);
         assertThat(gen.permanentMacAddress()).containsExactly(0x02, 0x50, 0xF2, 0x00, 0x00, 0x07);
         assertThat(gen.currentMacAddress()).containsExactly(0x02, 0x50, 0xF2, 0x00, 0x00, 0x07);

@@ -1,6 +1,7 @@
 package org.drvsim.drivers.ramdisk;
 
-import org.drvsim.kernel.NtStatus;
+import org.drvsim.nt.InterfaceType;
+import org.drvsim.nt.NtStatus;
 import org.drvsim.storport.StorPortDriverObject;
 import org.drvsim.storport.StorportMiniportDriver;
 import org.drvsim.storport.StorportMiniportEntry;
@@ -17,7 +18,7 @@ public final class RamdiskDriver implements StorportMiniportEntry {
     @Override
     public NtStatus driverEntry(StorPortDriverObject driverObject) {
         VirtualHwInitializationData<RamdiskAdapter> init = new VirtualHwInitializationData<>();
-        init.adapterInterfaceType = "Internal";
+        init.adapterInterfaceType = InterfaceType.Internal;
         init.deviceExtension = RamdiskAdapter::new;
         init.hwFindAdapter = RamdiskAdapter::findAdapter;
         init.hwInitialize = RamdiskAdapter::initialize;

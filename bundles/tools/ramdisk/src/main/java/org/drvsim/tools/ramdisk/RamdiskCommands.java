@@ -1,4 +1,4 @@
-package org.drvsim.drivers.ramdisk;
+package org.drvsim.tools.ramdisk;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,13 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.drvsim.storport.StorportClassDriver;
+import org.drvsim.storport.harness.ClassDriverHarness;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@code ramdisk:} Gogo commands, the ramdisk's own tool: they talk to the miniport the documented way,
+ * The {@code ramdisk:} Gogo commands, the ramdisk driver's control tool (a separate bundle, as a driver's control
+ * application is a separate program): they talk to the miniport the documented way,
  * with SRB_FUNCTION_IO_CONTROL requests (IOCTL_SCSI_MINIPORT) through Storport's class-driver side; the
  * miniport then announces the change with StorPortNotification(BusChangeDetected) and Storport rescans.
  */
@@ -20,10 +21,10 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.scope=ramdisk", "osgi.command.function=attach", "osgi.command.function=detach"})
 public final class RamdiskCommands {
     static final String ATTACH_USAGE = "ramdisk:attach ADAPTER IMAGE [--read-only] [--block-size 512|4096]";
-    private final StorportClassDriver storport;
+    private final ClassDriverHarness storport;
 
     @Activate
-    public RamdiskCommands(@Reference StorportClassDriver storport) {
+    public RamdiskCommands(@Reference ClassDriverHarness storport) {
         this.storport = storport;
     }
 
@@ -44,7 +45,7 @@ public final class RamdiskCommands {
         }
         String id = storport.resolveAdapter(adapter);
         byte[] in = (p + "\n" + readOnly + "\n" + blockSize).getBytes(StandardCharsets.UTF_8);
-        StorportClassDriver.SrbResult r = storport.miniportIoControl(id, RamdiskStartIo.SIGNATURE, RamdiskStartIo.IOCTL_ATTACH,
+        ClassDriverHarness.SrbResult r = storport.miniportIoControl(id, RamdiskIoctl.SIGNATURE, RamdiskIoctl.IOCTL_ATTACH,
                 in, 1024);
         String reply = reply(r);
         if (!r.success() || r.scsiStatus() != 0) {
@@ -59,7 +60,7 @@ public final class RamdiskCommands {
     public String detach(@Descriptor("ADAPTER: instance ID (quoted) or short name") String adapter,
                          @Descriptor("ADDR: path:target:lun") String address) throws IOException, InterruptedException {
         String id = storport.resolveAdapter(adapter);
-        StorportClassDriver.SrbResult r = storport.miniportIoControl(id, RamdiskStartIo.SIGNATURE, RamdiskStartIo.IOCTL_DETACH,
+        ClassDriverHarness.SrbResult r = storport.miniportIoControl(id, RamdiskIoctl.SIGNATURE, RamdiskIoctl.IOCTL_DETACH,
                 address.getBytes(StandardCharsets.UTF_8), 1024);
         String reply = reply(r);
         if (!r.success() || r.scsiStatus() != 0) {
@@ -70,7 +71,7 @@ public final class RamdiskCommands {
         return "detached " + address + " from " + id;
     }
 
-    private static String reply(StorportClassDriver.SrbResult r) {
+    private static String reply(ClassDriverHarness.SrbResult r) {
         return new String(r.data(), 0, Math.max(0, r.dataTransferLength()), StandardCharsets.UTF_8).trim();
     }
 }

@@ -1,4 +1,4 @@
-package org.drvsim.kernel;
+package org.drvsim.nt;
 
 /**
  * Interrupt request levels, as {@code KIRQL} on x64 Windows. The current IRQL is confined to the

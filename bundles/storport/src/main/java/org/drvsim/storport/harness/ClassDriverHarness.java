@@ -1,7 +1,9 @@
-package org.drvsim.storport;
+package org.drvsim.storport.harness;
 
 import java.io.IOException;
 import java.util.List;
+import org.drvsim.storport.ScsiSense;
+import org.drvsim.storport.SrbStatus;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -14,7 +16,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>Thread-safe; callable from any thread at PASSIVE_LEVEL. Calls block until the SRB completes.
  */
 @ProviderType
-public interface StorportClassDriver {
+public interface ClassDriverHarness {
     /** One adapter Storport runs. */
     record AdapterInfo(String name, String instanceId, String state, int numberOfBuses, int maximumNumberOfTargets,
                        int maximumNumberOfLogicalUnits, int maximumTransferLength, int outstandingRequests,

@@ -1,4 +1,4 @@
-package org.drvsim.kernel;
+package org.drvsim.nt;
 
 /**
  * The NTSTATUS values the simulation uses, with their real codes (ntstatus.h). {@link #toString()}

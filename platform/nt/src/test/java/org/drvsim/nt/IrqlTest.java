@@ -1,4 +1,4 @@
-package org.drvsim.kernel;
+package org.drvsim.nt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,270 @@
+package org.drvsim.ndis.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.drvsim.ndis.NdisMiniportAdapterAttributes;
+import org.drvsim.ndis.NdisOidRequest;
+import org.drvsim.ndis.NdisStatus;
+import org.drvsim.ndis.NetBuffer;
+import org.drvsim.ndis.NetBufferList;
+import org.drvsim.ndis.harness.ProtocolHarness;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@link ProtocolHarness}: a protocol driver bound above every adapter it is asked about, as a test
+ * harness. It issues OID requests, sends frames as NBL chains (one NET_BUFFER per NBL), hands indicated frames
+ * to listeners and writes them into pcap files. It is what tcpip.sys would be to netvmini.
+ */
+@Component(service = ProtocolHarness.class)
+public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBinding {
+    private static final Logger LOG = Logger.getLogger(ProtocolHarnessImpl.class.getName());
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+    /** NBLs per MiniportSendNetBufferLists call. */
+    static final int SEND_BATCH = 8;
+    static final int MAX_OID_BUFFER = 65536;
+
+    private final NdisPort ndis;
+    private final Map<MiniportBlock, PcapFiles.Writer> captures = new ConcurrentHashMap<>();
+    private final Map<MiniportBlock, List<Consumer<byte[]>>> listeners = new ConcurrentHashMap<>();
+
+    @Activate
+    public ProtocolHarnessImpl(@Reference NdisPort ndis) {
+        this.ndis = ndis;
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (MiniportBlock a : List.copyOf(captures.keySet())) {
+            try {
+                stopCapture(a);
+            } catch (IOException | InterruptedException e) {
+                LOG.log(Level.WARNING, "closing capture of " + a.instanceId(), e);
+            }
+        }
+    }
+
+    /** Short name of an adapter: the second instance-ID segment and the instance number, e.g. netvmini1. */
+    static String shortName(String instanceId) {
+        String[] parts = instanceId.split("\\\\");
+        String base = parts.length > 1 ? parts[1] : parts[0];
+        String inst = parts.length > 2 ? parts[2].replaceFirst("^0+(?=.)", "") : "";
+        return (base + inst).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @return the running adapter with this instance ID or short name
+     * @throws IllegalArgumentException naming the adapters NDIS runs, if there is none
+     */
+    MiniportBlock adapter(String adapter) {
+        for (MiniportBlock a : ndis.adapters()) {
+            if (a.instanceId().equalsIgnoreCase(adapter) || shortName(a.instanceId()).equalsIgnoreCase(adapter)) {
+                return a;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (MiniportBlock a : ndis.adapters()) {
+            names.add(shortName(a.instanceId()) + " ('" + a.instanceId() + "')");
+        }
+        String hint = adapter.contains("\\") ? "" : " (quote instance IDs: Gogo strips unquoted backslashes)";
+        throw new IllegalArgumentException("no NDIS adapter '" + adapter + "'" + hint + "; adapters: " + names);
+    }
+
+    @Override
+    public List<AdapterInfo> adapters() {
+        List<AdapterInfo> out = new ArrayList<>();
+        for (MiniportBlock a : ndis.adapters()) {
+            NdisMiniportAdapterAttributes.General g = a.general();
+            out.add(new AdapterInfo(shortName(a.instanceId()), a.instanceId(), a.driver.name, a.state().name(),
+                    g == null ? new byte[0] : g.currentMacAddress(), a.packetFilter, a.sendsRequested.get(),
+                    a.sendsCompleted.get(), a.sendsRejected.get(), a.receivesIndicated.get(), a.receivesReturned.get(),
+                    a.oidRequests.get()));
+        }
+        return out;
+    }
+
+    @Override
+    public String resolveAdapter(String adapter) {
+        return adapter(adapter).instanceId();
+    }
+
+    private void bind(MiniportBlock adapter) {
+        if (adapter.binding() != this) {
+            adapter.bind(this);
+        }
+    }
+
+    @Override
+    public OidResult queryOid(String adapter, int oid, int informationBufferLength) {
+        if (informationBufferLength < 0 || informationBufferLength > MAX_OID_BUFFER) {
+            throw new IllegalArgumentException("InformationBufferLength " + informationBufferLength + " is not 0 to "
+                    + MAX_OID_BUFFER);
+        }
+        MiniportBlock a = adapter(adapter);
+        bind(a);
+        NdisOidRequest r = NdisOidRequest.query(oid, a.nextRequestId(), informationBufferLength);
+        NdisStatus s = a.oidRequest(r);
+        byte[] data = s.isSuccess() ? java.util.Arrays.copyOf(r.informationBuffer(), r.bytesWritten) : new byte[0];
+        return new OidResult(s, data, r.bytesNeeded);
+    }
+
+    @Override
+    public OidResult setOid(String adapter, int oid, byte[] informationBuffer) {
+        if (informationBuffer.length > MAX_OID_BUFFER) {
+            throw new IllegalArgumentException("InformationBuffer of " + informationBuffer.length + " bytes is over "
+                    + MAX_OID_BUFFER);
+        }
+        MiniportBlock a = adapter(adapter);
+        bind(a);
+        NdisOidRequest r = NdisOidRequest.set(oid, a.nextRequestId(), informationBuffer);
+        NdisStatus s = a.oidRequest(r);
+        return new OidResult(s, new byte[0], r.bytesNeeded);
+    }
+
+    static byte[] le32(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
+
+    @Override
+    public SendResult send(String adapter, List<byte[]> frames) throws InterruptedException {
+        for (int i = 0; i < frames.size(); i++) {
+            int n = frames.get(i).length;
+            if (n < 14 || n > 65535) {
+                throw new IllegalArgumentException("frame " + (i + 1) + " is " + n + " bytes; a frame is 14 to 65535 bytes");
+            }
+        }
+        MiniportBlock a = adapter(adapter);
+        bind(a);
+        CountDownLatch done = new CountDownLatch(frames.size());
+        Map<NdisStatus, Integer> statuses = new EnumMap<>(NdisStatus.class);
+        for (int i = 0; i < frames.size(); i += SEND_BATCH) {
+            List<NetBufferList> nbls = new ArrayList<>();
+            for (byte[] f : frames.subList(i, Math.min(frames.size(), i + SEND_BATCH))) {
+                NetBufferList nbl = NetBufferList.of(f.clone());
+                nbl.protocolReserved = (Runnable) () -> {
+                    synchronized (statuses) {
+                        statuses.merge(nbl.status, 1, Integer::sum);
+                    }
+                    done.countDown();
+                };
+                nbls.add(nbl);
+            }
+            a.send(NetBufferList.link(nbls));
+        }
+        if (!done.await(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(done.getCount() + " of " + frames.size() + " sends on "
+                    + a.instanceId() + " did not complete within " + SEND_TIMEOUT.toSeconds() + " s");
+        }
+        synchronized (statuses) {
+            return new SendResult(frames.size(), statuses);
+        }
+    }
+
+    @Override
+    public AutoCloseable receive(String adapter, Consumer<byte[]> frameListener) {
+        MiniportBlock a = adapter(adapter);
+        bind(a);
+        listeners.computeIfAbsent(a, k -> new CopyOnWriteArrayList<>()).add(frameListener);
+        return () -> {
+            List<Consumer<byte[]>> l = listeners.get(a);
+            if (l != null) {
+                l.remove(frameListener);
+            }
+        };
+    }
+
+    @Override
+    public void startCapture(String adapter, Path file) throws IOException {
+        MiniportBlock a = adapter(adapter);
+        bind(a);
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        captures.compute(a, (k, old) -> {
+            if (old != null) {
+                failure.set(new IOException("adapter " + k.instanceId() + " is already capturing; stop it first"));
+                return old;
+            }
+            try {
+                return new PcapFiles.Writer(file);
+            } catch (IOException e) {
+                failure.set(new IOException("cannot write pcap file " + file + ": " + e.getMessage(), e));
+                return null;
+            }
+        });
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    @Override
+    public long stopCapture(String adapter) throws IOException, InterruptedException {
+        return stopCapture(adapter(adapter));
+    }
+
+    private long stopCapture(MiniportBlock adapter) throws IOException, InterruptedException {
+        if (!captures.containsKey(adapter)) {
+            throw new IllegalArgumentException("adapter " + adapter.instanceId() + " is not capturing");
+        }
+        adapter.drainDpcs(); // frames already queued for indication still go into the file
+        PcapFiles.Writer w = captures.remove(adapter);
+        if (w == null) {
+            throw new IllegalArgumentException("adapter " + adapter.instanceId() + " is not capturing");
+        }
+        w.close();
+        return w.frames();
+    }
+
+    @Override
+    public void receiveNetBufferLists(MiniportBlock adapter, NetBufferList netBufferLists, int count) {
+        PcapFiles.Writer w = captures.get(adapter);
+        List<Consumer<byte[]>> l = listeners.get(adapter);
+        if (w == null && (l == null || l.isEmpty())) {
+            return;
+        }
+        for (NetBufferList nbl : NetBufferList.chain(netBufferLists)) {
+            for (NetBuffer nb = nbl.firstNetBuffer; nb != null; nb = nb.next) {
+                byte[] frame = nb.copyData();
+                if (w != null) {
+                    try {
+                        w.write(frame);
+                    } catch (IOException e) {
+                        LOG.log(Level.WARNING, "capture of " + adapter.instanceId() + " failed", e);
+                    }
+                }
+                if (l != null) {
+                    for (Consumer<byte[]> c : l) {
+                        try {
+                            c.accept(frame.clone());
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.WARNING, "a receive listener of " + adapter.instanceId() + " threw", e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void sendNetBufferListsComplete(MiniportBlock adapter, NetBufferList nbl) {
+        if (nbl.protocolReserved instanceof Runnable r) {
+            r.run();
+        }
+    }
+}
