@@ -65,7 +65,8 @@ public class DriverFailureTest extends DrvsimTestSupport {
         Bundle b = installedBundle("fixture.missing.halt");
         assertThatThrownBy(b::start).isInstanceOf(BundleException.class)
                 .hasMessageContaining("fixture.missing.halt")
-                .hasMessageContaining("DriverEntry failed with NDIS_STATUS_BAD_CHARACTERISTICS (0xC0010005)");
+                .hasMessageContaining("DriverEntry failed with NDIS_STATUS_BAD_CHARACTERISTICS (0xC0010005): "
+                        + "NdisMRegisterMiniportDriver: required handler(s) missing: MiniportHaltEx (haltHandlerEx)");
         assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
         assertThat(ndisDrivers()).isEmpty();
         assertThat(calls("fixture.missing.halt")).containsExactly("DriverEntry", "NdisMRegisterMiniportDriver");

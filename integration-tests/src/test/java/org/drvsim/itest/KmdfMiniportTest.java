@@ -1,12 +1,16 @@
 package org.drvsim.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 
 import java.io.File;
 import java.util.List;
+import org.drvsim.itest.fixtures.FixtureDriver;
+import org.drvsim.itest.fixtures.ForgetfulKmdfMiniport;
 import org.drvsim.kernel.TraceEvent;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
@@ -22,6 +26,16 @@ import org.osgi.framework.Bundle;
 @ExamReactorStrategy(PerMethod.class)
 public class KmdfMiniportTest extends DrvsimTestSupport {
     static final String KMDFMINI = "org.drvsim.drivers.kmdfmini";
+
+    @Override
+    protected Option[] extraOptions() {
+        return new Option[] {
+            streamBundle(driverBundle("fixture.forgetful.kmdf",
+                    "org.drvsim.itest.fixtures.ForgetfulKmdfMiniport;model=ndis;hardware-ids=\"ROOT\\NETVMINI\"",
+                    "org.drvsim.ndis,org.drvsim.wdf,org.drvsim.nt", "org.drvsim.ndis.NdisDriverActivator",
+                    FixtureDriver.class, ForgetfulKmdfMiniport.class)).noStart().startLevel(10)
+        };
+    }
 
     @Test
     public void haltDeletesTheMiniportDeviceAndUnloadEndsWithWdfDriverMiniportUnload() throws Exception {
@@ -47,5 +61,43 @@ public class KmdfMiniportTest extends DrvsimTestSupport {
                 "MiniportDriverUnload", "NdisMDeregisterMiniportDriver", "WdfDriverMiniportUnload",
                 "EvtCleanupCallback WDFDRIVER", "EvtDestroyCallback WDFDRIVER");
         assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
+    public void theWdfModelListsTheMiniportDevicesAndUnloadsTheMiniportBeforeItStops() throws Exception {
+        installedBundle(NETVMINI).stop();
+        File jar = new File(System.getProperty("drvsim.testBundles"), KMDFMINI + ".jar");
+        Bundle b = context.installBundle(jar.toURI().toString());
+        b.start();
+        assertThat(gogo("wdf:devices")).contains(A0).contains(A1).contains(KMDFMINI);
+        trace.clear();
+
+        installedBundle("org.drvsim.wdf").stop();
+
+        // the miniport (an NDIS driver) is unloaded first, its KMDF part while the framework still runs
+        assertThat(trace.events(e -> e.driver().startsWith(KMDFMINI + "/") && e.kind() != TraceEvent.Kind.PNP)
+                .stream().map(TraceEvent::name).filter(n -> n.startsWith("Miniport") || n.startsWith("Wdf")
+                        || n.startsWith("Ndis")).toList())
+                .containsExactly("MiniportPause", "MiniportHaltEx", "WdfObjectDelete", "MiniportPause", "MiniportHaltEx",
+                        "WdfObjectDelete", "MiniportDriverUnload", "NdisMDeregisterMiniportDriver", "WdfDriverMiniportUnload");
+        assertThat(pnp.drivers()).extracting(d -> d.name()).noneMatch(n -> n.startsWith(KMDFMINI));
+        assertThat(b.getState()).isEqualTo(Bundle.ACTIVE);
+        assertThat(verifier.violations()).isEmpty();
+
+        // and loaded again when the framework returns
+        installedBundle("org.drvsim.wdf").start();
+        awaitCallback("MiniportRestart", A1);
+        assertThat(pnp.drivers()).extracting(d -> d.name()).anyMatch(n -> n.startsWith(KMDFMINI));
+    }
+
+    @Test
+    public void aMiniportThatUnloadsWithoutWdfDriverMiniportUnloadIsReported() throws Exception {
+        installedBundle(NETVMINI).stop();
+        Bundle b = installedBundle("fixture.forgetful.kmdf");
+        b.start();
+        b.stop();
+        assertThat(verifier.violations()).extracting(org.drvsim.kernel.Verifier.Violation::rule)
+                .containsExactly("WdfDriverMiniportUnloadMissing");
+        assertThat(verifier.violations().get(0).driver()).startsWith("fixture.forgetful.kmdf/");
     }
 }

@@ -8,21 +8,27 @@ import java.lang.annotation.Target;
 import org.osgi.annotation.bundle.Header;
 
 /**
- * Marks the entry class of an NDIS miniport driver bundle and sets the bundle's activator to {@link
- * NdisDriverActivator}, so that starting the bundle runs DriverEntry and starts the adapters, and
- * stopping it halts them and unloads the driver. The bundle's bnd.bnd states, like an INF, the entry
- * class, the model and the hardware IDs it claims in the {@code Drvsim-Driver} header:
+ * Marks the entry class of an NDIS miniport driver bundle (a class implementing {@link MiniportDriverEntry} with a public no-argument
+ * constructor) and makes, at build time, the bundle's manifest: bnd writes the driver's "INF", the {@code
+ * Drvsim-Driver} header with the entry class, the model and the hardware IDs it claims, and sets the bundle's
+ * activator, so that starting the bundle runs DriverEntry and starts the adapters, and stopping it pauses and halts them (MiniportHaltEx) and unloads the driver (MiniportDriverUnload).
  *
  * <pre>
- * # bnd.bnd (bnd files escape backslashes: write them twice)
- * Drvsim-Driver: org.example.MyDriver;model=ndis;hardware-ids="ROOT\\\\MYNIC"
- *
- * &#64;NdisMiniportDriver
- * public final class MyDriver implements MiniportDriverEntry { ... }
+ * &#64;NdisMiniportDriver(hardwareIds = "ROOT\\MYNIC")
+ * public final class MyMiniport implements MiniportDriverEntry { ... }
  * </pre>
+ *
+ * gives {@code Drvsim-Driver: com.example.MyMiniport;model=ndis;hardware-ids="ROOT\MYNIC"}. Write each hardware ID
+ * as Java source spells a string: {@code "ROOT\\MYNIC"} is the ID {@code ROOT\MYNIC}, with one backslash.
+ * Loading the bundle refuses an ID with an empty segment (such as {@code ROOT\\MYNIC}, two backslashes), a
+ * space, a comma, a quote or a semicolon, and a bundle with two annotated entry classes. The hardware IDs match
+ * a device's hardware IDs without regard to case, as Windows matches them.
  */
 @Retention(CLASS)
 @Target(TYPE)
-@Header(name = "Bundle-Activator", value = "org.drvsim.ndis.NdisDriverActivator")
+@NdisDriverActivatorHeader
+@Header(name = "Drvsim-Driver", value = "${@class};model=ndis;hardware-ids=\"${#hardwareIds}\"")
 public @interface NdisMiniportDriver {
+    /** @return the hardware IDs the driver claims (the INF's models section), at least one */
+    String[] hardwareIds();
 }

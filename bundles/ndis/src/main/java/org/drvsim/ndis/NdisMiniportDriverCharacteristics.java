@@ -122,6 +122,37 @@ public final class NdisMiniportDriverCharacteristics<C> {
         this.minorDriverVersion = minorDriverVersion;
     }
 
+    /**
+     * @return the required handlers that are not set, each as its WDK routine name and field (for example
+     *         {@code MiniportHaltEx (haltHandlerEx)}), and {@code MiniportResetEx (resetHandlerEx)} when
+     *         MiniportCheckForHangEx is set without it; empty when registration can succeed
+     */
+    public java.util.List<String> missingHandlers() {
+        java.util.List<String> m = new java.util.ArrayList<>();
+        need(m, initializeHandlerEx, "MiniportInitializeEx (initializeHandlerEx)");
+        need(m, haltHandlerEx, "MiniportHaltEx (haltHandlerEx)");
+        need(m, unloadHandler, "MiniportDriverUnload (unloadHandler)");
+        need(m, pauseHandler, "MiniportPause (pauseHandler)");
+        need(m, restartHandler, "MiniportRestart (restartHandler)");
+        need(m, oidRequestHandler, "MiniportOidRequest (oidRequestHandler)");
+        need(m, cancelOidRequestHandler, "MiniportCancelOidRequest (cancelOidRequestHandler)");
+        need(m, sendNetBufferListsHandler, "MiniportSendNetBufferLists (sendNetBufferListsHandler)");
+        need(m, cancelSendHandler, "MiniportCancelSend (cancelSendHandler)");
+        need(m, returnNetBufferListsHandler, "MiniportReturnNetBufferLists (returnNetBufferListsHandler)");
+        need(m, devicePnPEventNotifyHandler, "MiniportDevicePnPEventNotify (devicePnPEventNotifyHandler)");
+        need(m, shutdownHandlerEx, "MiniportShutdownEx (shutdownHandlerEx)");
+        if (checkForHangHandlerEx != null && resetHandlerEx == null) {
+            m.add("MiniportResetEx (resetHandlerEx), required with MiniportCheckForHangEx");
+        }
+        return m;
+    }
+
+    private static void need(java.util.List<String> missing, Object handler, String name) {
+        if (handler == null) {
+            missing.add(name);
+        }
+    }
+
     /** A copy, as NDIS copies the structure at registration. */
     public NdisMiniportDriverCharacteristics<C> copy() {
         NdisMiniportDriverCharacteristics<C> c = new NdisMiniportDriverCharacteristics<>(majorNdisVersion,

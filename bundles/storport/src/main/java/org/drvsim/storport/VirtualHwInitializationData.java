@@ -101,6 +101,38 @@ public final class VirtualHwInitializationData<E> {
     public boolean autoRequestSense = true;
     public boolean multipleRequestPerLu = true;
 
+    /**
+     * @return the required routines that are not set, each as its WDK name and field (for example {@code
+     *         HwStorResetBus (hwResetBus)}), and the partners of routines that go in pairs; empty when
+     *         StorPortInitialize can succeed
+     */
+    public java.util.List<String> missingRoutines() {
+        java.util.List<String> m = new java.util.ArrayList<>();
+        need(m, deviceExtension, "the device extension factory (deviceExtension)");
+        need(m, hwFindAdapter, "VirtualHwStorFindAdapter (hwFindAdapter)");
+        need(m, hwInitialize, "HwStorInitialize (hwInitialize)");
+        need(m, hwStartIo, "HwStorStartIo (hwStartIo)");
+        need(m, hwResetBus, "HwStorResetBus (hwResetBus)");
+        need(m, hwAdapterControl, "HwStorAdapterControl (hwAdapterControl)");
+        need(m, hwFreeAdapterResources, "HwStorFreeAdapterResources (hwFreeAdapterResources)");
+        if (hwProcessServiceRequest != null && hwCompleteServiceIrp == null) {
+            m.add("HwStorCompleteServiceIrp (hwCompleteServiceIrp), required with HwStorProcessServiceRequest");
+        }
+        if (hwInitializeTracing != null && hwCleanupTracing == null) {
+            m.add("HwStorCleanupTracing (hwCleanupTracing), required with HwStorInitializeTracing");
+        }
+        if (hwCleanupTracing != null && hwInitializeTracing == null) {
+            m.add("HwStorInitializeTracing (hwInitializeTracing), required with HwStorCleanupTracing");
+        }
+        return m;
+    }
+
+    private static void need(java.util.List<String> missing, Object routine, String name) {
+        if (routine == null) {
+            missing.add(name);
+        }
+    }
+
     /** A copy, as Storport copies the structure in StorPortInitialize. */
     public VirtualHwInitializationData<E> copy() {
         VirtualHwInitializationData<E> c = new VirtualHwInitializationData<>();

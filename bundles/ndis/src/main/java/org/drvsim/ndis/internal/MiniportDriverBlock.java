@@ -23,6 +23,8 @@ final class MiniportDriverBlock implements NdisDriverObject {
     volatile boolean inDriverEntry;
     volatile boolean inUnload;
     volatile boolean unloaded;
+    /** Why the last NdisMRegisterMiniportDriver failed, in words naming what is wrong; null after a success. */
+    volatile String registrationError;
     int haltedCount;
 
     MiniportDriverBlock(NdisPort port, DriverObject driverObject) {
@@ -44,7 +46,11 @@ final class MiniportDriverBlock implements NdisDriverObject {
         port.trace.ddi(name, null, "NdisMRegisterMiniportDriver", TraceEvent.argMap(
                 "majorNdisVersion", c == null ? null : c.majorNdisVersion,
                 "minorNdisVersion", c == null ? null : c.minorNdisVersion,
-                "status", status));
+                "status", status, "reason", registrationError));
+        if (registrationError != null) {
+            NdisPort.LOG.warning("drvsim: " + name + ": NdisMRegisterMiniportDriver returned " + status + ": "
+                    + registrationError);
+        }
         if (status.isSuccess() && chars.setOptionsHandler != null) {
             // NDIS calls MiniportSetOptions inside NdisMRegisterMiniportDriver (spec section 1.1).
             var handler = chars.setOptionsHandler;
@@ -55,27 +61,34 @@ final class MiniportDriverBlock implements NdisDriverObject {
     }
 
     private NdisStatus register(NdisMiniportDriverCharacteristics<Object> c) {
-        if (!inDriverEntry || registered || c == null) {
-            return NdisStatus.NDIS_STATUS_FAILURE;
+        registrationError = null;
+        if (c == null) {
+            return fail(NdisStatus.NDIS_STATUS_FAILURE, "the characteristics are null");
+        }
+        if (registered) {
+            return fail(NdisStatus.NDIS_STATUS_FAILURE, "the driver is already registered");
+        }
+        if (!inDriverEntry) {
+            return fail(NdisStatus.NDIS_STATUS_FAILURE, "NdisMRegisterMiniportDriver is called from DriverEntry only");
         }
         if (c.majorNdisVersion != 6) {
-            return NdisStatus.NDIS_STATUS_BAD_VERSION;
+            return fail(NdisStatus.NDIS_STATUS_BAD_VERSION, "MajorNdisVersion " + c.majorNdisVersion
+                    + " is not 6 (NDIS 6.x)");
         }
         NdisMiniportDriverCharacteristics<Object> copy = c.copy();
-        boolean complete = copy.initializeHandlerEx != null && copy.haltHandlerEx != null && copy.unloadHandler != null
-                && copy.pauseHandler != null && copy.restartHandler != null && copy.oidRequestHandler != null
-                && copy.cancelOidRequestHandler != null && copy.sendNetBufferListsHandler != null
-                && copy.cancelSendHandler != null && copy.returnNetBufferListsHandler != null
-                && copy.devicePnPEventNotifyHandler != null && copy.shutdownHandlerEx != null;
-        if (!complete) {
-            return NdisStatus.NDIS_STATUS_BAD_CHARACTERISTICS;
-        }
-        if ((copy.checkForHangHandlerEx != null) != (copy.resetHandlerEx != null) && copy.checkForHangHandlerEx != null) {
-            return NdisStatus.NDIS_STATUS_BAD_CHARACTERISTICS; // ResetEx is required with CheckForHangEx
+        List<String> missing = copy.missingHandlers();
+        if (!missing.isEmpty()) {
+            return fail(NdisStatus.NDIS_STATUS_BAD_CHARACTERISTICS, "required handler(s) missing: "
+                    + String.join(", ", missing));
         }
         chars = copy;
         registered = true;
         return NdisStatus.NDIS_STATUS_SUCCESS;
+    }
+
+    private NdisStatus fail(NdisStatus status, String why) {
+        registrationError = why;
+        return status;
     }
 
     @Override

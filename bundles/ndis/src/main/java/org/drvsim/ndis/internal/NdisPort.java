@@ -32,7 +32,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = {PortDriver.class, NdisPort.class}, property = PortDriver.MODEL_PROPERTY + "=ndis")
 public final class NdisPort implements PortDriver {
-    private static final Logger LOG = Logger.getLogger(NdisPort.class.getName());
+    static final Logger LOG = Logger.getLogger(NdisPort.class.getName());
 
     final Trace trace;
     final Verifier verifier;
@@ -92,12 +92,13 @@ public final class NdisPort implements PortDriver {
             s = NdisStatus.NDIS_STATUS_FAILURE;
         }
         if (!s.isSuccess()) {
+            String why = block.registrationError == null ? null : "NdisMRegisterMiniportDriver: " + block.registrationError;
             if (block.registered) {
                 // DriverEntry failed after a successful registration: the driver should have deregistered.
                 LOG.warning("drvsim: " + block.name + " failed DriverEntry without NdisMDeregisterMiniportDriver");
                 block.registered = false;
             }
-            return status(s);
+            return why == null ? status(s) : status(s).because(why);
         }
         if (!block.registered) {
             verifier.report("DriverEntryWithoutRegistration", 0xC9, block.name, null,

@@ -158,6 +158,66 @@ public class MiniportRulesTest {
         assertThat(ndis.driverEntry(driverObject).name()).isEqualTo("NDIS_STATUS_BAD_CHARACTERISTICS");
     }
 
+    /** Each required handler, by field, with the WDK routine the failure must name. */
+    static final Map<String, String> REQUIRED = new java.util.LinkedHashMap<>();
+
+    static {
+        REQUIRED.put("initializeHandlerEx", "MiniportInitializeEx");
+        REQUIRED.put("haltHandlerEx", "MiniportHaltEx");
+        REQUIRED.put("unloadHandler", "MiniportDriverUnload");
+        REQUIRED.put("pauseHandler", "MiniportPause");
+        REQUIRED.put("restartHandler", "MiniportRestart");
+        REQUIRED.put("oidRequestHandler", "MiniportOidRequest");
+        REQUIRED.put("cancelOidRequestHandler", "MiniportCancelOidRequest");
+        REQUIRED.put("sendNetBufferListsHandler", "MiniportSendNetBufferLists");
+        REQUIRED.put("cancelSendHandler", "MiniportCancelSend");
+        REQUIRED.put("returnNetBufferListsHandler", "MiniportReturnNetBufferLists");
+        REQUIRED.put("devicePnPEventNotifyHandler", "MiniportDevicePnPEventNotify");
+        REQUIRED.put("shutdownHandlerEx", "MiniportShutdownEx");
+    }
+
+    @Test
+    public void aFailedRegistrationNamesEachMissingRequiredHandler() throws Exception {
+        for (Map.Entry<String, String> e : REQUIRED.entrySet()) {
+            TestDriver d = new TestDriver();
+            NdisMiniportDriverCharacteristics.class.getField(e.getKey()).set(d.chars, null);
+            DriverObject o = new Driver() {
+                @Override public Object entry() { return d; }
+            };
+            PortStatus s = new NdisPort(trace, verifier, scheduler).driverEntry(o);
+            assertThat(s.name()).as(e.getKey()).isEqualTo("NDIS_STATUS_BAD_CHARACTERISTICS");
+            assertThat(s.detail()).as(e.getKey()).isEqualTo("NdisMRegisterMiniportDriver: required handler(s) missing: "
+                    + e.getValue() + " (" + e.getKey() + ")");
+        }
+        TraceEvent last = trace.events(e -> e.name().equals("NdisMRegisterMiniportDriver")).get(REQUIRED.size() - 1);
+        assertThat(last.arg("reason")).isEqualTo("required handler(s) missing: MiniportShutdownEx (shutdownHandlerEx)");
+    }
+
+    @Test
+    public void checkForHangWithoutResetIsNamedAndAllMissingHandlersAreListedTogether() {
+        driver.chars.checkForHangHandlerEx = h -> false;
+        driver.chars.haltHandlerEx = null;
+        assertThat(ndis.driverEntry(driverObject).detail()).isEqualTo("NdisMRegisterMiniportDriver: required handler(s) "
+                + "missing: MiniportHaltEx (haltHandlerEx), MiniportResetEx (resetHandlerEx), required with "
+                + "MiniportCheckForHangEx");
+    }
+
+    @Test
+    public void aWrongMajorVersionIsNamed() {
+        TestDriver d = new TestDriver() {
+            @Override
+            public NdisStatus driverEntry(org.drvsim.ndis.NdisDriverObject o) {
+                var c = new NdisMiniportDriverCharacteristics<NdisMiniportAdapterHandle>(5, 0, 1, 0);
+                return o.ndisMRegisterMiniportDriver(c);
+            }
+        };
+        PortStatus s = ndis.driverEntry(new Driver() {
+            @Override public Object entry() { return d; }
+        });
+        assertThat(s.name()).isEqualTo("NDIS_STATUS_BAD_VERSION");
+        assertThat(s.detail()).contains("MajorNdisVersion 5 is not 6");
+    }
+
     @Test
     public void registrationWithAMajorVersionOtherThan6FailsWithBadVersion() {
         TestDriver v5 = new TestDriver() {

@@ -37,7 +37,12 @@ final class StorMiniportDriver implements StorPortDriverObject {
         port.callbacks.checkIrql(name, null, "StorPortInitialize", Irql.PASSIVE_LEVEL);
         NtStatus status = validate((VirtualHwInitializationData<Object>) data);
         port.trace.ddi(name, null, "StorPortInitialize", TraceEvent.argMap(
-                "adapterInterfaceType", data == null ? null : data.adapterInterfaceType, "status", status));
+                "adapterInterfaceType", data == null ? null : data.adapterInterfaceType, "status", status,
+                "reason", initializeError));
+        if (initializeError != null) {
+            java.util.logging.Logger.getLogger(StorMiniportDriver.class.getName()).warning("drvsim: " + name
+                    + ": StorPortInitialize returned " + status + ": " + initializeError);
+        }
         if (status.isSuccess() && init.hwInitializeTracing != null) {
             var tracing = init.hwInitializeTracing;
             port.callbacks.callVoid(name, null, "HwStorInitializeTracing",
@@ -47,21 +52,25 @@ final class StorMiniportDriver implements StorPortDriverObject {
         return status;
     }
 
+    /** Why the last StorPortInitialize failed, naming what is wrong; null after a success. */
+    volatile String initializeError;
+
     private NtStatus validate(VirtualHwInitializationData<Object> d) {
-        if (!inDriverEntry || init != null || d == null) {
-            return NtStatus.STATUS_INVALID_PARAMETER;
+        initializeError = null;
+        String why = null;
+        if (d == null) {
+            why = "HwInitializationData is null";
+        } else if (init != null) {
+            why = "the driver has already called StorPortInitialize";
+        } else if (!inDriverEntry) {
+            why = "StorPortInitialize is called from DriverEntry only";
+        } else if (d.adapterInterfaceType != org.drvsim.nt.InterfaceType.Internal) {
+            why = "AdapterInterfaceType is " + d.adapterInterfaceType + "; a virtual miniport uses Internal";
+        } else if (!d.missingRoutines().isEmpty()) {
+            why = "required routine(s) missing: " + String.join(", ", d.missingRoutines());
         }
-        if (d.adapterInterfaceType != org.drvsim.nt.InterfaceType.Internal) {
-            return NtStatus.STATUS_INVALID_PARAMETER;
-        }
-        if (d.deviceExtension == null || d.hwFindAdapter == null || d.hwInitialize == null || d.hwStartIo == null
-                || d.hwResetBus == null || d.hwAdapterControl == null || d.hwFreeAdapterResources == null) {
-            return NtStatus.STATUS_INVALID_PARAMETER;
-        }
-        if (d.hwProcessServiceRequest != null && d.hwCompleteServiceIrp == null) {
-            return NtStatus.STATUS_INVALID_PARAMETER;
-        }
-        if ((d.hwInitializeTracing == null) != (d.hwCleanupTracing == null)) {
+        if (why != null) {
+            initializeError = why;
             return NtStatus.STATUS_INVALID_PARAMETER;
         }
         init = d.copy();

@@ -67,7 +67,8 @@ public final class StorPort implements PortDriver {
             s = NtStatus.STATUS_UNSUCCESSFUL;
         }
         if (!s.isSuccess()) {
-            return PortStatus.of(s);
+            return driver.initializeError == null ? PortStatus.of(s)
+                    : PortStatus.of(s).because("StorPortInitialize: " + driver.initializeError);
         }
         if (driver.init == null) {
             verifier.report("DriverEntryWithoutStorPortInitialize", 0xC9, driver.name, null,

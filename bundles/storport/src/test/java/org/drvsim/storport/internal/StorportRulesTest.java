@@ -151,7 +151,38 @@ public class StorportRulesTest {
     @Test
     public void storPortInitializeRefusesAnInterfaceTypeOtherThanInternal() {
         miniport.init.adapterInterfaceType = org.drvsim.nt.InterfaceType.PCIBus;
-        assertThat(storport.driverEntry(driverObject).name()).isEqualTo("STATUS_INVALID_PARAMETER");
+        PortStatus s = storport.driverEntry(driverObject);
+        assertThat(s.name()).isEqualTo("STATUS_INVALID_PARAMETER");
+        assertThat(s.detail()).isEqualTo("StorPortInitialize: AdapterInterfaceType is PCIBus; a virtual miniport uses Internal");
+    }
+
+    @Test
+    public void aFailedStorPortInitializeNamesEachMissingRequiredRoutine() throws Exception {
+        java.util.Map<String, String> required = new java.util.LinkedHashMap<>();
+        required.put("deviceExtension", "the device extension factory");
+        required.put("hwFindAdapter", "VirtualHwStorFindAdapter");
+        required.put("hwInitialize", "HwStorInitialize");
+        required.put("hwStartIo", "HwStorStartIo");
+        required.put("hwResetBus", "HwStorResetBus");
+        required.put("hwAdapterControl", "HwStorAdapterControl");
+        required.put("hwFreeAdapterResources", "HwStorFreeAdapterResources");
+        for (var e : required.entrySet()) {
+            Miniport m = new Miniport();
+            org.drvsim.storport.VirtualHwInitializationData.class.getField(e.getKey()).set(m.init, null);
+            PortStatus s = new StorPort(trace, verifier, scheduler).driverEntry(new Driver() {
+                @Override public Object entry() { return m; }
+            });
+            assertThat(s.name()).as(e.getKey()).isEqualTo("STATUS_INVALID_PARAMETER");
+            assertThat(s.detail()).as(e.getKey()).isEqualTo("StorPortInitialize: required routine(s) missing: "
+                    + e.getValue() + " (" + e.getKey() + ")");
+        }
+    }
+
+    @Test
+    public void routinesThatGoInPairsAreNamedWhenOneIsMissing() {
+        miniport.init.hwInitializeTracing = (d, path) -> { };
+        assertThat(storport.driverEntry(driverObject).detail()).isEqualTo("StorPortInitialize: required routine(s) "
+                + "missing: HwStorCleanupTracing (hwCleanupTracing), required with HwStorInitializeTracing");
     }
 
     @Test

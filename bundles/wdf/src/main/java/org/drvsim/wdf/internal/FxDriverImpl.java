@@ -25,6 +25,8 @@ final class FxDriverImpl extends FxObject implements WdfDriver, WdfDriverObject 
     volatile boolean created;
     volatile boolean inDriverEntry;
     volatile boolean unloaded;
+    /** Why the last WdfDriverCreate failed, in words; null after a success. */
+    volatile String createError;
 
     private FxDriverImpl(WdfPort port, DriverObject driverObject, Object treeLock, WdfObjectAttributes attributes) {
         super(null, "WDFDRIVER", attributes, null, false);
@@ -66,22 +68,33 @@ final class FxDriverImpl extends FxObject implements WdfDriver, WdfDriverObject 
     @Override
     public WdfResult<WdfDriver> wdfDriverCreate(WdfObjectAttributes driverAttributes, WdfDriverConfig driverConfig) {
         port.callbacks.checkIrql(name, null, "WdfDriverCreate", Irql.PASSIVE_LEVEL);
-        NtStatus s;
+        NtStatus s = NtStatus.STATUS_INVALID_PARAMETER;
+        String why = null;
         if (created) {
             s = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
-        } else if (!inDriverEntry || driverConfig == null
-                || (driverAttributes != null && driverAttributes.parentObject != null)) {
-            s = NtStatus.STATUS_INVALID_PARAMETER;
-        } else if ((driverConfig.driverInitFlags & ~0x1F) != 0
-                || ((driverConfig.driverInitFlags & WdfDriverConfig.WdfDriverInitNoDispatchOverride) == 0
+            why = "WdfDriverCreate was already called";
+        } else if (!inDriverEntry) {
+            why = "WdfDriverCreate is called from DriverEntry only";
+        } else if (driverConfig == null) {
+            why = "DriverConfig is null";
+        } else if (driverAttributes != null && driverAttributes.parentObject != null) {
+            why = "the WDFDRIVER cannot have a ParentObject";
+        } else if ((driverConfig.driverInitFlags & ~0x1F) != 0) {
+            why = String.format("DriverInitFlags has unknown bits 0x%X", driverConfig.driverInitFlags & ~0x1F);
+        } else if ((driverConfig.driverInitFlags & WdfDriverConfig.WdfDriverInitNoDispatchOverride) == 0
                 && (driverConfig.driverInitFlags & WdfDriverConfig.WdfDriverInitNonPnpDriver) != 0
-                && driverConfig.evtDriverDeviceAdd != null)) {
-            s = NtStatus.STATUS_INVALID_PARAMETER;
+                && driverConfig.evtDriverDeviceAdd != null) {
+            why = "a WdfDriverInitNonPnpDriver driver has no EvtDriverDeviceAdd";
         } else {
             s = NtStatus.STATUS_SUCCESS;
         }
+        createError = why;
         port.trace.ddi(name, null, "WdfDriverCreate", TraceEvent.argMap("driverInitFlags",
-                driverConfig == null ? null : flags(driverConfig.driverInitFlags), "status", s));
+                driverConfig == null ? null : flags(driverConfig.driverInitFlags), "status", s, "reason", why));
+        if (why != null) {
+            java.util.logging.Logger.getLogger(FxDriverImpl.class.getName()).warning("drvsim: " + name
+                    + ": WdfDriverCreate returned " + s + ": " + why);
+        }
         if (!s.isSuccess()) {
             return new WdfResult<>(s, null);
         }

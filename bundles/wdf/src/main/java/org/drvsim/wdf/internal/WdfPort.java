@@ -89,7 +89,8 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
             if (d.created) {
                 d.deleteDriverObject(); // no EvtDriverUnload when DriverEntry fails (DL-5)
             }
-            return PortStatus.of(s == null ? NtStatus.STATUS_UNSUCCESSFUL : s);
+            PortStatus failed = PortStatus.of(s == null ? NtStatus.STATUS_UNSUCCESSFUL : s);
+            return d.createError == null ? failed : failed.because("WdfDriverCreate: " + d.createError);
         }
         if (!d.created) {
             verifier.report("DriverEntryWithoutWdfDriverCreate", 0x10D, d.name, null,

@@ -198,7 +198,9 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             scheduler.callPnp("unload " + bundle.getSymbolicName(), () -> {
                 DriverObjectImpl d = drivers.get(bundle.getBundleId());
                 if (d != null) {
+                    List<DeviceNodeImpl> freed = new ArrayList<>(d.devices);
                     unloadOnPnp(d);
+                    startOnOtherDrivers(freed);
                 }
                 return null;
             });
@@ -234,12 +236,61 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         }
     }
 
+    /**
+     * @return the hardware IDs the driver claims that a loaded driver claims too, as {@code ID (driver), ...}, or
+     *         null when there are none
+     */
+    private String sharedClaims(DriverObjectImpl driver) {
+        List<String> shared = new ArrayList<>();
+        synchronized (drivers) {
+            for (DriverObjectImpl other : drivers.values()) {
+                for (String id : driver.hardwareIds()) {
+                    for (String theirs : other.hardwareIds()) {
+                        if (id.equalsIgnoreCase(theirs)) {
+                            shared.add(id + " (" + other.name + ")");
+                        }
+                    }
+                }
+            }
+        }
+        return shared.isEmpty() ? null : String.join(", ", shared);
+    }
+
+    /**
+     * The devices a stopping driver ran go to another loaded driver that claims them, in load order (a second
+     * driver for the same hardware ID takes over). On the PnP worker.
+     */
+    private void startOnOtherDrivers(List<DeviceNodeImpl> freed) {
+        List<DriverObjectImpl> loaded;
+        synchronized (drivers) {
+            loaded = new ArrayList<>(drivers.values());
+        }
+        for (DeviceNodeImpl node : freed) {
+            if (node.driver != null || !node.device.present() || node.state != DeviceNodeState.DeviceNodeUninitialized) {
+                continue;
+            }
+            for (DriverObjectImpl d : loaded) {
+                if (d.claims(node)) {
+                    startOnPnp(d, node);
+                    break;
+                }
+            }
+        }
+    }
+
     /** Runs DriverEntry, then starts every device the driver claims. On the PnP worker. */
     private DriverObjectImpl loadOnPnp(Bundle bundle, DriverDescriptor descriptor, Object entry) throws BundleException {
         PortDriver port = ports.get(descriptor.model());
         DriverObjectImpl driver = new DriverObjectImpl(bundle, descriptor, entry);
+        String shared = sharedClaims(driver);
         trace.event(TraceEvent.Kind.PNP, driver.name, null, "ZwLoadDriver",
-                TraceEvent.argMap("model", descriptor.model(), "hardwareIds", String.join(",", descriptor.hardwareIds())));
+                TraceEvent.argMap("model", descriptor.model(), "hardwareIds", String.join(",", descriptor.hardwareIds()),
+                        "alsoClaimedBy", shared));
+        if (shared != null) {
+            LOG.warning("drvsim: driver bundle " + bundle.getSymbolicName() + " claims hardware IDs another loaded driver "
+                    + "claims (" + shared + "); the devices stay with the driver that runs them, and " + driver.name
+                    + " takes them over when that driver stops");
+        }
         PortStatus status;
         loading = driver;
         try {

@@ -11,7 +11,7 @@ import org.drvsim.wdf.WdfObjectAttributes;
  * The echo driver's DriverEntry: WDF_DRIVER_CONFIG_INIT with EchoEvtDeviceAdd, as the KMDF echo sample
  * (spec/wdf-lifecycle.md section 6) does, for the simulated PCI echo DMA device.
  */
-@KmdfDriver
+@KmdfDriver(hardwareIds = "PCI\\VEN_1414&DEV_EC40")
 public final class EchoDriver implements KmdfDriverEntry {
     @Override
     public NtStatus driverEntry(WdfDriverObject driverObject) {

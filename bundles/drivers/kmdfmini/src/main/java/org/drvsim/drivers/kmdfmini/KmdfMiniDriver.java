@@ -29,7 +29,7 @@ import org.drvsim.wdf.WdfObjectAttributes;
  * calls NdisMDeregisterMiniportDriver, then WdfDriverMiniportUnload. Sends complete at once; it is a model of
  * the framework chain, not a network device.
  */
-@NdisMiniportDriver
+@NdisMiniportDriver(hardwareIds = "ROOT\\NETVMINI")
 public final class KmdfMiniDriver implements MiniportDriverEntry {
     private WdfDriver wdf;
     private final Map<NdisMiniportAdapterHandle, WdfDevice> devices = new ConcurrentHashMap<>();

@@ -16,7 +16,7 @@ import org.drvsim.ndis.NdisStatus;
  * <p>Unlike the Windows sample, this driver registers no CheckForHangEx/ResetEx: the NDIS documentation
  * says a virtual miniport must leave them NULL (spec/ndis-lifecycle.md section 9, "sample vs docs").
  */
-@NdisMiniportDriver
+@NdisMiniportDriver(hardwareIds = "ROOT\\NETVMINI")
 public final class NetvminiDriver implements MiniportDriverEntry {
     /** Steps of DriverEntry that succeeded, undone in reverse by unload (netvmini's flags). */
     private boolean registered;

@@ -12,7 +12,7 @@ import org.drvsim.storport.VirtualHwInitializationData;
  * AdapterInterfaceType Internal) whose logical units are backed by memory or by disk image files
  * (spec/storport-lifecycle.md sections 1 and 8: the skeleton of the WDK virtual miniport "mp").
  */
-@StorportMiniportDriver
+@StorportMiniportDriver(hardwareIds = "ROOT\\RAMDISK")
 public final class RamdiskDriver implements StorportMiniportEntry {
     /** DriverEntry: PASSIVE_LEVEL on the PnP worker. */
     @Override

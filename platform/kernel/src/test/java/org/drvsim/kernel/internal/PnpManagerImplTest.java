@@ -1,0 +1,141 @@
+package org.drvsim.kernel.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.internal.SimHardwareBus;
+import org.drvsim.hw.internal.SimHostMemory;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.PortDriver;
+import org.drvsim.kernel.PortStatus;
+import org.drvsim.kernel.TraceEvent;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Version;
+
+/**
+ * Driver matching by hardware ID in the PnP manager: a second driver claiming a hardware ID that a loaded driver
+ * claims is warned about, leaves the devices with the first, and takes them over when the first stops.
+ */
+public class PnpManagerImplTest {
+    /** An entry class: the fake port below does not look at it. */
+    public static final class Entry {
+        public Entry() {
+        }
+    }
+
+    /** A port that starts every device and records what it was asked to do. */
+    static final class RecordingPort implements PortDriver {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override public String model() { return "ndis"; }
+
+        @Override
+        public PortStatus driverEntry(DriverObject driver) {
+            calls.add("DriverEntry " + driver.name());
+            return PortStatus.SUCCESS;
+        }
+
+        @Override
+        public PortStatus startDevice(DriverObject driver, DeviceNode node) {
+            calls.add("start " + node.instanceId() + " " + driver.name());
+            return PortStatus.SUCCESS;
+        }
+
+        @Override
+        public void removeDevice(DriverObject driver, DeviceNode node) {
+            calls.add("remove " + node.instanceId() + " " + driver.name());
+        }
+
+        @Override
+        public void surpriseRemoveDevice(DriverObject driver, DeviceNode node) {
+            calls.add("surprise " + node.instanceId() + " " + driver.name());
+        }
+
+        @Override
+        public void driverUnload(DriverObject driver) {
+            calls.add("unload " + driver.name());
+        }
+    }
+
+    private ThreadedScheduler scheduler;
+    private TraceRecorder trace;
+    private SimHardwareBus bus;
+    private PnpManagerImpl pnp;
+    private final RecordingPort port = new RecordingPort();
+
+    static Bundle bundle(long id, String symbolicName, String header) {
+        Dictionary<String, String> headers = new Hashtable<>();
+        headers.put("Drvsim-Driver", header);
+        return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getBundleId" -> id;
+                    case "getSymbolicName" -> symbolicName;
+                    case "getVersion" -> Version.parseVersion("1.0.0");
+                    case "getHeaders" -> headers;
+                    case "getState" -> Bundle.ACTIVE;
+                    case "loadClass" -> Entry.class;
+                    case "hashCode" -> (int) id;
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> symbolicName;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Before
+    public void setUp() throws Exception {
+        scheduler = new ThreadedScheduler(1);
+        trace = new TraceRecorder(scheduler::currentProcessor);
+        bus = new SimHardwareBus(new SimHostMemory());
+        bus.plug(DeviceSpec.of("ROOT\\MYNIC\\0000", "ROOT\\MYNIC", "a NIC"));
+        pnp = new PnpManagerImpl(bus, scheduler, trace, null);
+        pnp.bindPortDriver(port);
+        pnp.drain();
+    }
+
+    @After
+    public void tearDown() {
+        pnp.deactivate();
+        scheduler.close();
+    }
+
+    @Test
+    public void aSecondDriverForTheSameHardwareIdIsWarnedAboutAndTakesOverWhenTheFirstStops() throws Exception {
+        Bundle first = bundle(1, "com.example.first", Entry.class.getName() + ";model=ndis;hardware-ids=\"ROOT\\MYNIC\"");
+        Bundle second = bundle(2, "com.example.second", Entry.class.getName() + ";model=ndis;hardware-ids=\"root\\mynic\"");
+        pnp.load(first);
+        pnp.load(second);
+
+        TraceEvent load = trace.events(e -> e.name().equals("ZwLoadDriver") && e.driver().startsWith("com.example.second"))
+                .get(0);
+        assertThat(load.arg("alsoClaimedBy")).isEqualTo("root\\mynic (com.example.first/1.0.0)");
+        assertThat(pnp.node("ROOT\\MYNIC\\0000").orElseThrow().driverName()).isEqualTo("com.example.first/1.0.0");
+
+        pnp.unload(first);
+
+        assertThat(port.calls).containsExactly(
+                "DriverEntry com.example.first/1.0.0",
+                "start ROOT\\MYNIC\\0000 com.example.first/1.0.0",
+                "DriverEntry com.example.second/1.0.0",
+                "remove ROOT\\MYNIC\\0000 com.example.first/1.0.0",
+                "unload com.example.first/1.0.0",
+                "start ROOT\\MYNIC\\0000 com.example.second/1.0.0");
+        assertThat(pnp.node("ROOT\\MYNIC\\0000").orElseThrow().driverName()).isEqualTo("com.example.second/1.0.0");
+    }
+
+    @Test
+    public void aDriverThatSharesNoHardwareIdLoadsWithoutAWarning() throws Exception {
+        pnp.load(bundle(1, "com.example.first", Entry.class.getName() + ";model=ndis;hardware-ids=\"ROOT\\MYNIC\""));
+        pnp.load(bundle(2, "com.example.other", Entry.class.getName() + ";model=ndis;hardware-ids=\"ROOT\\OTHER\""));
+        assertThat(trace.events(e -> e.name().equals("ZwLoadDriver")))
+                .allSatisfy(e -> assertThat(e.arg("alsoClaimedBy")).isNull());
+    }
+}
