@@ -36,7 +36,7 @@ public class DriverFailureTest extends DrvsimTestSupport {
     static final String FIX = "org.drvsim.itest.fixtures.";
 
     @Override
-    protected Option[] extraOptions() {
+    protected Option[] moreOptions() {
         return new Option[] {
             fixtureBundle("fixture.failing.initialize", FIX + "FailingInitializeDriver" + IDS,
                     FixtureDriver.class, FailingInitializeDriver.class),
@@ -104,6 +104,7 @@ public class DriverFailureTest extends DrvsimTestSupport {
     public void aMiniportDriverUnloadThatDoesNotDeregisterIsReportedAsARuleViolation() throws Exception {
         freeTheAdapters();
         Bundle b = installedBundle("fixture.no.deregister");
+        expectViolations();
         b.start();
         b.stop();
         List<Verifier.Violation> v = verifier.violations();

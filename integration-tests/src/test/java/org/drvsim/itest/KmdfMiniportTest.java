@@ -1,13 +1,12 @@
 package org.drvsim.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 
-import java.io.File;
 import java.util.List;
 import org.drvsim.itest.fixtures.FixtureDriver;
 import org.drvsim.itest.fixtures.ForgetfulKmdfMiniport;
 import org.drvsim.kernel.TraceEvent;
+import org.drvsim.test.DrvsimOptions;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -25,23 +24,19 @@ import org.osgi.framework.Bundle;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class KmdfMiniportTest extends DrvsimTestSupport {
-    static final String KMDFMINI = "org.drvsim.drivers.kmdfmini";
-
     @Override
-    protected Option[] extraOptions() {
+    protected Option[] moreOptions() {
         return new Option[] {
-            streamBundle(driverBundle("fixture.forgetful.kmdf",
+            DrvsimOptions.driverBundle("fixture.forgetful.kmdf", "ndis",
                     "org.drvsim.itest.fixtures.ForgetfulKmdfMiniport;model=ndis;hardware-ids=\"ROOT\\NETVMINI\"",
-                    "org.drvsim.ndis,org.drvsim.wdf,org.drvsim.nt", "org.drvsim.ndis.NdisDriverActivator",
-                    FixtureDriver.class, ForgetfulKmdfMiniport.class)).noStart().startLevel(10)
+                    List.of("org.drvsim.wdf"), FixtureDriver.class, ForgetfulKmdfMiniport.class)
         };
     }
 
     @Test
     public void haltDeletesTheMiniportDeviceAndUnloadEndsWithWdfDriverMiniportUnload() throws Exception {
         installedBundle(NETVMINI).stop();
-        File jar = new File(System.getProperty("drvsim.testBundles"), KMDFMINI + ".jar");
-        Bundle b = context.installBundle(jar.toURI().toString());
+        Bundle b = installedBundle(KMDFMINI);
         b.start();
         assertThat(gogo("ndis:adapters")).contains("netvmini0").contains("Running");
         trace.clear();
@@ -66,8 +61,7 @@ public class KmdfMiniportTest extends DrvsimTestSupport {
     @Test
     public void theWdfModelListsTheMiniportDevicesAndUnloadsTheMiniportBeforeItStops() throws Exception {
         installedBundle(NETVMINI).stop();
-        File jar = new File(System.getProperty("drvsim.testBundles"), KMDFMINI + ".jar");
-        Bundle b = context.installBundle(jar.toURI().toString());
+        Bundle b = installedBundle(KMDFMINI);
         b.start();
         assertThat(gogo("wdf:devices")).contains(A0).contains(A1).contains(KMDFMINI);
         trace.clear();
@@ -94,6 +88,7 @@ public class KmdfMiniportTest extends DrvsimTestSupport {
     public void aMiniportThatUnloadsWithoutWdfDriverMiniportUnloadIsReported() throws Exception {
         installedBundle(NETVMINI).stop();
         Bundle b = installedBundle("fixture.forgetful.kmdf");
+        expectViolations();
         b.start();
         b.stop();
         assertThat(verifier.violations()).extracting(org.drvsim.kernel.Verifier.Violation::rule)

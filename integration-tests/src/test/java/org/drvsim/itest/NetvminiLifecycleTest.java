@@ -105,7 +105,7 @@ public class NetvminiLifecycleTest extends DrvsimTestSupport {
         assertThat(pnp.deviceTree()).filteredOn(n -> n.instanceId().contains("NETVMINI"))
                 .extracting(DeviceNode::driverName).containsOnly("");
         trace.clear();
-        Bundle again = context.installBundle(location);
+        Bundle again = bundleContext.installBundle(location);
         again.start();
         assertThat(calls(NETVMINI)).containsExactlyElementsOf(START);
         assertThat(ndisDrivers()).hasSize(1);
@@ -125,7 +125,7 @@ public class NetvminiLifecycleTest extends DrvsimTestSupport {
     public void refreshingTheDriverBundleRemovesAndUnloadsThenLoadsItAgain() throws Exception {
         trace.clear();
         CountDownLatch refreshed = new CountDownLatch(1);
-        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(installedBundle(NETVMINI)),
+        bundleContext.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(installedBundle(NETVMINI)),
                 e -> refreshed.countDown());
         assertThat(refreshed.await(20, TimeUnit.SECONDS)).isTrue();
         awaitCallback("MiniportRestart", A1);
@@ -150,7 +150,7 @@ public class NetvminiLifecycleTest extends DrvsimTestSupport {
     @Test
     public void surpriseRemovalNotifiesThenPausesThenHaltsWithSurpriseRemoved() throws Exception {
         trace.clear();
-        context.getService(context.getServiceReference(org.drvsim.hw.HardwareBus.class)).surpriseRemove(A1);
+        bundleContext.getService(bundleContext.getServiceReference(org.drvsim.hw.HardwareBus.class)).surpriseRemove(A1);
         awaitCallback("MiniportHaltEx", A1);
         assertThat(callbacks(NETVMINI)).containsExactly(
                 "MiniportDevicePnPEventNotify " + A1, "MiniportPause " + A1, "MiniportHaltEx " + A1);

@@ -61,7 +61,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
             "HwStorFreeAdapterResources");
 
     @Override
-    protected Option[] extraOptions() {
+    protected Option[] moreOptions() {
         return new Option[] {
             storportFixtureBundle("fixture.failing.findadapter",
                     "org.drvsim.itest.fixtures.FailingFindAdapterMiniport;model=storport;hardware-ids=\"ROOT\\RAMDISK\"",
@@ -143,7 +143,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
         assertThat(pnp.drivers()).noneMatch(d -> d.model().equals("storport"));
         assertThat(disk.adapters()).isEmpty();
         trace.clear();
-        context.installBundle(location).start();
+        bundleContext.installBundle(location).start();
         disk.awaitBusScan();
         assertThat(storCalls(RAMDISK)).containsExactlyElementsOf(START);
         assertThat(disk.luns()).extracting(ClassDriverHarness.LunInfo::address).containsExactly("0:0:0");
@@ -153,7 +153,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
     @Test
     public void surpriseRemovalSendsStorSurpriseRemovalThenStopsAndFreesTheAdapter() throws Exception {
         trace.clear();
-        context.getService(context.getServiceReference(org.drvsim.hw.HardwareBus.class)).surpriseRemove(RD0);
+        bundleContext.getService(bundleContext.getServiceReference(org.drvsim.hw.HardwareBus.class)).surpriseRemove(RD0);
         awaitCallback("HwStorFreeAdapterResources", RD0);
         assertThat(storCalls(RAMDISK)).containsExactly(
                 "HwStorStartIo SRB_FUNCTION_PNP StorSurpriseRemoval SRB_PNP_FLAGS_ADAPTER_REQUEST",

@@ -1,7 +1,6 @@
 package org.drvsim.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 
 import java.util.List;
 import org.drvsim.itest.fixtures.FailingD0EntryKmdf;
@@ -11,6 +10,7 @@ import org.drvsim.itest.fixtures.LeakyMappingKmdf;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.kernel.Verifier;
+import org.drvsim.test.DrvsimOptions;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -30,12 +30,11 @@ public class WdfFailureTest extends DrvsimTestSupport {
     static final String FIX = "org.drvsim.itest.fixtures.";
 
     static Option kmdfFixture(String bsn, Class<?> driver) {
-        return streamBundle(driverBundle(bsn, FIX + driver.getSimpleName() + IDS, "org.drvsim.wdf,org.drvsim.nt",
-                "org.drvsim.wdf.WdfDriverActivator", FaultyKmdfDriver.class, driver)).noStart().startLevel(10);
+        return DrvsimOptions.driverBundle(bsn, "wdf", FIX + driver.getSimpleName() + IDS, FaultyKmdfDriver.class, driver);
     }
 
     @Override
-    protected Option[] extraOptions() {
+    protected Option[] moreOptions() {
         return new Option[] {
             kmdfFixture("fixture.kmdf.prepare", FailingPrepareHardwareKmdf.class),
             kmdfFixture("fixture.kmdf.d0entry", FailingD0EntryKmdf.class),
@@ -86,6 +85,7 @@ public class WdfFailureTest extends DrvsimTestSupport {
     @Test
     public void aMappingLeftMappedAfterReleaseHardwareIsReportedAgainstTheDriver() throws Exception {
         Bundle b = installedBundle("fixture.kmdf.leaky");
+        expectViolations();
         b.start();
         b.stop();
         List<Verifier.Violation> v = verifier.violations();

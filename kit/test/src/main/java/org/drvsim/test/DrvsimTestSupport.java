@@ -1,0 +1,220 @@
+package org.drvsim.test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.HardwareBus;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.PnpManager;
+import org.drvsim.kernel.Trace;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.kernel.Verifier;
+import org.drvsim.ndis.harness.ProtocolHarness;
+import org.drvsim.storport.harness.ClassDriverHarness;
+import org.drvsim.wdf.harness.IoManagerHarness;
+import org.junit.After;
+import org.junit.Before;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The base of a drvsim integration test (JUnit 4 with Pax Exam's native container). Annotate the test class with
+ * {@code @RunWith(PaxExam.class)} and {@code @ExamReactorStrategy(PerMethod.class)}: each test gets a fresh Felix 7
+ * with the drvsim platform, the driver under test ({@link DrvsimOptions#driverUnderTest()}) started, and the
+ * machine {@link #machine()} names (empty by default). The fields are the platform's services, injected; the
+ * methods plug devices, wait for the trace and run shell commands.
+ *
+ * <p>After each test, the test fails if the verifier recorded a violation during it, with each violation and the
+ * trace events before it; a test that provokes violations on purpose calls {@link #expectViolations()} and
+ * checks them itself.
+ *
+ * <p>Test methods run inside the framework, on the JUnit thread (PASSIVE_LEVEL): they may call the harnesses,
+ * which block until the driver completes the request.
+ */
+public abstract class DrvsimTestSupport {
+    /** How long the helpers wait for the trace. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @Inject protected BundleContext bundleContext;
+    /** Every call across the port/driver boundary, in order. */
+    @Inject protected Trace trace;
+    /** The device tree and the loaded drivers. */
+    @Inject protected PnpManager pnp;
+    /** The rules the drivers broke. */
+    @Inject protected Verifier verifier;
+    /** The simulated machine: plug, unplug, surprise-remove. */
+    @Inject protected HardwareBus hardware;
+    /** NDIS's protocol side: OIDs, sends, receives. */
+    @Inject protected ProtocolHarness ndis;
+    /** Storport's class-driver side: SRBs to logical units. */
+    @Inject protected ClassDriverHarness storport;
+    /** KMDF's I/O-manager side: read, write and device-control requests. */
+    @Inject protected IoManagerHarness wdf;
+
+    private int violationsBefore;
+    private boolean violationsExpected;
+
+    /** @return the machine the test starts on; {@link Machine#EMPTY} unless overridden */
+    protected Machine machine() {
+        return Machine.EMPTY;
+    }
+
+    /** @return whether the project's own driver is installed and started; {@code true} unless overridden */
+    protected boolean withDriverUnderTest() {
+        return true;
+    }
+
+    /** @return more options for this test class: sample drivers, fixture driver bundles, system properties */
+    protected Option[] extraOptions() {
+        return new Option[0];
+    }
+
+    /** The Pax Exam configuration; runs outside the framework. */
+    @Configuration
+    public Option[] config() {
+        List<Option> options = new ArrayList<>();
+        options.add(DrvsimOptions.platform(machine()));
+        if (withDriverUnderTest()) {
+            options.add(DrvsimOptions.driverUnderTest());
+        }
+        return OptionUtils.combine(options.toArray(Option[]::new), extraOptions());
+    }
+
+    @Before
+    public void rememberViolations() {
+        violationsBefore = verifier.violations().size();
+        violationsExpected = false;
+    }
+
+    /** Fails the test, naming each violation and the trace events before it, if a driver broke a rule. */
+    @After
+    public void failOnVerifierViolations() {
+        List<Verifier.Violation> all = verifier.violations();
+        if (violationsExpected || all.size() <= violationsBefore) {
+            return;
+        }
+        StringBuilder b = new StringBuilder("the verifier recorded ").append(all.size() - violationsBefore)
+                .append(" violation(s):").append(System.lineSeparator());
+        List<TraceEvent> events = trace.events();
+        for (Verifier.Violation v : all.subList(violationsBefore, all.size())) {
+            b.append(v).append(System.lineSeparator()).append("  trace before it:").append(System.lineSeparator());
+            List<TraceEvent> before = events.stream().filter(e -> e.seq() <= v.seq()).toList();
+            b.append(TraceAssert.lines(before.subList(Math.max(0, before.size() - 8), before.size())));
+        }
+        throw new AssertionError(b.toString());
+    }
+
+    /** Turns off the after-test verifier check for this test: it provokes violations and checks them itself. */
+    protected void expectViolations() {
+        violationsExpected = true;
+    }
+
+    /** @return the violations recorded since this test started */
+    protected List<Verifier.Violation> newViolations() {
+        List<Verifier.Violation> all = verifier.violations();
+        return List.copyOf(all.subList(Math.min(violationsBefore, all.size()), all.size()));
+    }
+
+    /** @return the driver under test's bundle */
+    protected Bundle driverBundle() {
+        String location = bundleContext.getProperty(DrvsimOptions.DRIVER_LOCATION_PROPERTY);
+        Bundle b = location == null ? null : bundleContext.getBundle(location);
+        if (b == null) {
+            throw new IllegalStateException("no driver under test is installed (withDriverUnderTest() is false?)");
+        }
+        return b;
+    }
+
+    /** @return the installed bundle with this symbolic name */
+    protected Bundle bundle(String symbolicName) {
+        for (Bundle b : bundleContext.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new IllegalStateException("no bundle " + symbolicName + " is installed");
+    }
+
+    /**
+     * Plugs a root-enumerated device and waits until the PnP manager has started it with the driver that claims
+     * it (or given it a problem code).
+     *
+     * @return its device node
+     */
+    protected DeviceNode plug(String instanceId, String hardwareId) throws InterruptedException {
+        return plug(DeviceSpec.of(instanceId, hardwareId, "device plugged by " + getClass().getSimpleName()));
+    }
+
+    /** Plugs a device described by {@code spec} and waits for the PnP work it causes. */
+    protected DeviceNode plug(DeviceSpec spec) throws InterruptedException {
+        hardware.plug(spec);
+        pnp.drain();
+        return pnp.node(spec.instanceId()).orElseThrow();
+    }
+
+    /** Removes a device in an orderly way (an eject) and waits for the PnP work it causes. */
+    protected void unplug(String instanceId) throws InterruptedException {
+        hardware.unplug(instanceId);
+        pnp.drain();
+    }
+
+    /** Pulls a device without warning (surprise removal) and waits for the PnP work it causes. */
+    protected void surpriseRemove(String instanceId) throws InterruptedException {
+        hardware.surpriseRemove(instanceId);
+        pnp.drain();
+    }
+
+    /**
+     * Waits until a callback has returned.
+     *
+     * @param device its device instance ID, or null for any
+     */
+    protected TraceEvent awaitCallback(String name, String device) throws Exception {
+        return trace.await(e -> e.kind() == TraceEvent.Kind.CALLBACK && e.name().equals(name)
+                && (device == null || e.device().equalsIgnoreCase(device)), TIMEOUT);
+    }
+
+    /** Waits until an event matching {@code filter} has been recorded. */
+    protected TraceEvent await(Predicate<TraceEvent> filter) throws Exception {
+        return trace.await(filter, TIMEOUT);
+    }
+
+    /**
+     * Runs a Gogo command line, as the shell would.
+     *
+     * @return what it printed and returned
+     * @throws Exception what the command threw
+     */
+    protected String gogo(String commandLine) throws Exception {
+        ServiceReference<CommandProcessor> ref = bundleContext.getServiceReference(CommandProcessor.class);
+        if (ref == null) {
+            throw new IllegalStateException("the Gogo shell runtime is not running");
+        }
+        CommandProcessor commands = bundleContext.getService(ref);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        try (CommandSession s = commands.createSession(InputStream.nullInputStream(), ps, ps)) {
+            Object result = s.execute(commandLine);
+            if (result != null) {
+                ps.println(s.format(result, Converter.INSPECT));
+            }
+        } finally {
+            bundleContext.ungetService(ref);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
