@@ -1,0 +1,249 @@
+package org.drvsim.kit.archetype;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.apache.maven.shared.invoker.DefaultInvocationRequest;
+import org.apache.maven.shared.invoker.DefaultInvoker;
+import org.apache.maven.shared.invoker.InvocationRequest;
+import org.apache.maven.shared.invoker.InvocationResult;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TestName;
+
+/**
+ * The driver archetype as a driver author uses it: generate a project for each model in a temporary folder
+ * outside this build, run {@code mvn -B verify} in it, and check the driver it builds and the test it runs.
+ * The nested builds use target/it-repo (the just-built drvsim artifacts, copied by invoker:install) as their
+ * local repository and take third-party artifacts from this build's local repository, then from Maven Central.
+ */
+public class DriverArchetypeIT {
+    private static File mavenHome;
+    private static File itRepo;
+    private static File settings;
+    private static Path logs;
+    private static String drvsimVersion;
+    private static String generateGoal;
+
+    @Rule
+    public final TestName name = new TestName();
+    private Path work;
+
+    @BeforeClass
+    public static void settings() throws IOException {
+        mavenHome = new File(required("maven.home"));
+        itRepo = new File(required("it.repo"));
+        drvsimVersion = required("it.drvsimVersion");
+        generateGoal = "org.apache.maven.plugins:maven-archetype-plugin:" + required("it.archetypePluginVersion") + ":generate";
+        Path itWork = Path.of(required("it.work"));
+        Files.createDirectories(itWork);
+        logs = itWork.resolve("logs");
+        Files.createDirectories(logs);
+        // Repositories in order: this build's local repository (no download for what it already has), then Central.
+        // A local repository has no checksum files: do not warn for each.
+        String repos = repository("this-build", Path.of(required("it.mainRepo")).toUri().toString())
+                + repository("central", "https://repo.maven.apache.org/maven2");
+        String xml = "<settings>\n  <profiles><profile><id>drvsim-it</id>\n"
+                + "    <repositories>" + repos + "</repositories>\n"
+                + "    <pluginRepositories>" + repos.replace("repository>", "pluginRepository>") + "</pluginRepositories>\n"
+                + "  </profile></profiles>\n  <activeProfiles><activeProfile>drvsim-it</activeProfile></activeProfiles>\n</settings>\n";
+        settings = itWork.resolve("settings.xml").toFile();
+        Files.writeString(settings.toPath(), xml);
+        assertThat(new File(itRepo, "org/drvsim/drvsim-driver-archetype/" + drvsimVersion))
+                .as("invoker:install copied the archetype into " + itRepo).isDirectory();
+    }
+
+    private static String repository(String id, String url) {
+        return "<repository><id>" + id + "</id><url>" + url + "</url>"
+                + "<releases><checksumPolicy>ignore</checksumPolicy></releases>"
+                + "<snapshots><enabled>false</enabled></snapshots></repository>";
+    }
+
+    private static String required(String property) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set (run with mvn verify)");
+        }
+        return v;
+    }
+
+    @Before
+    public void workFolder() throws IOException {
+        work = Files.createTempDirectory("drvsim-archetype-" + name.getMethodName() + "-");
+    }
+
+    @After
+    public void deleteWorkFolder() throws IOException {
+        try (Stream<Path> all = Files.walk(work)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** What one nested Maven run did. */
+    record Run(int exitCode, String log) {
+    }
+
+    private Run maven(Path dir, String step, List<String> goals, Properties properties) throws Exception {
+        InvocationRequest request = new DefaultInvocationRequest();
+        request.setBaseDirectory(dir.toFile());
+        request.setBatchMode(true);
+        request.setGoals(goals);
+        request.setProperties(properties);
+        request.setLocalRepositoryDirectory(itRepo);
+        request.setUserSettingsFile(settings);
+        request.setTimeoutInSeconds(600);
+        request.setMavenOpts("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        StringBuilder log = new StringBuilder();
+        request.setOutputHandler(line -> log.append(line).append('\n'));
+        request.setErrorHandler(line -> log.append(line).append('\n'));
+        DefaultInvoker invoker = new DefaultInvoker();
+        invoker.setMavenHome(mavenHome);
+        InvocationResult result = invoker.execute(request);
+        Files.writeString(logs.resolve(name.getMethodName() + "-" + step + ".log"), log);
+        return new Run(result.getExitCode(), log.toString());
+    }
+
+    /** Runs the archetype as the README says, with {@code model} (or none when null). */
+    private Run generate(String artifactId, String model) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("archetypeGroupId", "org.drvsim");
+        p.setProperty("archetypeArtifactId", "drvsim-driver-archetype");
+        p.setProperty("archetypeVersion", drvsimVersion);
+        p.setProperty("groupId", "com.example");
+        p.setProperty("artifactId", artifactId);
+        p.setProperty("version", "1.0.0-SNAPSHOT");
+        p.setProperty("package", "com.example." + artifactId);
+        if (model != null) {
+            p.setProperty("model", model);
+        }
+        return maven(work, "generate", List.of(generateGoal), p);
+    }
+
+    private Run verify(Path project) throws Exception {
+        return maven(project, "verify", List.of("verify"), new Properties());
+    }
+
+    private static List<String> javaFiles(Path project) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(project.resolve("src"))) {
+            all.filter(p -> p.toString().endsWith(".java")).forEach(p -> out.add(project.relativize(p).toString()));
+        }
+        return out;
+    }
+
+    private static Attributes manifest(Path jar) throws IOException {
+        try (JarFile j = new JarFile(jar.toFile())) {
+            return j.getManifest().getMainAttributes();
+        }
+    }
+
+    /** @return the package names of an Import-Package header (commas inside quoted attributes do not split) */
+    static List<String> importedPackages(String header) {
+        List<String> out = new ArrayList<>();
+        boolean quoted = false;
+        StringBuilder clause = new StringBuilder();
+        for (char c : (header + ",").toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            }
+            if (c == ',' && !quoted) {
+                out.add(clause.toString().split(";")[0].trim());
+                clause.setLength(0);
+            } else {
+                clause.append(c);
+            }
+        }
+        return out;
+    }
+
+    private void generatesAProjectWhoseDriverAndTestPass(String model, String artifactId, String hardwareId,
+                                                        List<String> sources) throws Exception {
+        Run generated = generate(artifactId, model);
+        assertThat(generated.exitCode()).as(generated.log()).isZero();
+        Path project = work.resolve(artifactId);
+        List<String> expected = new ArrayList<>();
+        for (String s : sources) {
+            expected.add("src/main/java/com/example/" + artifactId + "/" + s + ".java");
+        }
+        expected.add("src/test/java/com/example/" + artifactId + "/DriverIT.java");
+        assertThat(javaFiles(project)).containsExactlyInAnyOrderElementsOf(expected);
+
+        Run built = verify(project);
+        assertThat(built.exitCode()).as(built.log()).isZero();
+        assertThat(built.log()).contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0")
+                .doesNotContain("is being imported into the bundle");
+        Attributes m = manifest(project.resolve("target/" + artifactId + "-1.0.0-SNAPSHOT.jar"));
+        assertThat(m.getValue("Drvsim-Driver")).isEqualTo("com.example." + artifactId + "." + sources.get(0) + ";model="
+                + model + ";hardware-ids=\"" + hardwareId + "\"");
+        // a driver imports its model's package and (when it uses an NT type) org.drvsim.nt, besides java.*
+        assertThat(importedPackages(m.getValue("Import-Package"))).contains("org.drvsim." + model)
+                .allMatch(p -> p.startsWith("java.") || p.equals("org.drvsim." + model) || p.equals("org.drvsim.nt"));
+    }
+
+    @Test
+    public void anNdisProjectBuildsAndItsTestPasses() throws Exception {
+        generatesAProjectWhoseDriverAndTestPass("ndis", "mynic", "ROOT\\MYNIC", List.of("Miniport", "Adapter"));
+    }
+
+    @Test
+    public void aStorportProjectBuildsAndItsTestPasses() throws Exception {
+        generatesAProjectWhoseDriverAndTestPass("storport", "mydisk", "ROOT\\MYDISK", List.of("Miniport", "Adapter"));
+    }
+
+    @Test
+    public void aKmdfProjectBuildsAndItsTestPasses() throws Exception {
+        generatesAProjectWhoseDriverAndTestPass("wdf", "mydevice", "ROOT\\MYDEVICE", List.of("Driver", "Device"));
+    }
+
+    /** The generated test can fail: a MiniportHaltEx that no longer frees what MiniportInitializeEx allocated. */
+    @Test
+    public void theGeneratedTestFailsWhenTheHaltNoLongerUndoesTheInitialize() throws Exception {
+        assertThat(generate("mynic", "ndis").exitCode()).isZero();
+        Path project = work.resolve("mynic");
+        Path adapter = project.resolve("src/main/java/com/example/mynic/Adapter.java");
+        String source = Files.readString(adapter);
+        String freeTimer = "        adapter.sendCompleteTimer.ndisFreeTimerObject();\n";
+        assertThat(source).contains(freeTimer);
+        Files.writeString(adapter, source.replace(freeTimer, ""));
+
+        Run built = verify(project);
+        assertThat(built.exitCode()).as(built.log()).isNotZero();
+        assertThat(built.log()).contains("Tests run: 4, Failures: 1");
+        String report = Files.readString(project.resolve("target/failsafe-reports/com.example.mynic.DriverIT.txt"),
+                StandardCharsets.UTF_8);
+        assertThat(report).contains("stoppingTheBundlePausesAndHaltsTheAdapterThenUnloadsTheDriver")
+                .contains("NdisFreeTimerObject");
+    }
+
+    @Test
+    public void anUnknownModelFailsNamingTheThreeAndLeavesNoProject() throws Exception {
+        Run r = generate("mynic", "scsiport");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.log()).contains("model must be one of ndis, storport, wdf (got 'scsiport'); nothing was generated");
+        assertThat(work.resolve("mynic")).doesNotExist();
+    }
+
+    @Test
+    public void aMissingModelFails() throws Exception {
+        Run r = generate("mynic", null);
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.log()).contains("Property model is missing");
+        assertThat(work.resolve("mynic")).doesNotExist();
+    }
+}
