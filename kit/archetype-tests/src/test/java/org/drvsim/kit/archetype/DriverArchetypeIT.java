@@ -172,8 +172,35 @@ public class DriverArchetypeIT {
         return out;
     }
 
+    /**
+     * Hot-installs the driver jar into the real drvsim.jar (its default machine), plugs the driver's device and
+     * shows the trace of that device, as the generated README says.
+     *
+     * @return what drvsim.jar printed
+     */
+    private String hotInstall(Path driverJar, String hardwareId) throws Exception {
+        Path script = work.resolve("hot-install.gosh");
+        Files.writeString(script, "start " + driverJar.toUri() + "\n"
+                + "hw:plug '" + hardwareId + "\\0000' '" + hardwareId + "'\n"
+                + "trace:show '" + hardwareId + "\\0000'\n");
+        Path out = work.resolve("hot-install.out");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                required("drvsim.distributionJar"), "--script", script.toString())
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("drvsim.jar did not exit within 120 s");
+        }
+        String printed = Files.readString(out);
+        Files.writeString(logs.resolve(name.getMethodName() + "-hot-install.log"), printed);
+        assertThat(p.exitValue()).as(printed).isZero();
+        return printed;
+    }
+
     private void generatesAProjectWhoseDriverAndTestPass(String model, String artifactId, String hardwareId,
-                                                        List<String> sources) throws Exception {
+                                                        List<String> sources, String firstDeviceCallback)
+            throws Exception {
         Run generated = generate(artifactId, model);
         assertThat(generated.exitCode()).as(generated.log()).isZero();
         Path project = work.resolve(artifactId);
@@ -188,27 +215,35 @@ public class DriverArchetypeIT {
         assertThat(built.exitCode()).as(built.log()).isZero();
         assertThat(built.log()).contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0")
                 .doesNotContain("is being imported into the bundle");
-        Attributes m = manifest(project.resolve("target/" + artifactId + "-1.0.0-SNAPSHOT.jar"));
+        Path jar = project.resolve("target/" + artifactId + "-1.0.0-SNAPSHOT.jar");
+        Attributes m = manifest(jar);
         assertThat(m.getValue("Drvsim-Driver")).isEqualTo("com.example." + artifactId + "." + sources.get(0) + ";model="
                 + model + ";hardware-ids=\"" + hardwareId + "\"");
         // a driver imports its model's package and (when it uses an NT type) org.drvsim.nt, besides java.*
         assertThat(importedPackages(m.getValue("Import-Package"))).contains("org.drvsim." + model)
                 .allMatch(p -> p.startsWith("java.") || p.equals("org.drvsim." + model) || p.equals("org.drvsim.nt"));
+
+        String shell = hotInstall(jar, hardwareId);
+        assertThat(shell).contains("plugged " + hardwareId + "\\0000: DeviceNodeStarted by com.example." + artifactId)
+                .contains(firstDeviceCallback);
     }
 
     @Test
     public void anNdisProjectBuildsAndItsTestPasses() throws Exception {
-        generatesAProjectWhoseDriverAndTestPass("ndis", "mynic", "ROOT\\MYNIC", List.of("Miniport", "Adapter"));
+        generatesAProjectWhoseDriverAndTestPass("ndis", "mynic", "ROOT\\MYNIC", List.of("Miniport", "Adapter"),
+                "MiniportInitializeEx");
     }
 
     @Test
     public void aStorportProjectBuildsAndItsTestPasses() throws Exception {
-        generatesAProjectWhoseDriverAndTestPass("storport", "mydisk", "ROOT\\MYDISK", List.of("Miniport", "Adapter"));
+        generatesAProjectWhoseDriverAndTestPass("storport", "mydisk", "ROOT\\MYDISK", List.of("Miniport", "Adapter"),
+                "VirtualHwStorFindAdapter");
     }
 
     @Test
     public void aKmdfProjectBuildsAndItsTestPasses() throws Exception {
-        generatesAProjectWhoseDriverAndTestPass("wdf", "mydevice", "ROOT\\MYDEVICE", List.of("Driver", "Device"));
+        generatesAProjectWhoseDriverAndTestPass("wdf", "mydevice", "ROOT\\MYDEVICE", List.of("Driver", "Device"),
+                "EvtDevicePrepareHardware");
     }
 
     /** The generated test can fail: a MiniportHaltEx that no longer frees what MiniportInitializeEx allocated. */

@@ -6,6 +6,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.HardwareBus;
 import org.drvsim.hw.SimDevice;
+import org.drvsim.kernel.PnpManager;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -20,10 +21,24 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=surprise", "osgi.command.function=fault"})
 public final class HardwareCommands {
     private final HardwareBus bus;
+    private final PnpManager pnp;
 
     @Activate
-    public HardwareCommands(@Reference HardwareBus bus) {
+    public HardwareCommands(@Reference HardwareBus bus, @Reference PnpManager pnp) {
         this.bus = bus;
+        this.pnp = pnp;
+    }
+
+    /** Waits for the PnP work a bus change queued, so that the command returns when it is done. */
+    private void awaitPnp() throws InterruptedException {
+        pnp.drain();
+    }
+
+    /** @return what the PnP manager made of the device: its state, driver and problem code */
+    private String outcome(String instanceId) {
+        return pnp.node(instanceId).map(n -> n.state() + (n.driverName().isEmpty() ? " (no driver)" : " by "
+                + n.driverName()) + (n.problem() != 0 ? ", Code " + n.problem() + ": " + n.problemStatus() : ""))
+                .orElse("gone from the device tree");
     }
 
     /** One device. */
@@ -41,25 +56,30 @@ public final class HardwareCommands {
                 d.faults().armed().stream().sorted().toList())).toList();
     }
 
-    @Descriptor("plugs a root-enumerated device (hot-plug); its driver, if loaded, starts it")
+    @Descriptor("plugs a root-enumerated device (hot-plug) and returns when the PnP manager has started it with the "
+            + "driver that claims it, or given it a problem code")
     public String plug(@Descriptor("device instance ID, quoted, for example 'ROOT\\NETVMINI\\0002'") String instanceId,
-                       @Descriptor("hardware ID, quoted, for example 'ROOT\\NETVMINI'") String hardwareId) {
+                       @Descriptor("hardware ID, quoted, for example 'ROOT\\NETVMINI'") String hardwareId)
+            throws InterruptedException {
         requireBackslash(instanceId, "hw:plug 'ROOT\\NETVMINI\\0002' 'ROOT\\NETVMINI'");
         SimDevice d = bus.plug(new DeviceSpec(instanceId, List.of(hardwareId), "hot-plugged device", Map.of()));
-        return "plugged " + d.instanceId();
+        awaitPnp();
+        return "plugged " + d.instanceId() + ": " + outcome(d.instanceId());
     }
 
-    @Descriptor("removes a device in an orderly way (eject)")
-    public String unplug(@Descriptor("device instance ID, quoted") String instanceId) {
+    @Descriptor("removes a device in an orderly way (eject) and returns when its driver has removed it")
+    public String unplug(@Descriptor("device instance ID, quoted") String instanceId) throws InterruptedException {
         requireBackslash(instanceId, "hw:unplug 'ROOT\\NETVMINI\\0001'");
         bus.unplug(instanceId);
+        awaitPnp();
         return "unplugged " + instanceId;
     }
 
-    @Descriptor("pulls a device without warning (surprise removal)")
-    public String surprise(@Descriptor("device instance ID, quoted") String instanceId) {
+    @Descriptor("pulls a device without warning (surprise removal) and returns when its driver has removed it")
+    public String surprise(@Descriptor("device instance ID, quoted") String instanceId) throws InterruptedException {
         requireBackslash(instanceId, "hw:surprise 'ROOT\\NETVMINI\\0001'");
         bus.surpriseRemove(instanceId);
+        awaitPnp();
         return "surprise-removed " + instanceId;
     }
 
