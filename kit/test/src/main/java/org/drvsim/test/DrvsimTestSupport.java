@@ -22,8 +22,9 @@ import org.drvsim.kernel.Verifier;
 import org.drvsim.ndis.harness.ProtocolHarness;
 import org.drvsim.storport.harness.ClassDriverHarness;
 import org.drvsim.wdf.harness.IoManagerHarness;
-import org.junit.After;
-import org.junit.Before;
+import org.junit.Rule;
+import org.junit.rules.TestRule;
+import org.junit.runners.model.Statement;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
@@ -38,9 +39,9 @@ import org.osgi.framework.ServiceReference;
  * machine {@link #machine()} names (empty by default). The fields are the platform's services, injected; the
  * methods plug devices, wait for the trace and run shell commands.
  *
- * <p>After each test, the test fails if the verifier recorded a violation during it, with each violation and the
- * trace events before it; a test that provokes violations on purpose calls {@link #expectViolations()} and
- * checks them itself.
+ * <p>A test fails if the verifier recorded a violation while it ran ({@link #verifierCheck}), with each
+ * violation and the trace events before it; a test that provokes violations on purpose calls {@link
+ * #expectViolations()} and checks them itself.
  *
  * <p>Test methods run inside the framework, on the JUnit thread (PASSIVE_LEVEL): they may call the harnesses,
  * which block until the driver completes the request.
@@ -94,18 +95,38 @@ public abstract class DrvsimTestSupport {
         return OptionUtils.combine(options.toArray(Option[]::new), extraOptions());
     }
 
-    @Before
-    public void rememberViolations() {
-        violationsBefore = verifier.violations().size();
-        violationsExpected = false;
-    }
+    /**
+     * Fails the test, naming each violation and the trace events before it, if a driver broke a rule while it
+     * ran. When the test failed anyway, the violations are attached to its failure (as a suppressed exception),
+     * so that a failed assertion does not hide them.
+     */
+    @Rule
+    public final TestRule verifierCheck = (base, description) -> new Statement() {
+        @Override
+        public void evaluate() throws Throwable {
+            violationsBefore = verifier.violations().size();
+            violationsExpected = false;
+            try {
+                base.evaluate();
+            } catch (Throwable failure) {
+                String report = violationReport();
+                if (report != null) {
+                    failure.addSuppressed(new AssertionError(report));
+                }
+                throw failure;
+            }
+            String report = violationReport();
+            if (report != null) {
+                throw new AssertionError(report);
+            }
+        }
+    };
 
-    /** Fails the test, naming each violation and the trace events before it, if a driver broke a rule. */
-    @After
-    public void failOnVerifierViolations() {
+    /** @return the violations recorded during the test, each with the trace before it; null when there are none */
+    private String violationReport() {
         List<Verifier.Violation> all = verifier.violations();
         if (violationsExpected || all.size() <= violationsBefore) {
-            return;
+            return null;
         }
         StringBuilder b = new StringBuilder("the verifier recorded ").append(all.size() - violationsBefore)
                 .append(" violation(s):").append(System.lineSeparator());
@@ -115,7 +136,7 @@ public abstract class DrvsimTestSupport {
             List<TraceEvent> before = events.stream().filter(e -> e.seq() <= v.seq()).toList();
             b.append(TraceAssert.lines(before.subList(Math.max(0, before.size() - 8), before.size())));
         }
-        throw new AssertionError(b.toString());
+        return b.toString();
     }
 
     /** Turns off the after-test verifier check for this test: it provokes violations and checks them itself. */

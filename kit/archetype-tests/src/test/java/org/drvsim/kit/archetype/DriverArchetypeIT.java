@@ -213,8 +213,9 @@ public class DriverArchetypeIT {
 
         Run built = verify(project);
         assertThat(built.exitCode()).as(built.log()).isZero();
-        assertThat(built.log()).contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0")
-                .doesNotContain("is being imported into the bundle");
+        assertThat(built.log()).contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0");
+        assertThat(built.log().lines().filter(l -> l.startsWith("[WARNING]"))).as("warnings of a correct driver's build")
+                .isEmpty();
         Path jar = project.resolve("target/" + artifactId + "-1.0.0-SNAPSHOT.jar");
         Attributes m = manifest(jar);
         assertThat(m.getValue("Drvsim-Driver")).isEqualTo("com.example." + artifactId + "." + sources.get(0) + ";model="
@@ -246,9 +247,8 @@ public class DriverArchetypeIT {
                 "EvtDevicePrepareHardware");
     }
 
-    /** The generated test can fail: a MiniportHaltEx that no longer frees what MiniportInitializeEx allocated. */
-    @Test
-    public void theGeneratedTestFailsWhenTheHaltNoLongerUndoesTheInitialize() throws Exception {
+    /** Generates the NDIS project and removes MiniportHaltEx's NdisFreeTimerObject from its Adapter. */
+    private Path ndisProjectWhoseHaltLeaksItsTimer() throws Exception {
         assertThat(generate("mynic", "ndis").exitCode()).isZero();
         Path project = work.resolve("mynic");
         Path adapter = project.resolve("src/main/java/com/example/mynic/Adapter.java");
@@ -256,14 +256,48 @@ public class DriverArchetypeIT {
         String freeTimer = "        adapter.sendCompleteTimer.ndisFreeTimerObject();\n";
         assertThat(source).contains(freeTimer);
         Files.writeString(adapter, source.replace(freeTimer, ""));
+        return project;
+    }
+
+    private static String failsafeReport(Path project) throws IOException {
+        return Files.readString(project.resolve("target/failsafe-reports/com.example.mynic.DriverIT.txt"),
+                StandardCharsets.UTF_8);
+    }
+
+    /** The generated test can fail: a MiniportHaltEx that no longer frees what MiniportInitializeEx allocated. */
+    @Test
+    public void theGeneratedTestFailsWhenTheHaltNoLongerUndoesTheInitialize() throws Exception {
+        Path project = ndisProjectWhoseHaltLeaksItsTimer();
+        Run built = verify(project);
+        assertThat(built.exitCode()).as(built.log()).isNotZero();
+        assertThat(built.log()).contains("Tests run: 4, Failures: 1");
+        // the failed assertion, and the kit's verifier check attached to it
+        assertThat(failsafeReport(project)).contains("stoppingTheBundlePausesAndHaltsTheAdapterThenUnloadsTheDriver")
+                .contains("could not find the following elements:").contains("NdisFreeTimerObject")
+                .contains("Suppressed: java.lang.AssertionError: the verifier recorded 1 violation(s)")
+                .contains("NdisTimerNotFreed (bug check 0xC4)");
+    }
+
+    /**
+     * A test that does not check the teardown still fails on the leak: the kit's verifier check, after the test,
+     * names the rule and shows the trace before it.
+     */
+    @Test
+    public void theKitFailsATestWhoseDriverBrokeAVerifierRuleEvenIfItsAssertionsPass() throws Exception {
+        Path project = ndisProjectWhoseHaltLeaksItsTimer();
+        Path test = project.resolve("src/test/java/com/example/mynic/DriverIT.java");
+        String sequence = "containsExactly(\"MiniportPause\", \"MiniportHaltEx\", \"NdisFreeTimerObject\")";
+        String source = Files.readString(test);
+        assertThat(source).contains(sequence);
+        Files.writeString(test, source.replace(sequence, "contains(\"MiniportHaltEx\")"));
 
         Run built = verify(project);
         assertThat(built.exitCode()).as(built.log()).isNotZero();
         assertThat(built.log()).contains("Tests run: 4, Failures: 1");
-        String report = Files.readString(project.resolve("target/failsafe-reports/com.example.mynic.DriverIT.txt"),
-                StandardCharsets.UTF_8);
-        assertThat(report).contains("stoppingTheBundlePausesAndHaltsTheAdapterThenUnloadsTheDriver")
-                .contains("NdisFreeTimerObject");
+        assertThat(failsafeReport(project)).contains("stoppingTheBundlePausesAndHaltsTheAdapterThenUnloadsTheDriver")
+                .contains("the verifier recorded 1 violation(s)")
+                .contains("NdisTimerNotFreed (bug check 0xC4) by com.example.mynic/")
+                .contains("trace before it:").contains("MiniportHaltEx");
     }
 
     @Test
