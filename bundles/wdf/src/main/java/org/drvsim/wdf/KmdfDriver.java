@@ -8,21 +8,24 @@ import java.lang.annotation.Target;
 import org.osgi.annotation.bundle.Header;
 
 /**
- * Marks the entry class of a KMDF driver bundle (a class implementing {@link KmdfDriverEntry} with a public no-argument
- * constructor) and makes, at build time, the bundle's manifest: bnd writes the driver's "INF", the {@code
- * Drvsim-Driver} header with the entry class, the model and the hardware IDs it claims, and sets the bundle's
- * activator, so that starting the bundle runs DriverEntry and adds and starts the devices (EvtDriverDeviceAdd, EvtDevicePrepareHardware, EvtDeviceD0Entry), and stopping it removes them (EvtDeviceD0Exit, EvtDeviceReleaseHardware) and unloads the driver (EvtDriverUnload).
+ * Marks the entry class of a KMDF driver bundle (a class implementing {@link KmdfDriverEntry} with a public no-
+ * argument constructor) and makes, at build time, the bundle's manifest: bnd writes the driver's "INF", the
+ * {@code Drvsim-Driver} header with the entry class, the model and the hardware IDs it claims, and sets the
+ * bundle's activator, so that starting the bundle runs DriverEntry and adds and starts the devices
+ * (EvtDriverDeviceAdd, EvtDevicePrepareHardware, EvtDeviceD0Entry), and stopping it removes them
+ * (EvtDeviceD0Exit, EvtDeviceReleaseHardware) and unloads the driver (EvtDriverUnload).
  *
  * <pre>
  * &#64;KmdfDriver(hardwareIds = "ROOT\\MYDEVICE")
  * public final class MyDevice implements KmdfDriverEntry { ... }
  * </pre>
  *
- * gives {@code Drvsim-Driver: com.example.MyDevice;model=wdf;hardware-ids="ROOT\MYDEVICE"}. Write each hardware ID
- * as Java source spells a string: {@code "ROOT\\MYNIC"} is the ID {@code ROOT\MYNIC}, with one backslash.
+ * gives {@code Drvsim-Driver: com.example.MyDevice;model=wdf;hardware-ids="ROOT\MYDEVICE"}. Write each hardware
+ * ID as Java source spells a string: {@code "ROOT\\MYNIC"} is the ID {@code ROOT\MYNIC}, with one backslash.
  * Loading the bundle refuses an ID with an empty segment (such as {@code ROOT\\MYNIC}, two backslashes), a
  * space, a comma, a quote or a semicolon, and a bundle with two annotated entry classes. The hardware IDs match
  * a device's hardware IDs without regard to case, as Windows matches them.
+ *
  */
 @Retention(CLASS)
 @Target(TYPE)

@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 import org.osgi.annotation.bundle.Header;
 
 /**
- * Sets a driver bundle's {@code Bundle-Activator} to {@link WdfDriverActivator}; carried by {@link KmdfDriver}. It is a
+ * Sets a driver bundle's {@code Bundle-Activator} to
+ * {@link WdfDriverActivator}; carried by {@link KmdfDriver}. It is a
  * separate meta-annotation because bnd expands annotation elements ({@code ${#hardwareIds}}) only in the
  * single {@code @Header} of an annotation.
  */

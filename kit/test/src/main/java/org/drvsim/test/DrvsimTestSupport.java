@@ -41,7 +41,9 @@ import org.osgi.framework.ServiceReference;
  *
  * <p>A test fails if the verifier recorded a violation while it ran ({@link #verifierCheck}), with each
  * violation and the trace events before it; a test that provokes violations on purpose calls {@link
- * #expectViolations()} and checks them itself.
+ * #expectViolations()} and checks them itself. At the end of each test the kit stops the driver under test
+ * (unless {@link #stopDriverAfterTest()} says not to), so that every test also checks the driver's removal and
+ * unload: a timer MiniportHaltEx did not free fails even a test that never stops the driver itself.
  *
  * <p>Test methods run inside the framework, on the JUnit thread (PASSIVE_LEVEL): they may call the harnesses,
  * which block until the driver completes the request.
@@ -109,18 +111,42 @@ public abstract class DrvsimTestSupport {
             try {
                 base.evaluate();
             } catch (Throwable failure) {
+                try {
+                    stopTheDriverUnderTest();
+                } catch (Exception e) {
+                    failure.addSuppressed(e);
+                }
                 String report = violationReport();
                 if (report != null) {
                     failure.addSuppressed(new AssertionError(report));
                 }
                 throw failure;
             }
+            stopTheDriverUnderTest();
             String report = violationReport();
             if (report != null) {
                 throw new AssertionError(report);
             }
         }
     };
+
+    /**
+     * @return whether the kit stops the driver under test at the end of each test, inside the test, so that its
+     *         removal and unload run while the verifier check still counts; {@code true} unless overridden
+     */
+    protected boolean stopDriverAfterTest() {
+        return true;
+    }
+
+    private void stopTheDriverUnderTest() throws Exception {
+        if (!withDriverUnderTest() || !stopDriverAfterTest()) {
+            return;
+        }
+        Bundle b = driverBundle();
+        if (b.getState() == Bundle.ACTIVE) {
+            b.stop();
+        }
+    }
 
     /** @return the violations recorded during the test, each with the trace before it; null when there are none */
     private String violationReport() {
