@@ -98,7 +98,8 @@ public class NetvminiTrafficTest extends DrvsimTestSupport {
                     assertThat(verifier.violations()).as(why).isEmpty();
                     List<String> lifecycle = callbacks(NETVMINI).stream()
                             .filter(c -> !c.startsWith("MiniportSendNetBufferLists") && !c.startsWith("MiniportReturnNetBufferLists")
-                                    && !c.startsWith("MiniportOidRequest"))
+                                    && !c.startsWith("MiniportOidRequest") && !c.startsWith("CustomDpc")
+                                    && !c.startsWith("NetTimerCallback"))
                             .toList();
                     assertThat(lifecycle).as(why).containsExactlyElementsOf(NetvminiLifecycleTest.STOP.stream()
                             .filter(c -> c.startsWith("Miniport")).toList());

@@ -68,7 +68,8 @@ public abstract class DrvsimTestSupport {
     /** KMDF's I/O-manager side: read, write and device-control requests. */
     @Inject protected IoManagerHarness wdf;
 
-    private int violationsBefore;
+    /** The sequence number of the newest violation before the test began (-1: none). */
+    private long violationsBefore;
     private boolean violationsExpected;
 
     /** @return the machine the test starts on; {@link Machine#EMPTY} unless overridden */
@@ -106,7 +107,8 @@ public abstract class DrvsimTestSupport {
     public final TestRule verifierCheck = (base, description) -> new Statement() {
         @Override
         public void evaluate() throws Throwable {
-            violationsBefore = verifier.violations().size();
+            List<Verifier.Violation> before = verifier.violations();
+            violationsBefore = before.isEmpty() ? -1 : before.get(before.size() - 1).seq();
             violationsExpected = false;
             try {
                 base.evaluate();
@@ -150,14 +152,14 @@ public abstract class DrvsimTestSupport {
 
     /** @return the violations recorded during the test, each with the trace before it; null when there are none */
     private String violationReport() {
-        List<Verifier.Violation> all = verifier.violations();
-        if (violationsExpected || all.size() <= violationsBefore) {
+        List<Verifier.Violation> found = newViolations();
+        if (violationsExpected || found.isEmpty()) {
             return null;
         }
-        StringBuilder b = new StringBuilder("the verifier recorded ").append(all.size() - violationsBefore)
+        StringBuilder b = new StringBuilder("the verifier recorded ").append(found.size())
                 .append(" violation(s):").append(System.lineSeparator());
         List<TraceEvent> events = trace.events();
-        for (Verifier.Violation v : all.subList(violationsBefore, all.size())) {
+        for (Verifier.Violation v : found) {
             b.append(v).append(System.lineSeparator()).append("  trace before it:").append(System.lineSeparator());
             List<TraceEvent> before = events.stream().filter(e -> e.seq() <= v.seq()).toList();
             b.append(TraceAssert.lines(before.subList(Math.max(0, before.size() - 8), before.size())));
@@ -172,8 +174,7 @@ public abstract class DrvsimTestSupport {
 
     /** @return the violations recorded since this test started */
     protected List<Verifier.Violation> newViolations() {
-        List<Verifier.Violation> all = verifier.violations();
-        return List.copyOf(all.subList(Math.min(violationsBefore, all.size()), all.size()));
+        return verifier.violations().stream().filter(v -> v.seq() > violationsBefore).toList();
     }
 
     /** @return the driver under test's bundle */

@@ -33,6 +33,18 @@ public interface Verifier {
      */
     Violation report(String rule, int bugCheckCode, String driver, String device, String message);
 
-    /** @return every violation reported since the kernel started (clearing the trace does not forget them) */
+    /**
+     * @return the violations reported since the kernel started or since {@link #clear()}, oldest first: at most the
+     *         newest {@link #capacity()} of them (clearing the trace does not forget them)
+     */
     List<Violation> violations();
+
+    /** @return how many violations the record keeps; older ones are dropped and counted by {@link #dropped()} */
+    int capacity();
+
+    /** @return how many violations were dropped from the record because it was full, since the last {@link #clear()} */
+    long dropped();
+
+    /** Forgets every recorded violation and the dropped count; the trace keeps its violation events. */
+    void clear();
 }

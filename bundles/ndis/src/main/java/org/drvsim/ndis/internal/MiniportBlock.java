@@ -376,16 +376,8 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
      * Calls a per-request handler (send, return): recorded as a callback while per-request tracing is on,
      * called directly (with the same containment of a throwing driver) when it is off.
      */
-    private void perRequest(String routine, java.util.function.Supplier<java.util.Map<String, Object>> args, Runnable call) {
-        if (port.trace.ioTracing()) {
-            port.callVoid(name, instanceId(), routine, args.get(), call);
-            return;
-        }
-        try {
-            call.run();
-        } catch (RuntimeException | LinkageError e) {
-            port.verifier.report("DriverCallbackThrew", 0x1E, name, instanceId(), routine + " threw " + e);
-        }
+    private void perRequest(String routine, java.util.function.Supplier<java.util.Map<String, ?>> args, Runnable call) {
+        port.callbacks().callRequestVoid(name, instanceId(), routine, args, call);
     }
 
     // ---- NdisMiniportAdapterHandle: what the miniport calls
@@ -566,7 +558,9 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     @Override
     public Executor dpcExecutor() {
-        return r -> port.scheduler.queueDpc(processor, "DPC for " + instanceId(), r);
+        // a KDPC's CustomDpc routine is driver code: called under the one rule, blamed on this adapter's driver
+        return r -> port.scheduler.queueDpc(processor, "CustomDpc of " + instanceId(), () ->
+                port.callbacks().callRequestVoid(name, instanceId(), "CustomDpc", TraceEvent::argMap, r));
     }
 
     @Override

@@ -65,6 +65,11 @@ public final class NdisPort implements PortDriver {
         return callbacks.call(driver, device, name, args, routine, onThrow);
     }
 
+    /** @return the one rule for calls into drivers */
+    Callbacks callbacks() {
+        return callbacks;
+    }
+
     /** Calls a void driver routine, recording it as a callback. */
     void callVoid(String driver, String device, String name, Map<String, ?> args, Runnable routine) {
         callbacks.callVoid(driver, device, name, args, routine);

@@ -42,7 +42,9 @@ final class NdisTimerImpl implements NdisTimer {
                 return;
             }
         }
-        function.run();
+        // NDIS_TIMER_FUNCTION (NetTimerCallback): driver code at DISPATCH_LEVEL, under the one rule
+        adapter.port.callbacks().callRequestVoid(adapter.driver.name, adapter.instanceId(), "NetTimerCallback",
+                () -> TraceEvent.argMap("timer", name), function);
     }
 
     @Override

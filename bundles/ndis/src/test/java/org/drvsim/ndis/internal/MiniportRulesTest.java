@@ -356,4 +356,63 @@ public class MiniportRulesTest {
         List<String> names = new ArrayList<>(callbacks());
         assertThat(names).endsWith("MiniportHaltEx", "MiniportDriverUnload");
     }
+
+    /** Throws {@code t} from code that declares nothing, as a driver written in another JVM language can. */
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    @Test
+    public void anErrorOrAnUndeclaredCheckedExceptionInInitializeExIsAFailedStartWithoutHaltEx() {
+        for (Throwable thrown : List.of(new Error("boom"), new StackOverflowError(), new java.io.IOException("disk gone"))) {
+            TestDriver d = new TestDriver();
+            boolean[] halted = {false};
+            d.chars.initializeHandlerEx = (h, p) -> {
+                throw sneaky(thrown);
+            };
+            d.chars.haltHandlerEx = (h, a) -> halted[0] = true;
+            NdisPort port = new NdisPort(trace, verifier, scheduler);
+            DriverObject o = new Driver() {
+                @Override public Object entry() { return d; }
+            };
+            assertThat(port.driverEntry(o).isSuccess()).isTrue();
+            verifier.clear();
+            PortStatus s = port.startDevice(o, node);
+            assertThat(s.isSuccess()).as(thrown.toString()).isFalse();
+            assertThat(rules()).as(thrown.toString()).containsExactly("DriverCallbackThrew");
+            assertThat(verifier.violations().get(0).message()).contains("MiniportInitializeEx threw " + thrown.getClass().getName());
+            assertThat(port.adapter(DEV)).isEmpty();
+            port.driverUnload(o);
+            assertThat(halted[0]).as("no MiniportHaltEx after a failed MiniportInitializeEx").isFalse();
+        }
+    }
+
+    @Test
+    public void aThrowingHaltExStillLeavesTheAdapterHaltedAndTheUnloadFollows() {
+        driver.chars.haltHandlerEx = (h, a) -> {
+            throw new Error("halt failed");
+        };
+        assertThat(load().isSuccess()).isTrue();
+        ndis.removeDevice(driverObject, node);
+        assertThat(ndis.adapter(DEV)).isEmpty();
+        ndis.driverUnload(driverObject);
+        assertThat(rules()).containsExactly("DriverCallbackThrew");
+        assertThat(callbacks()).endsWith("MiniportHaltEx", "MiniportDriverUnload");
+    }
+
+    @Test
+    public void aThrowingSendIsContainedWhetherOrNotPerRequestTracingIsOn() throws Exception {
+        driver.chars.sendNetBufferListsHandler = (h, nbl, port, flags) -> {
+            throw new Error("send failed");
+        };
+        assertThat(load().isSuccess()).isTrue();
+        MiniportBlock a = adapter();
+        for (boolean io : new boolean[] {true, false}) {
+            trace.setIoTracing(io);
+            verifier.clear();
+            a.send(NetBufferList.of(new byte[60]));
+            assertThat(rules()).as("io tracing " + io).containsExactly("DriverCallbackThrew");
+        }
+    }
 }

@@ -127,11 +127,10 @@ final class StorAdapter implements StorPortAdapter {
     // ---- start
 
     PortStatus start() {
-        try {
-            ext = init.deviceExtension.apply(this);
-        } catch (RuntimeException e) {
+        ext = port.callbacks.contain(name, instanceId(), "the device extension factory", () -> init.deviceExtension.apply(this),
+                null);
+        if (ext == null) {
             state = State.Failed;
-            port.verifier.report("DriverCallbackThrew", 0x1E, name, instanceId(), "device extension factory threw " + e);
             return PortStatus.of(NtStatus.STATUS_INSUFFICIENT_RESOURCES).because("the device extension could not be created");
         }
         config = new PortConfigurationInformation(org.drvsim.nt.InterfaceType.Internal);
@@ -451,11 +450,25 @@ final class StorAdapter implements StorPortAdapter {
     }
 
     private void startIo(StorageRequestBlock srb) {
-        if (srb.srbFunction() == SrbFunction.SRB_FUNCTION_EXECUTE_SCSI && !port.trace.ioTracing()) {
-            startIoUntraced(srb);
-            return;
+        Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
+        try {
+            java.util.function.Supplier<Boolean> call = () -> init.hwStartIo.startIo(ext, srb);
+            // SCSI requests are per-request events; PnP, flush and I/O-control SRBs are lifecycle and always traced
+            Boolean accepted = srb.srbFunction() == SrbFunction.SRB_FUNCTION_EXECUTE_SCSI
+                    ? port.callbacks.callRequest(name, instanceId(), "HwStorStartIo", () -> startIoArgs(srb), call, false)
+                    : port.callbacks.call(name, instanceId(), "HwStorStartIo", startIoArgs(srb), call, false);
+            if (!Boolean.TRUE.equals(accepted)) {
+                port.verifier.report("StartIoReturnedFalse", 0xC9, name, instanceId(),
+                        "HwStorStartIo returned FALSE for " + srb.srbFunction() + " at " + srb.address()
+                                + "; it must return TRUE and complete the SRB");
+            }
+        } finally {
+            Irql.lower(old);
         }
-        Map<String, Object> args = srb.srbFunction() == SrbFunction.SRB_FUNCTION_EXECUTE_SCSI
+    }
+
+    private static Map<String, ?> startIoArgs(StorageRequestBlock srb) {
+        return srb.srbFunction() == SrbFunction.SRB_FUNCTION_EXECUTE_SCSI
                 ? TraceEvent.argMap("srbFunction", srb.srbFunction(), "address", srb.address(),
                         "cdb", ScsiOp.name(srb.cdb()), "dataTransferLength", srb.dataTransferLength)
                 : srb.srbFunction() == SrbFunction.SRB_FUNCTION_PNP
@@ -467,33 +480,6 @@ final class StorAdapter implements StorPortAdapter {
                 ? TraceEvent.argMap("srbFunction", srb.srbFunction(), "signature", srb.ioControlSignature(),
                         "controlCode", srb.ioControlCode())
                 : TraceEvent.argMap("srbFunction", srb.srbFunction(), "address", srb.address());
-        Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
-        try {
-            Boolean accepted = port.callbacks.call(name, instanceId(), "HwStorStartIo", args,
-                    () -> init.hwStartIo.startIo(ext, srb), false);
-            if (!Boolean.TRUE.equals(accepted)) {
-                port.verifier.report("StartIoReturnedFalse", 0xC9, name, instanceId(),
-                        "HwStorStartIo returned FALSE for " + srb.srbFunction() + " at " + srb.address()
-                                + "; it must return TRUE and complete the SRB");
-            }
-        } finally {
-            Irql.lower(old);
-        }
-    }
-
-    /** HwStorStartIo without a trace event (per-request tracing off): the same IRQL, checks and containment. */
-    private void startIoUntraced(StorageRequestBlock srb) {
-        Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
-        try {
-            if (!init.hwStartIo.startIo(ext, srb)) {
-                port.verifier.report("StartIoReturnedFalse", 0xC9, name, instanceId(), "HwStorStartIo returned FALSE for "
-                        + srb.srbFunction() + " at " + srb.address() + "; it must return TRUE and complete the SRB");
-            }
-        } catch (RuntimeException | LinkageError e) {
-            port.verifier.report("DriverCallbackThrew", 0x1E, name, instanceId(), "HwStorStartIo threw " + e);
-        } finally {
-            Irql.lower(old);
-        }
     }
 
     private static Integer luKey(StorageRequestBlock srb) {
@@ -623,7 +609,8 @@ final class StorAdapter implements StorPortAdapter {
     public void storPortQueueWorkItem(Runnable routine) {
         port.trace.ddi(name, instanceId(), "StorPortQueueWorkItem", TraceEvent.argMap());
         if (alive("StorPortQueueWorkItem")) {
-            port.scheduler.queueWorkItem("Storport work item of " + instanceId(), routine);
+            port.scheduler.queueWorkItem("Storport work item of " + instanceId(), () -> port.callbacks.callRequestVoid(
+                    name, instanceId(), "HwStorWorkItem", TraceEvent::argMap, routine));
         }
     }
 

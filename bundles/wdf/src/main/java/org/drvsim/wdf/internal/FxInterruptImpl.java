@@ -91,12 +91,9 @@ final class FxInterruptImpl extends FxObject implements WdfInterrupt {
             if (!connected) {
                 return;
             }
-            if (d.port.trace.ioTracing()) {
-                d.port.callbacks.call(d.name, deviceId(), "EvtInterruptIsr", TraceEvent.argMap("interrupt", label(),
-                        "messageId", messageId), () -> config.evtInterruptIsr.evtInterruptIsr(this, messageId), false);
-            } else {
-                config.evtInterruptIsr.evtInterruptIsr(this, messageId);
-            }
+            // a throwing ISR is taken as "not my interrupt" (FALSE)
+            d.port.callbacks.callRequest(d.name, deviceId(), "EvtInterruptIsr", () -> TraceEvent.argMap("interrupt",
+                    label(), "messageId", messageId), () -> config.evtInterruptIsr.evtInterruptIsr(this, messageId), false);
         });
     }
 
@@ -111,12 +108,8 @@ final class FxInterruptImpl extends FxObject implements WdfInterrupt {
             if (!connected || config.evtInterruptDpc == null) {
                 return;
             }
-            if (d.port.trace.ioTracing()) {
-                d.port.callbacks.callVoid(d.name, deviceId(), "EvtInterruptDpc", TraceEvent.argMap("interrupt", label()),
-                        () -> config.evtInterruptDpc.evtInterruptDpc(this, device));
-            } else {
-                config.evtInterruptDpc.evtInterruptDpc(this, device);
-            }
+            d.port.callbacks.callRequestVoid(d.name, deviceId(), "EvtInterruptDpc", () -> TraceEvent.argMap("interrupt",
+                    label()), () -> config.evtInterruptDpc.evtInterruptDpc(this, device));
         });
         return true;
     }

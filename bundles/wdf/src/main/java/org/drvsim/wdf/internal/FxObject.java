@@ -30,11 +30,23 @@ class FxObject implements WdfObject {
     /** Whether the driver may call WdfObjectDelete on it (OB-7). */
     final boolean driverDeletable;
 
+    /** Runs the driver's context type (its factory): driver code, under the one rule of a driver call. */
+    private static Object newContext(FxDriverImpl driver, WdfObjectAttributes attributes, String type) {
+        if (attributes.context == null) {
+            return null;
+        }
+        if (driver == null) {
+            return attributes.context.get(); // the WDFDRIVER's own attributes arrive through WdfDriverCreate
+        }
+        return driver.port.callbacks.contain(driver.name, null, "the context type of a " + type,
+                attributes.context::get, null);
+    }
+
     FxObject(FxDriverImpl driver, String type, WdfObjectAttributes attributes, FxObject parent, boolean driverDeletable) {
         this.driver = driver;
         this.type = type;
         this.attributes = attributes == null ? WdfObjectAttributes.none() : attributes;
-        this.context = this.attributes.context == null ? null : this.attributes.context.get();
+        this.context = newContext(driver, this.attributes, type);
         this.driverDeletable = driverDeletable;
         this.parent = parent;
         if (parent != null) {

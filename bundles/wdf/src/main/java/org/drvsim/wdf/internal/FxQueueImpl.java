@@ -101,16 +101,8 @@ final class FxQueueImpl extends FxObject implements WdfQueue {
             r.wdfRequestComplete(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
             return;
         }
-        if (d.port.trace.ioTracing()) {
-            d.port.callbacks.callVoid(d.name, deviceId(), name, TraceEvent.argMap("queue", label(), "request", r.label(),
-                    "length", r.length), call);
-        } else {
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                d.port.verifier.report("DriverCallbackThrew", 0x1E, d.name, deviceId(), name + " threw " + e);
-            }
-        }
+        d.port.callbacks.callRequestVoid(d.name, deviceId(), name, () -> TraceEvent.argMap("queue", label(),
+                "request", r.label(), "length", r.length), call);
     }
 
     void requestCompleted(FxRequestImpl r) {

@@ -295,7 +295,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         loading = driver;
         try {
             status = port.driverEntry(driver);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
             LOG.log(Level.SEVERE, "drvsim: the " + descriptor.model() + " model failed in DriverEntry of " + driver.name, e);
             status = PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL);
         } finally {
@@ -327,7 +327,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         PortStatus status;
         try {
             status = port.startDevice(driver, node);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
             LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed starting " + node.instanceId(), e);
             status = PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL);
         }
@@ -358,7 +358,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
                     port.removeDevice(driver, node);
                 }
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
             LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed removing " + node.instanceId(), e);
         }
         driver.devices.remove(node);
@@ -378,7 +378,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             if (port != null) {
                 port.driverUnload(driver);
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
             LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed unloading " + driver.name, e);
         }
         notifyLibraries(driver);
@@ -393,7 +393,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
                 if (library != null) {
                     library.driverUnloaded(driver);
                 }
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
                 LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed forgetting " + driver.name, e);
             }
         }

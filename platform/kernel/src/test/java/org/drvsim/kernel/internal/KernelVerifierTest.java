@@ -87,4 +87,33 @@ public class KernelVerifierTest {
 
         assertThat(verifier.violations()).containsExactly(before, after);
     }
+
+    @Test
+    public void theRecordKeepsTheNewestViolationsAndCountsTheDroppedOnes() {
+        KernelVerifier small = new KernelVerifier(trace, 3);
+        for (int i = 1; i <= 5; i++) {
+            small.report("NdisCallAfterHalt", 0xC9, DRIVER, DEVICE, "call " + i);
+        }
+        assertThat(small.violations()).extracting(Verifier.Violation::message).containsExactly("call 3", "call 4", "call 5");
+        assertThat(small.dropped()).isEqualTo(2);
+        assertThat(trace.events(e -> e.kind() == org.drvsim.kernel.TraceEvent.Kind.VIOLATION)).hasSize(5);
+    }
+
+    @Test
+    public void clearingForgetsTheViolationsAndTheDroppedCount() {
+        KernelVerifier small = new KernelVerifier(trace, 1);
+        small.report("NdisCallAfterHalt", 0xC9, DRIVER, DEVICE, "first");
+        small.report("NdisCallAfterHalt", 0xC9, DRIVER, DEVICE, "second");
+        small.clear();
+        assertThat(small.violations()).isEmpty();
+        assertThat(small.dropped()).isZero();
+        small.report("NdisCallAfterHalt", 0xC9, DRIVER, DEVICE, "third");
+        assertThat(small.violations()).extracting(Verifier.Violation::message).containsExactly("third");
+    }
+
+    @Test
+    public void aCapacityBelowOneIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KernelVerifier(trace, 0))
+                .hasMessageContaining("drvsim.verifier.capacity 0 is not positive");
+    }
 }

@@ -22,7 +22,7 @@ import org.osgi.service.component.annotations.Reference;
 /** The {@code verifier:} commands: the rule violations found. */
 @Component(service = VerifierCommands.class, property = {
         "osgi.command.scope=verifier",
-        "osgi.command.function=violations"})
+        "osgi.command.function=violations", "osgi.command.function=clear"})
 public final class VerifierCommands {
     private final Verifier verifier;
 
@@ -31,8 +31,20 @@ public final class VerifierCommands {
         this.verifier = verifier;
     }
 
-    @Descriptor("lists the rule violations the verifier found")
-    public List<Verifier.Violation> violations() {
-        return verifier.violations();
+    @Descriptor("lists the rule violations the verifier recorded (the newest, when more than it keeps), and how many it dropped")
+    public List<Object> violations() {
+        List<Object> out = new ArrayList<>(verifier.violations());
+        if (verifier.dropped() > 0) {
+            out.add(0, verifier.dropped() + " older violation(s) dropped: the record keeps the newest "
+                    + verifier.capacity() + " (framework property drvsim.verifier.capacity)");
+        }
+        return out;
+    }
+
+    @Descriptor("forgets the recorded violations (the trace keeps its DriverVerifierViolation events)")
+    public String clear() {
+        int n = verifier.violations().size();
+        verifier.clear();
+        return "forgot " + n + " violation(s)";
     }
 }
