@@ -60,16 +60,17 @@ public final class NdisPacketType {
                 value |= bit;
                 continue;
             }
+            long v;
             try {
-                long v = p.toLowerCase(Locale.ROOT).startsWith("0x") ? Long.parseLong(p.substring(2), 16) : Long.parseLong(p);
-                if (v < 0 || v > 0xFFFF_FFFFL) {
-                    throw new NumberFormatException("not 32 bits");
-                }
-                value |= (int) v;
+                v = p.toLowerCase(Locale.ROOT).startsWith("0x") ? Long.parseLong(p.substring(2), 16) : Long.parseLong(p);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + p + "' is not a packet-filter flag or number; flags: "
                         + String.join(", ", BITS.keySet()));
             }
+            if (v < 0 || v > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("'" + p + "' does not fit the 32-bit packet filter (0 to 0xFFFFFFFF)");
+            }
+            value |= (int) v;
         }
         return value;
     }

@@ -134,7 +134,10 @@ public final class NdisCommands {
                 return ProtocolHarnessImpl.le32(NdisPacketType.parse(value));
             }
             String v = value.trim().toLowerCase(Locale.ROOT);
-            long n = v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16) : Long.parseLong(v);
+            long n = v.startsWith("0x") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v);
+            if (n < 0 || n > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException(n + " does not fit the OID's 32-bit ULONG (0 to 4294967295)");
+            }
             return ProtocolHarnessImpl.le32((int) n);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad value '" + value + "' for " + NdisOid.name(oid) + ": " + e.getMessage()

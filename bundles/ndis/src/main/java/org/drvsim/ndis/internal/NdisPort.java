@@ -42,6 +42,8 @@ public final class NdisPort implements PortDriver {
     /** By device instance ID, which Windows compares without regard to case; iterates in instance ID order. */
     private final Map<String, MiniportBlock> adapters = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
     private int nextIfIndex = 1;
+    /** The protocol bound to every adapter that starts (the harness), or null. */
+    private volatile ProtocolBinding protocol;
 
     @Activate
     public NdisPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler) {
@@ -124,6 +126,10 @@ public final class NdisPort implements PortDriver {
         synchronized (this) {
             adapter = new MiniportBlock(this, driver, node, nextIfIndex++);
         }
+        ProtocolBinding p = protocol;
+        if (p != null) {
+            adapter.bind(p); // NDIS binds the protocol to every adapter that starts (ProtocolBindAdapterEx)
+        }
         adapters.put(node.instanceId(), adapter);
         driver.adapters.add(adapter);
         NdisStatus s = adapter.initialize();
@@ -173,6 +179,19 @@ public final class NdisPort implements PortDriver {
     }
 
     // ---- for the protocol harness and the shell
+
+    /** The protocol to bind to every running adapter and to each one that starts later. */
+    void registerProtocol(ProtocolBinding p) {
+        protocol = p;
+        adapters.values().forEach(a -> a.bind(p));
+    }
+
+    void unregisterProtocol(ProtocolBinding p) {
+        if (protocol == p) {
+            protocol = null;
+        }
+        adapters.values().forEach(a -> a.unbind(p));
+    }
 
     /** @return the adapters NDIS runs now, by instance ID order */
     List<MiniportBlock> adapters() {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.drvsim.kernel.TargetFile;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -87,18 +88,26 @@ final class PcapFiles {
         return new IOException("pcap file " + file + " cannot be read after frame " + framesRead + ": " + why, e);
     }
 
-    /** A pcap file being written, one frame at a time (thread-safe). */
+    /**
+     * A pcap file being written, one frame at a time (thread-safe). The frames go to a temporary file beside the
+     * target, renamed onto it by {@link #close()}: a capture that is never closed (the platform killed) leaves no
+     * half-written file and the target as it was.
+     */
     static final class Writer implements AutoCloseable {
+        private final TargetFile target;
         private final PcapOutputStream out;
         private long frames;
 
+        /** @throws IllegalArgumentException if {@code file} cannot be written (see {@link TargetFile#check}) */
         Writer(Path file) throws IOException {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
+            target = TargetFile.open(file);
             out = PcapOutputStream.create(PcapGlobalHeader.createDefaultHeader(Protocol.ETHERNET_II),
-                    new BufferedOutputStream(Files.newOutputStream(file)));
+                    new BufferedOutputStream(target.out()) {
+                        @Override
+                        public void close() throws IOException {
+                            flush(); // the TargetFile closes its stream when it commits
+                        }
+                    });
         }
 
         synchronized void write(byte[] frame) throws IOException {
@@ -112,9 +121,15 @@ final class PcapFiles {
             return frames;
         }
 
+        /** Completes the file: renamed onto the target. */
         @Override
         public synchronized void close() throws IOException {
-            out.close();
+            try {
+                out.close();
+                target.commit();
+            } finally {
+                target.close();
+            }
         }
     }
 }

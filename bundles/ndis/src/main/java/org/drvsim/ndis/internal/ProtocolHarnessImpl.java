@@ -43,21 +43,30 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
     static final int MAX_OID_BUFFER = 65536;
 
     private final NdisPort ndis;
-    private final Map<MiniportBlock, PcapFiles.Writer> captures = new ConcurrentHashMap<>();
-    private final Map<MiniportBlock, List<Consumer<byte[]>>> listeners = new ConcurrentHashMap<>();
+    /**
+     * Captures and receive listeners by device instance ID (compared without regard to case), not by adapter: they
+     * follow the adapter across a driver restart, as a protocol binds again to the adapter that comes back.
+     */
+    private final Map<String, PcapFiles.Writer> captures = new java.util.concurrent.ConcurrentSkipListMap<>(
+            String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, List<Consumer<byte[]>>> listeners = new java.util.concurrent.ConcurrentSkipListMap<>(
+            String.CASE_INSENSITIVE_ORDER);
 
     @Activate
     public ProtocolHarnessImpl(@Reference NdisPort ndis) {
         this.ndis = ndis;
+        ndis.registerProtocol(this);
     }
 
+    /** Unbinds, and closes every capture: its file is complete up to here. */
     @Deactivate
     void deactivate() {
-        for (MiniportBlock a : List.copyOf(captures.keySet())) {
+        ndis.unregisterProtocol(this);
+        for (String instanceId : List.copyOf(captures.keySet())) {
             try {
-                stopCapture(a);
-            } catch (IOException | InterruptedException e) {
-                LOG.log(Level.WARNING, "closing capture of " + a.instanceId(), e);
+                close(instanceId);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the capture of " + instanceId, e);
             }
         }
     }
@@ -182,9 +191,10 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
     public AutoCloseable receive(String adapter, Consumer<byte[]> frameListener) {
         MiniportBlock a = adapter(adapter);
         bind(a);
-        listeners.computeIfAbsent(a, k -> new CopyOnWriteArrayList<>()).add(frameListener);
+        String id = a.instanceId();
+        listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(frameListener);
         return () -> {
-            List<Consumer<byte[]>> l = listeners.get(a);
+            List<Consumer<byte[]>> l = listeners.get(id);
             if (l != null) {
                 l.remove(frameListener);
             }
@@ -196,9 +206,9 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         MiniportBlock a = adapter(adapter);
         bind(a);
         AtomicReference<IOException> failure = new AtomicReference<>();
-        captures.compute(a, (k, old) -> {
+        captures.compute(a.instanceId(), (k, old) -> {
             if (old != null) {
-                failure.set(new IOException("adapter " + k.instanceId() + " is already capturing; stop it first"));
+                failure.set(new IOException("adapter " + k + " is already capturing; stop it first"));
                 return old;
             }
             try {
@@ -213,19 +223,34 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         }
     }
 
+    /**
+     * Stops the capture of a running adapter, or of an adapter that has gone (its driver stopped, its device was
+     * removed), named by instance ID or short name.
+     */
     @Override
     public long stopCapture(String adapter) throws IOException, InterruptedException {
-        return stopCapture(adapter(adapter));
+        String id = null;
+        for (String capturing : captures.keySet()) {
+            if (capturing.equalsIgnoreCase(adapter) || shortName(capturing).equalsIgnoreCase(adapter)) {
+                id = capturing;
+            }
+        }
+        if (id == null) {
+            String known = adapter(adapter).instanceId(); // names the adapters when there is no such adapter
+            throw new IllegalArgumentException("adapter " + known + " is not capturing");
+        }
+        MiniportBlock running = ndis.adapter(id).orElse(null);
+        if (running != null) {
+            running.drainDpcs(); // frames already queued for indication still go into the file
+        }
+        return close(id);
     }
 
-    private long stopCapture(MiniportBlock adapter) throws IOException, InterruptedException {
-        if (!captures.containsKey(adapter)) {
-            throw new IllegalArgumentException("adapter " + adapter.instanceId() + " is not capturing");
-        }
-        adapter.drainDpcs(); // frames already queued for indication still go into the file
-        PcapFiles.Writer w = captures.remove(adapter);
+    /** Closes a capture's file: it is renamed onto its target now, complete. */
+    private long close(String instanceId) throws IOException {
+        PcapFiles.Writer w = captures.remove(instanceId);
         if (w == null) {
-            throw new IllegalArgumentException("adapter " + adapter.instanceId() + " is not capturing");
+            throw new IllegalArgumentException("adapter " + instanceId + " is not capturing");
         }
         w.close();
         return w.frames();
@@ -233,8 +258,8 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
 
     @Override
     public void receiveNetBufferLists(MiniportBlock adapter, NetBufferList netBufferLists, int count) {
-        PcapFiles.Writer w = captures.get(adapter);
-        List<Consumer<byte[]>> l = listeners.get(adapter);
+        PcapFiles.Writer w = captures.get(adapter.instanceId());
+        List<Consumer<byte[]>> l = listeners.get(adapter.instanceId());
         if (w == null && (l == null || l.isEmpty())) {
             return;
         }

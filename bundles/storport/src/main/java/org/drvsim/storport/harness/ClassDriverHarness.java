@@ -105,9 +105,19 @@ public interface ClassDriverHarness {
     /** Whether MODE SENSE reports the unit write-protected. */
     boolean writeProtected(String adapter, String address) throws IOException;
 
-    /** READ(10)/(16) requests of at most the adapter's maximum transfer length. */
+    /**
+     * READ(10)/(16) requests of at most the adapter's maximum transfer length.
+     *
+     * @throws IllegalArgumentException before any request, if {@code lba} is negative, {@code blocks} not positive,
+     *                                  or the range runs past the end of the logical unit
+     */
     byte[] read(String adapter, String address, long lba, int blocks) throws IOException;
 
-    /** WRITE(10)/(16) requests of at most the adapter's maximum transfer length; {@code data} is whole blocks. */
+    /**
+     * WRITE(10)/(16) requests of at most the adapter's maximum transfer length; {@code data} is whole blocks.
+     *
+     * @throws IllegalArgumentException before any request, if {@code lba} is negative, {@code data} is not a whole,
+     *                                  positive number of blocks, or the range runs past the end of the logical unit
+     */
     void write(String adapter, String address, long lba, byte[] data) throws IOException;
 }

@@ -232,9 +232,31 @@ public final class StorClassDriver implements ClassDriverHarness {
         return cdb;
     }
 
+    /**
+     * Checks a transfer against the logical unit before any request is built: nothing is read or written when
+     * the range is wrong.
+     *
+     * @return {block count, block size}
+     * @throws IllegalArgumentException naming the range and the unit's capacity
+     */
+    private long[] checkRange(String adapter, String address, long lba, long blocks) throws IOException {
+        if (lba < 0) {
+            throw new IllegalArgumentException("LBA " + lba + " is negative");
+        }
+        if (blocks <= 0) {
+            throw new IllegalArgumentException(blocks + " blocks is not a positive number of blocks");
+        }
+        long[] cap = readCapacity(adapter, address);
+        if (lba > cap[0] - blocks) {
+            throw new IllegalArgumentException("blocks " + lba + " to " + (lba + blocks - 1) + " are past the end of logical "
+                    + "unit " + address + ", which has " + cap[0] + " blocks of " + cap[1] + " bytes; nothing was transferred");
+        }
+        return cap;
+    }
+
     @Override
     public byte[] read(String adapter, String address, long lba, int blocks) throws IOException {
-        int blockSize = (int) readCapacity(adapter, address)[1];
+        int blockSize = (int) checkRange(adapter, address, lba, blocks)[1];
         byte[] out = new byte[Math.multiplyExact(blocks, blockSize)];
         int per = maxBlocksPerRequest(adapter, blockSize);
         for (int done = 0; done < blocks; ) {
@@ -251,10 +273,12 @@ public final class StorClassDriver implements ClassDriverHarness {
     @Override
     public void write(String adapter, String address, long lba, byte[] data) throws IOException {
         int blockSize = (int) readCapacity(adapter, address)[1];
-        if (data.length % blockSize != 0) {
-            throw new IllegalArgumentException(data.length + " bytes is not a whole number of " + blockSize + "-byte blocks");
+        if (data.length == 0 || data.length % blockSize != 0) {
+            throw new IllegalArgumentException(data.length + " bytes is not a whole, positive number of " + blockSize
+                    + "-byte blocks; nothing was written");
         }
         int blocks = data.length / blockSize;
+        checkRange(adapter, address, lba, blocks);
         int per = maxBlocksPerRequest(adapter, blockSize);
         for (int done = 0; done < blocks; ) {
             int n = Math.min(per, blocks - done);

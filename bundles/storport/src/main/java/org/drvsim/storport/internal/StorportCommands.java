@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.drvsim.kernel.TargetFile;
 import org.drvsim.storport.harness.ClassDriverHarness;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -101,6 +102,9 @@ public final class StorportCommands {
         if (blocks <= 0 || blocks > 4096) {
             throw new IllegalArgumentException("BLOCKS must be 1..4096\nusage: storport:read ADAPTER ADDR LBA BLOCKS");
         }
+        if (lba < 0) {
+            throw new IllegalArgumentException("LBA " + lba + " is negative\nusage: storport:read ADAPTER ADDR LBA BLOCKS");
+        }
         long blockSize = disk.readCapacity(adapter, address)[1];
         return hexDump(disk.read(adapter, address, lba, blocks), lba * blockSize);
     }
@@ -110,7 +114,11 @@ public final class StorportCommands {
                         @Descriptor("ADDR: path:target:lun") String address,
                         @Descriptor("first logical block address") long lba,
                         @Descriptor("file to write") String file) throws IOException {
-        byte[] data = readFile(file, "storport:write ADAPTER ADDR LBA FILE");
+        String usage = "\nusage: storport:write ADAPTER ADDR LBA FILE";
+        if (lba < 0) {
+            throw new IllegalArgumentException("LBA " + lba + " is negative" + usage);
+        }
+        byte[] data = readFile(file, usage.substring("\nusage: ".length()));
         long start = System.nanoTime();
         disk.write(adapter, address, lba, data);
         return String.format("wrote %d bytes at LBA %d in %.1f ms", data.length, lba, (System.nanoTime() - start) / 1e6);
@@ -153,17 +161,29 @@ public final class StorportCommands {
                          @Descriptor("ADAPTER: instance ID (quoted) or short name") String adapter,
                          @Descriptor("ADDR: path:target:lun") String address,
                          @Descriptor("file to write") String file) throws IOException {
+        String usage = "\nusage: storport:export ADAPTER ADDR FILE [--blocks N]";
+        if (limit == 0 || limit < -1) {
+            throw new IllegalArgumentException("--blocks " + limit + " is not a positive number of blocks" + usage);
+        }
         long[] cap = disk.readCapacity(adapter, address);
-        long total = limit < 0 ? cap[0] : Math.min(limit, cap[0]);
+        if (limit > cap[0]) {
+            throw new IllegalArgumentException("--blocks " + limit + " is more than logical unit " + address + " holds ("
+                    + cap[0] + " blocks)" + usage);
+        }
+        long total = limit < 0 ? cap[0] : limit;
         long start = System.nanoTime();
         int per = (int) Math.max(1, (8L << 20) / cap[1]);
-        Path p = Path.of(file);
-        try (var out = Files.newOutputStream(p)) {
+        // written beside the target and renamed onto it when complete: a failure leaves the target as it was
+        try (TargetFile out = TargetFile.open(Path.of(file))) {
             for (long lba = 0; lba < total; ) {
                 int n = (int) Math.min(per, total - lba);
-                out.write(disk.read(adapter, address, lba, n));
+                out.out().write(disk.read(adapter, address, lba, n));
                 lba += n;
             }
+            out.commit();
+        } catch (IOException e) {
+            throw new IOException("export of " + address + " to " + file + " failed, " + file + " is unchanged: "
+                    + e.getMessage(), e);
         }
         return String.format("exported %d blocks of %d bytes to %s in %.1f ms", total, cap[1], file,
                 (System.nanoTime() - start) / 1e6);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.drvsim.kernel.TargetFile;
 import org.drvsim.nt.NtStatus;
 import org.drvsim.wdf.harness.IoManagerHarness;
 import org.osgi.service.component.annotations.Activate;
@@ -102,7 +103,8 @@ public final class WdfCommands {
                 if (!c.status().isSuccess()) {
                     throw new IllegalStateException("write request " + requests + " at byte " + off + " of " + file
                             + " failed: " + c.status() + (c.status() == NtStatus.STATUS_INSUFFICIENT_RESOURCES
-                            ? " (the device buffer is full: the file is larger than the device holds)" : ""));
+                            ? " (the device buffer is full: the file is larger than the device holds)" : "")
+                            + "; the device took the first " + off + " of " + data.length + " bytes and none after them");
                 }
             }
         }
@@ -114,11 +116,17 @@ public final class WdfCommands {
     public String read(@Descriptor("read at most N bytes") @Parameter(names = "--bytes", absentValue = "-1") long limit,
                        @Descriptor("DEVICE: instance ID (quoted) or short name") String device,
                        @Descriptor("file to write") String file) throws IOException {
-        String id = device(device, "wdf:read DEVICE FILE [--bytes N]").instanceId();
+        String usage = "wdf:read DEVICE FILE [--bytes N]";
+        if (limit == 0 || limit < -1) {
+            throw new IllegalArgumentException("--bytes " + limit + " is not a positive number of bytes\nusage: " + usage);
+        }
+        String id = device(device, usage).instanceId();
         long start = System.nanoTime();
         int requests = 0;
         long total = 0;
-        try (var out = Files.newOutputStream(Path.of(file)); IoManagerHarness.DeviceFile f = io.open(id)) {
+        // written beside the target and renamed onto it when complete: a failed read leaves the target as it was
+        try (TargetFile target = TargetFile.open(Path.of(file)); IoManagerHarness.DeviceFile f = io.open(id)) {
+            java.io.OutputStream out = target.out();
             while (limit < 0 || total < limit) {
                 int want = (int) (limit < 0 ? MAX_TRANSFER : Math.min(MAX_TRANSFER, limit - total));
                 IoManagerHarness.IoResult c = f.read(want);
@@ -132,6 +140,7 @@ public final class WdfCommands {
                 out.write(c.data());
                 total += c.information();
             }
+            target.commit();
         }
         return String.format("read %d bytes in %d request(s) into %s in %.1f ms", total, requests, file,
                 (System.nanoTime() - start) / 1e6);

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.drvsim.kernel.TargetFile;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,13 +22,22 @@ final class TraceEventFormat {
     private TraceEventFormat() {
     }
 
+    /**
+     * Writes the events to a temporary file beside {@code file} and renames it onto {@code file} when complete.
+     *
+     * @throws IllegalArgumentException if {@code file} cannot be written (see {@link TargetFile#check})
+     */
     static int write(List<TraceEvent> events, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        JsonFactory factory = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        try (TargetFile target = TargetFile.open(file)) {
+            writeTo(factory, target.out(), events);
+            target.commit();
         }
-        JsonFactory factory = new JsonFactory();
-        try (JsonGenerator g = factory.createGenerator(file.toFile(), JsonEncoding.UTF8)) {
+        return events.size();
+    }
+
+    private static void writeTo(JsonFactory factory, java.io.OutputStream out, List<TraceEvent> events) throws IOException {
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("displayTimeUnit", "ns");
@@ -62,7 +71,6 @@ final class TraceEventFormat {
             g.writeEndArray();
             g.writeEndObject();
         }
-        return events.size();
     }
 
     private static void writeEvent(JsonGenerator g, TraceEvent e) throws IOException {

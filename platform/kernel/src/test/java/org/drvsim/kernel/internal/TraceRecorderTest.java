@@ -237,7 +237,7 @@ public class TraceRecorderTest {
         trace.returned(callback, "NDIS_STATUS_SUCCESS");
         Irql.raise(Irql.DISPATCH_LEVEL);
         TraceEvent pnp = trace.event(TraceEvent.Kind.PNP, null, DEVICE, "DeviceStarted", Map.of());
-        Path file = tmp.getRoot().toPath().resolve("not/yet/there/trace.json");
+        Path file = tmp.getRoot().toPath().resolve("trace.json");
 
         int written = trace.exportTraceEventFormat(file);
 
@@ -352,6 +352,27 @@ public class TraceRecorderTest {
                 return null;
             default:
                 throw new IOException("unexpected JSON token " + t);
+        }
+    }
+
+    @Test
+    public void anExportIntoAMissingFolderIsRefusedAndWritesNothing() throws Exception {
+        trace.event(TraceEvent.Kind.PNP, null, DEVICE, "IRP_MN_START_DEVICE", Map.of());
+        Path file = tmp.getRoot().toPath().resolve("not/yet/there/trace.json");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trace.exportTraceEventFormat(file))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+        assertThat(file.getParent()).doesNotExist();
+    }
+
+    @Test
+    public void anExportReplacesTheTargetOnlyWhenComplete() throws Exception {
+        Path file = tmp.getRoot().toPath().resolve("trace.json");
+        java.nio.file.Files.writeString(file, "old");
+        trace.event(TraceEvent.Kind.PNP, null, DEVICE, "IRP_MN_START_DEVICE", Map.of());
+        trace.exportTraceEventFormat(file);
+        assertThat(readJsonObject(file)).containsKey("traceEvents");
+        try (var files = java.nio.file.Files.list(tmp.getRoot().toPath())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("trace.json");
         }
     }
 }

@@ -19,6 +19,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.launch.Framework;
 
 /**
  * Sets up the console of {@code drvsim.jar} from the command line the bnd launcher was given (its
@@ -65,6 +66,7 @@ public final class ConsoleActivator implements BundleActivator {
         } catch (IOException e) {
             System.err.println("drvsim: cannot create the drivers folder: " + e);
         }
+        installShutdownHook(context);
         if (System.console() == null || args.length > 0) {
             // Not a terminal (piped input, CI) or a script: a dumb terminal, without JLine's warning about it.
             System.setProperty("org.jline.terminal.dumb", "true");
@@ -85,6 +87,30 @@ public final class ConsoleActivator implements BundleActivator {
             callable = new ScriptMain.BadArguments("drvsim: unknown arguments " + List.of(args) + "\n" + USAGE);
         }
         registerMain(context, callable);
+    }
+
+    /** How long the shutdown hook waits for the framework to stop (drivers halted and unloaded, trace exported). */
+    static final long SHUTDOWN_WAIT_MILLIS = 60_000;
+    private Thread shutdownHook;
+
+    /**
+     * SIGTERM, SIGINT (Ctrl-C without a line editor) and SIGHUP end the JVM through its shutdown hooks: this one
+     * stops the framework the orderly way first, so that every driver is halted and unloaded, the trace export
+     * ({@code drvsim.trace.export}) is written and open capture files are completed, as at the end of input.
+     */
+    private void installShutdownHook(BundleContext context) {
+        Bundle system = context.getBundle(0);
+        shutdownHook = new Thread(() -> {
+            try {
+                system.stop();
+                if (system instanceof Framework f) {
+                    f.waitForStop(SHUTDOWN_WAIT_MILLIS);
+                }
+            } catch (Exception e) {
+                System.err.println("drvsim: orderly stop at JVM shutdown failed: " + e);
+            }
+        }, "drvsim-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     private void registerMain(BundleContext context, Callable<Integer> callable) {
@@ -118,6 +144,13 @@ public final class ConsoleActivator implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         stopping.countDown();
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException jvmShuttingDown) {
+                // the hook runs (or ran) and stops the framework
+            }
+        }
         if (main != null) {
             try {
                 main.unregister();

@@ -105,7 +105,9 @@ final class NetvminiAdapter {
                 return NdisStatus.NDIS_STATUS_INVALID_DATA;
             }
         } else {
-            mac = new byte[] {0x02, 0x50, (byte) 0xF2, 0x00, 0x00, (byte) p.ifIndex()};
+            // the interface index in the last three bytes: unique on the hub for 16 million adapters
+            int i = p.ifIndex();
+            mac = new byte[] {0x02, 0x50, (byte) 0xF2, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i};
         }
         NetvminiAdapter adapter = new NetvminiAdapter(driver, handle, mac);
         NdisStatus s = handle.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(adapter,

@@ -70,6 +70,17 @@ public class NetvminiAdapterTest {
     }
 
     @Test
+    public void macAddressesStayUniqueBeyond255Adapters() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int ifIndex : new int[] {1, 255, 256, 257, 511, 65_536, 65_537}) {
+            NetvminiAdapter a = FakeAdapterHandle.initializedAdapter(ifIndex, Map.of());
+            assertThat(seen.add(java.util.HexFormat.of().formatHex(a.currentAddress))).as("ifIndex " + ifIndex).isTrue();
+        }
+        assertThat(FakeAdapterHandle.initializedAdapter(257, Map.of()).currentAddress)
+                .containsExactly(0x02, 0x50, 0xF2, 0x00, 0x01, 0x01);
+    }
+
+    @Test
     public void theConfiguredNetvminiMacAddressIsThePermanentAndCurrentAddress() {
         for (String text : new String[] {"00-11-22-33-44-55", "00:11:22:33:44:55", "001122334455"}) {
             NetvminiAdapter a = FakeAdapterHandle.initializedAdapter(1, Map.of("NetvminiMacAddress", text));

@@ -2,23 +2,25 @@ package org.drvsim.drivers.ramdisk;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A {@link BackingStore} on a raw disk image file (no header: byte {@code lba * blockSize} of the file is byte 0
  * of block {@code lba}). The capacity is the file's size when it is opened, in blocks of 512 or 4096 bytes;
  * the file is neither grown nor truncated.
  *
- * <p>Threads: any thread, concurrently; every transfer is a positional {@link FileChannel} read or write, so
- * transfers do not share a file position. Concurrent transfers to the same block are not ordered with respect
- * to each other (a reader may see part of a concurrent write), as on a disk without atomic-write support.
- * Caution: {@link FileChannel} is interruptible: a thread interrupted during a transfer closes the channel, and
- * every later transfer then fails with an {@link UncheckedIOException} (MEDIUM ERROR at the SCSI level).
+ * <p>While open, the store holds a lock on the whole file (shared when read-only, exclusive otherwise): another
+ * store of this platform cannot open the same image (an image is attached once), and a command that would
+ * overwrite it (an export onto it) sees it in use and refuses.
+ *
+ * <p>Threads: any thread; transfers are serialised. The I/O goes through {@link RandomAccessFile}, whose reads
+ * and writes are not interruptible: a thread interrupted during a transfer finishes it and keeps its interrupt
+ * status, and the image stays usable (an interruptible {@code FileChannel} would close itself for good).
  *
  * <p>Failures: {@link #open} reports an unusable image as {@link IllegalArgumentException} naming the file and
  * the problem, and an I/O failure while opening (for example no permission to write) as {@link IOException}.
@@ -27,16 +29,18 @@ import java.nio.file.StandardOpenOption;
  */
 final class FileBackingStore implements BackingStore {
     private final Path image;
-    private final FileChannel channel;
+    private final RandomAccessFile file;
+    private final FileLock lock;
     private final int blockSize;
     private final long blockCount;
     private final boolean readOnly;
-    /** Set by {@link #close()}; a channel closed by an interrupt is not "closed" but failed. */
     private volatile boolean closed;
 
-    private FileBackingStore(Path image, FileChannel channel, int blockSize, long blockCount, boolean readOnly) {
+    private FileBackingStore(Path image, RandomAccessFile file, FileLock lock, int blockSize, long blockCount,
+                             boolean readOnly) {
         this.image = image;
-        this.channel = channel;
+        this.file = file;
+        this.lock = lock;
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.readOnly = readOnly;
@@ -47,7 +51,7 @@ final class FileBackingStore implements BackingStore {
      *
      * @param blockSize bytes per logical block, 512 or 4096
      * @throws IllegalArgumentException if the block size is not supported, or the image does not exist, is not
-     *         a regular file, is empty, or its size is not a multiple of the block size
+     *         a regular file, is empty, its size is not a multiple of the block size, or it is already open (attached)
      * @throws IOException if the file cannot be opened as asked
      */
     static FileBackingStore open(Path image, int blockSize, boolean readOnly) throws IOException {
@@ -58,12 +62,20 @@ final class FileBackingStore implements BackingStore {
         if (!Files.isRegularFile(image)) {
             throw new IllegalArgumentException("disk image " + image + " is not a regular file");
         }
-        FileChannel channel = readOnly
-                ? FileChannel.open(image, StandardOpenOption.READ)
-                : FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        RandomAccessFile file = new RandomAccessFile(image.toFile(), readOnly ? "r" : "rw");
         try {
+            FileLock lock;
+            try {
+                lock = file.getChannel().tryLock(0, Long.MAX_VALUE, readOnly);
+            } catch (OverlappingFileLockException e) {
+                throw new IllegalArgumentException("disk image " + image + " is already attached; an image backs one "
+                        + "logical unit at a time");
+            }
+            if (lock == null) {
+                throw new IllegalArgumentException("disk image " + image + " is locked by another program");
+            }
             // The size of the open file, not of the path checked above.
-            long size = channel.size();
+            long size = file.length();
             if (size == 0) {
                 throw new IllegalArgumentException("disk image " + image + " is empty");
             }
@@ -71,9 +83,9 @@ final class FileBackingStore implements BackingStore {
                 throw new IllegalArgumentException("disk image " + image + " is " + size
                         + " bytes, not a multiple of " + blockSize + "-byte blocks");
             }
-            return new FileBackingStore(image, channel, blockSize, size / blockSize, readOnly);
+            return new FileBackingStore(image, file, lock, blockSize, size / blockSize, readOnly);
         } catch (RuntimeException | IOException e) {
-            channel.close();
+            file.close(); // releases the lock too
             throw e;
         }
     }
@@ -96,20 +108,16 @@ final class FileBackingStore implements BackingStore {
     @Override
     public void read(long lba, int blocks, byte[] dst, int dstOffset) {
         int bytes = BackingStore.checkTransfer(this, lba, blocks, dst, dstOffset);
-        ensureOpen();
-        ByteBuffer buffer = ByteBuffer.wrap(dst, dstOffset, bytes);
-        long position = lba * blockSize;
-        try {
-            // A positional read may return fewer bytes than asked; loop until the blocks are in.
-            while (buffer.hasRemaining()) {
-                int n = channel.read(buffer, position);
-                if (n < 0) {
-                    throw new EOFException(image + " ended at byte " + position + " (truncated while open?)");
-                }
-                position += n;
+        synchronized (file) {
+            ensureOpen();
+            try {
+                file.seek(lba * blockSize);
+                file.readFully(dst, dstOffset, bytes);
+            } catch (EOFException e) {
+                throw new UncheckedIOException(image + " ended before block " + (lba + blocks) + " (truncated while open?)", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + blocks + " blocks at LBA " + lba + " of " + image, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + blocks + " blocks at LBA " + lba + " of " + image, e);
         }
     }
 
@@ -119,29 +127,39 @@ final class FileBackingStore implements BackingStore {
         if (readOnly) {
             throw new IllegalStateException(image + " is open read-only");
         }
-        ensureOpen();
-        ByteBuffer buffer = ByteBuffer.wrap(src, srcOffset, bytes);
-        long position = lba * blockSize;
-        try {
-            while (buffer.hasRemaining()) {
-                position += channel.write(buffer, position);
+        synchronized (file) {
+            ensureOpen();
+            try {
+                file.seek(lba * blockSize);
+                file.write(src, srcOffset, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing " + blocks + " blocks at LBA " + lba + " of " + image, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + blocks + " blocks at LBA " + lba + " of " + image, e);
         }
     }
 
-    /** Forces written data (not metadata) to the device: {@code FileChannel.force(false)}. */
+    /** Forces written data (not metadata) to the device: {@code FileDescriptor.sync()}. */
     @Override
     public void flush() throws IOException {
-        ensureOpen();
-        channel.force(false);
+        synchronized (file) {
+            ensureOpen();
+            file.getFD().sync();
+        }
     }
 
     @Override
     public void close() throws IOException {
-        closed = true;
-        channel.close();
+        synchronized (file) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                lock.release();
+            } finally {
+                file.close();
+            }
+        }
     }
 
     /** @return the image path */

@@ -33,6 +33,8 @@ final class RamdiskAdapter {
     final StorPortAdapter storport;
     /** The logical units on path 0, target 0, by LUN number. */
     final Map<Integer, ScsiDisk> luns = new ConcurrentSkipListMap<>();
+    /** The LUNs the adapter's configuration made (not attached images): detached only when forced. */
+    final java.util.Set<Integer> configuredLuns = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     RamdiskAdapter(StorPortAdapter storport) {
         this.storport = storport;
@@ -65,6 +67,7 @@ final class RamdiskAdapter {
                 store = new MemoryBackingStore(Long.parseLong(cfg.getOrDefault("ramdisk.sizeBytes", "67108864")), blockSize);
             }
             a.luns.put(0, new ScsiDisk(store, VENDOR, PRODUCT, serial(hwContext, 0), 0));
+            a.configuredLuns.add(0);
         } catch (RuntimeException | IOException e) {
             LOG.log(Level.WARNING, "ramdisk: bad configuration '" + argumentString + "': " + e.getMessage());
             return SpReturn.SP_RETURN_BAD_CONFIG;

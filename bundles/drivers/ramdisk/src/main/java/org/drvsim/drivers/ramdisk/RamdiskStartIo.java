@@ -21,7 +21,7 @@ final class RamdiskStartIo {
     static final String SIGNATURE = "RAMDISK";
     /** Control code: attach an image file as a new LUN. Input: UTF-8 "path\nreadOnly\nblockSize". */
     static final int IOCTL_ATTACH = 1;
-    /** Control code: detach a LUN. Input: UTF-8 "path:target:lun". */
+    /** Control code: detach a LUN. Input: UTF-8 "path:target:lun", then "\nforce" to detach the configured LUN. */
     static final int IOCTL_DETACH = 2;
 
     private RamdiskStartIo() {
@@ -117,11 +117,25 @@ final class RamdiskStartIo {
                 reply = "0:0:" + lun;
                 changed = true;
             } else if (srb.ioControlCode() == IOCTL_DETACH) {
-                String[] btl = input.split(":");
-                int lun = Integer.parseInt(btl[btl.length - 1].trim());
-                if (btl.length != 3 || !btl[0].trim().equals("0") || !btl[1].trim().equals("0") || !a.luns.containsKey(lun)) {
-                    throw new IllegalArgumentException("no logical unit " + input);
+                String[] p = input.split("\n");
+                String address = p[0].trim();
+                boolean force = p.length > 1 && p[1].trim().equals("force");
+                String[] btl = address.split(":");
+                int lun;
+                try {
+                    lun = Integer.parseInt(btl[btl.length - 1].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + address + "' is not a path:target:lun address");
                 }
+                if (btl.length != 3 || !btl[0].trim().equals("0") || !btl[1].trim().equals("0") || !a.luns.containsKey(lun)) {
+                    throw new IllegalArgumentException("no logical unit " + address);
+                }
+                if (a.configuredLuns.contains(lun) && !force) {
+                    throw new IllegalArgumentException("logical unit " + address + " is the adapter's configured disk, not "
+                            + "an attached image; its data is lost when it is detached: detach it with --force");
+                }
+                a.configuredLuns.remove(lun);
+                input = address;
                 ScsiDisk gone = a.luns.remove(lun); // stop answering first, then release
                 RamdiskAdapter.closeQuietly(gone.store());
                 reply = input;

@@ -175,4 +175,34 @@ public class FileBackingStoreTest {
         }
         assertThat(Files.readAllBytes(p)).isEqualTo(content);
     }
+
+    @Test
+    public void anInterruptedTransferFinishesAndTheImageStaysUsable() throws Exception {
+        Path p = image(pattern(8 * 512, 7));
+        try (FileBackingStore store = FileBackingStore.open(p, 512, false)) {
+            byte[] block = new byte[512];
+            Thread.currentThread().interrupt();
+            try {
+                store.read(1, 1, block, 0);
+                store.write(2, 1, pattern(512, 9), 0);
+                assertThat(Thread.currentThread().isInterrupted()).as("the interrupt status is kept").isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(block).isEqualTo(java.util.Arrays.copyOfRange(pattern(8 * 512, 7), 512, 1024));
+            store.read(2, 1, block, 0);
+            assertThat(block).isEqualTo(pattern(512, 9));
+        }
+    }
+
+    @Test
+    public void anImageIsOpenedOnceUntilItsStoreIsClosed() throws Exception {
+        Path p = image(new byte[4 * 512]);
+        FileBackingStore first = FileBackingStore.open(p, 512, false);
+        assertThatThrownBy(() -> FileBackingStore.open(p, 512, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is already attached");
+        assertThatThrownBy(() -> FileBackingStore.open(p, 512, true)).hasMessageContaining("is already attached");
+        first.close();
+        FileBackingStore.open(p, 512, true).close();
+    }
 }

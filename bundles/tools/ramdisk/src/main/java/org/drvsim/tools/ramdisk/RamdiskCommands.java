@@ -56,16 +56,18 @@ public final class RamdiskCommands {
                 + "-byte blocks";
     }
 
-    @Descriptor("removes a logical unit added by ramdisk:attach")
-    public String detach(@Descriptor("ADAPTER: instance ID (quoted) or short name") String adapter,
+    @Descriptor("removes a logical unit added by ramdisk:attach (the adapter's configured disk only with --force)")
+    public String detach(@Descriptor("also detach the adapter's configured disk, whose data is then lost")
+                         @Parameter(names = "--force", presentValue = "true", absentValue = "false") boolean force,
+                         @Descriptor("ADAPTER: instance ID (quoted) or short name") String adapter,
                          @Descriptor("ADDR: path:target:lun") String address) throws IOException, InterruptedException {
         String id = storport.resolveAdapter(adapter);
         ClassDriverHarness.SrbResult r = storport.miniportIoControl(id, RamdiskIoctl.SIGNATURE, RamdiskIoctl.IOCTL_DETACH,
-                address.getBytes(StandardCharsets.UTF_8), 1024);
+                (address + (force ? "\nforce" : "")).getBytes(StandardCharsets.UTF_8), 1024);
         String reply = reply(r);
         if (!r.success() || r.scsiStatus() != 0) {
             throw new IllegalArgumentException("ramdisk: cannot detach " + address + ": " + reply
-                    + "\nusage: ramdisk:detach ADAPTER ADDR");
+                    + "\nusage: ramdisk:detach [--force] ADAPTER ADDR");
         }
         storport.awaitBusScan();
         return "detached " + address + " from " + id;

@@ -11,7 +11,7 @@ final class RamdiskIoctl {
     static final String SIGNATURE = "RAMDISK";
     /** Attach an image: input {@code path\nreadOnly\nblockSize} (UTF-8); output the new LUN's address. */
     static final int IOCTL_ATTACH = 1;
-    /** Detach a LUN: input its address {@code path:target:lun} (UTF-8). */
+    /** Detach a LUN: input its address {@code path:target:lun} (UTF-8), then {@code \nforce} for the configured LUN. */
     static final int IOCTL_DETACH = 2;
 
     private RamdiskIoctl() {

@@ -47,7 +47,8 @@ final class Adapter {
 
     // MiniportInitializeEx: PASSIVE_LEVEL; MINIPORT_INITIALIZE. On failure release what was acquired: no HaltEx follows.
     static NdisStatus initializeEx(NdisMiniportAdapterHandle handle, NdisMiniportInitParameters params) {
-        byte[] mac = {0x02, 0x00, 0x4C, 0x4F, 0x00, (byte) params.ifIndex()};
+        int ifIndex = params.ifIndex(); // a locally administered address, unique per interface index
+        byte[] mac = {0x02, 0x00, 0x4C, (byte) (ifIndex >>> 16), (byte) (ifIndex >>> 8), (byte) ifIndex};
         Adapter adapter = new Adapter(handle, mac);
         NdisStatus s = handle.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(adapter,
                 NdisMiniportAdapterAttributes.NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK, 0,

@@ -1,0 +1,74 @@
+package org.drvsim.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pkts.Pcap;
+import io.pkts.packet.Packet;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Runs the real {@code drvsim.jar} as a user would ({@code java -jar drvsim.jar --script FILE}) in a temporary
+ * folder, for the end-to-end tests; the traffic fixture is a real tcpdump capture (src/test/resources/captures).
+ */
+public abstract class DrvsimJarTestSupport {
+    static final String A0 = "'ROOT\\NETVMINI\\0000'";
+    static final String A1 = "'ROOT\\NETVMINI\\0001'";
+    static Path jar;
+    static Path capture;
+    static List<byte[]> frames;
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @BeforeClass
+    public static void locate() throws IOException {
+        jar = Path.of(System.getProperty("drvsim.distributionJar"));
+        assertThat(jar).as("the distribution must be built first").exists();
+        capture = Path.of("src/test/resources/captures/netns-arp-ipv4-ipv6.pcap").toAbsolutePath();
+        frames = read(capture);
+        assertThat(frames).hasSize(35);
+    }
+
+    static List<byte[]> read(Path file) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        Pcap pcap = Pcap.openStream(file.toFile());
+        pcap.loop((Packet p) -> {
+            out.add(p.getPayload().getArray());
+            return true;
+        });
+        pcap.close();
+        return out;
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    Run run(String script, String... jvmArgs) throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        Path file = dir.resolve("script.gosh");
+        Files.writeString(file, script);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Arrays.asList(jvmArgs));
+        cmd.addAll(List.of("-jar", jar.toString(), "--script", file.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("drvsim.jar did not exit within 120 s");
+        }
+        return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    }
+}
