@@ -20,10 +20,26 @@ public final class Callbacks {
     private static final Logger LOG = Logger.getLogger(Callbacks.class.getName());
     private final Trace trace;
     private final Verifier verifier;
+    private final DriverWatchdog watchdog;
 
+    /** Without a watchdog (unit tests of a port). */
     public Callbacks(Trace trace, Verifier verifier) {
+        this(trace, verifier, null);
+    }
+
+    /**
+     * @param watchdog watches every call; a driver it isolated is not called any more (its routines are taken to
+     *                 have returned {@code onThrow}); null for none
+     */
+    public Callbacks(Trace trace, Verifier verifier, DriverWatchdog watchdog) {
         this.trace = trace;
         this.verifier = verifier;
+        this.watchdog = watchdog;
+    }
+
+    /** @return whether the driver was isolated by the watchdog: the port calls none of its routines any more */
+    public boolean isolated(String driver) {
+        return watchdog != null && watchdog.isolated(driver);
     }
 
     /**
@@ -37,6 +53,9 @@ public final class Callbacks {
      * @return what the routine returned, or {@code onThrow}
      */
     public <T> T call(String driver, String device, String name, Map<String, ?> args, Supplier<T> routine, T onThrow) {
+        if (isolated(driver)) {
+            return onThrow; // isolated: not called, not traced
+        }
         TraceEvent e = trace.callback(driver, device, name, args);
         T result = onThrow;
         try {
@@ -89,6 +108,10 @@ public final class Callbacks {
     }
 
     private <T> T invoke(String driver, String device, String name, Supplier<T> routine, T onThrow) {
+        if (isolated(driver)) {
+            return onThrow;
+        }
+        DriverWatchdog.Watch watch = watchdog == null ? null : watchdog.enter(driver, device, name);
         try {
             return routine.get();
         } catch (Throwable t) { // Errors and sneaky checked exceptions too: the driver is at fault, not the port
@@ -99,6 +122,10 @@ public final class Callbacks {
             verifier.report("DriverCallbackThrew", 0x1E, driver, device, name + " threw " + t.getClass().getName()
                     + (t.getMessage() == null ? "" : ": " + t.getMessage()));
             return onThrow;
+        } finally {
+            if (watch != null) {
+                watch.exit(); // throws CallbackAbandoned when the call was declared hung meanwhile
+            }
         }
     }
 

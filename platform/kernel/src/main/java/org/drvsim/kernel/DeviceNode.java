@@ -16,6 +16,11 @@ public interface DeviceNode {
     int CM_PROB_FAILED_START = 10;
     /** Device Manager problem code 28: no driver is installed (CM_PROB_FAILED_INSTALL). */
     int CM_PROB_FAILED_INSTALL = 28;
+    /**
+     * Device Manager problem code 43: the driver stopped the device after it reported problems
+     * (CM_PROB_FAILED_POST_START); the simulation sets it when the watchdog isolates a hung driver.
+     */
+    int CM_PROB_FAILED_POST_START = 43;
     /** Device Manager problem code 31: the driver failed to add the device (CM_PROB_FAILED_ADD). */
     int CM_PROB_FAILED_ADD = 31;
 

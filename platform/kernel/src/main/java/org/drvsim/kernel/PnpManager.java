@@ -38,6 +38,14 @@ public interface PnpManager {
     void addDependency(DriverObject driver, String model);
 
     /**
+     * Isolates a driver the watchdog found hung: on the PnP worker, its devices get problem code 43 ({@link
+     * DeviceNode#CM_PROB_FAILED_POST_START}) with the reason, every port it used forgets it without calling it
+     * ({@link PortDriver#driverIsolated}), the kernel forgets it, and its bundle is stopped (on another thread).
+     * Returns at once.
+     */
+    void isolate(String driverName, String reason);
+
+    /**
      * Waits until the PnP worker has run everything queued before this call (arrivals, removals).
      *
      * @throws InterruptedException if interrupted while waiting

@@ -53,4 +53,12 @@ public interface PortDriver {
      */
     default void driverUnloaded(DriverObject driver) {
     }
+
+    /**
+     * The watchdog isolated the driver (one of its routines hung): forget it and everything of it (adapters, devices,
+     * requests, timers, interrupts) without calling any of its routines; complete what callers wait for with a
+     * failure. On the PnP worker, PASSIVE_LEVEL; the hung routine may still be running on another thread.
+     */
+    default void driverIsolated(DriverObject driver) {
+    }
 }

@@ -36,6 +36,17 @@ public interface Scheduler {
     boolean onPnpWorker();
 
     /**
+     * The driver watchdog declared a routine running on {@code thread} hung: if that thread is the PnP worker or a
+     * processor's thread, a fresh thread takes over its queue, and the caller waiting for the hung work (through
+     * {@link #callPnp}) fails with {@code reason}. The hung thread is left to return (or not) on its own.
+     *
+     * @return whether {@code thread} was one of the scheduler's serial threads and was replaced
+     */
+    default boolean replaceHungThread(Thread thread, RuntimeException reason) {
+        return false;
+    }
+
+    /**
      * Models {@code IoQueueWorkItem}/{@code NdisQueueIoWorkItem}: runs {@code routine} later on a
      * system worker thread at PASSIVE_LEVEL.
      */

@@ -181,7 +181,9 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     /** MiniportPause from Running; waits for NdisMPauseComplete if it pends. Does nothing when not Running. */
     void pause(String reason) {
-        sendGate.writeLock().lock();
+        if (!acquire(sendGate.writeLock())) {
+            return; // isolated while a send hung in the miniport
+        }
         try {
             if (sm.state() != AdapterState.Running) {
                 return;
@@ -233,7 +235,9 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     /** MiniportHaltEx from Paused, after every OID and send has completed. */
     private void halt(NdisHaltAction action) {
         closing = true;
-        oidLock.lock(); // waits for an OID in flight: NDIS does not halt with an OID outstanding
+        if (!acquire(oidLock)) { // waits for an OID in flight: NDIS does not halt with an OID outstanding
+            return; // isolated while an OID request hung in the miniport
+        }
         try {
             awaitSendsDrained();
             port.callVoid(name, instanceId(), "MiniportHaltEx", TraceEvent.argMap("haltAction", action),
@@ -249,7 +253,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     private void awaitSendsDrained() {
         long deadline = System.nanoTime() + COMPLETION_TIMEOUT.toNanos();
         synchronized (outstandingSends) {
-            while (!outstandingSends.isEmpty()) {
+            while (!outstandingSends.isEmpty() && !isolated()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     port.verifier.report("SendsOutstandingAtHalt", 0xC9, name, instanceId(),
@@ -258,7 +262,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
                     return;
                 }
                 try {
-                    outstandingSends.wait(Math.max(1, left / 1_000_000));
+                    outstandingSends.wait(Math.max(1, Math.min(100, left / 1_000_000)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -279,9 +283,15 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     }
 
     private boolean await(CountDownLatch latch, String what) {
+        long deadline = System.nanoTime() + COMPLETION_TIMEOUT.toNanos();
         try {
-            if (latch.await(COMPLETION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                return true;
+            while (System.nanoTime() < deadline) {
+                if (latch.await(100, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+                if (isolated()) {
+                    return false;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -304,7 +314,9 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         if (closing || halted || sm.state() == AdapterState.Initializing || sm.state() == AdapterState.Halted) {
             return NdisStatus.NDIS_STATUS_NOT_ACCEPTED;
         }
-        oidLock.lock();
+        if (!acquire(oidLock)) {
+            return NdisStatus.NDIS_STATUS_NOT_ACCEPTED;
+        }
         try {
             if (closing || halted) {
                 return NdisStatus.NDIS_STATUS_NOT_ACCEPTED;
@@ -378,6 +390,70 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
      */
     private void perRequest(String routine, java.util.function.Supplier<java.util.Map<String, ?>> args, Runnable call) {
         port.callbacks().callRequestVoid(name, instanceId(), routine, args, call);
+    }
+
+    /** @return whether the watchdog isolated this adapter's driver: no more waiting for it */
+    boolean isolated() {
+        return port.callbacks().isolated(name);
+    }
+
+    /**
+     * Takes a lock NDIS waits on while a miniport routine runs (OIDs one at a time, sends against pause), giving up
+     * when the driver is isolated: a hung routine never releases it.
+     *
+     * @return whether the lock is held
+     */
+    private boolean acquire(java.util.concurrent.locks.Lock lock) {
+        try {
+            while (!lock.tryLock(100, TimeUnit.MILLISECONDS)) {
+                if (isolated() || halted) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * The watchdog isolated the driver: forget the adapter without calling the miniport. Its timers are cancelled,
+     * a pending OID request and outstanding sends complete with NDIS_STATUS_REQUEST_ABORTED, and anything waiting for
+     * a pause or restart to complete stops waiting.
+     */
+    void isolate() {
+        closing = true;
+        halted = true;
+        for (NdisTimerImpl t : List.copyOf(timers)) {
+            t.cancelSilently();
+        }
+        timers.clear();
+        CompletableFuture<NdisStatus> oid = pendingOid;
+        if (oid != null) {
+            oid.complete(NdisStatus.NDIS_STATUS_REQUEST_ABORTED);
+        }
+        CountDownLatch p = pauseComplete;
+        if (p != null) {
+            p.countDown();
+        }
+        CountDownLatch r = restartComplete;
+        if (r != null) {
+            r.countDown();
+        }
+        List<NetBufferList> sends;
+        synchronized (outstandingSends) {
+            sends = List.copyOf(outstandingSends);
+            outstandingSends.clear();
+            outstandingSends.notifyAll();
+        }
+        ProtocolBinding b = binding;
+        for (NetBufferList nbl : sends) {
+            nbl.status = NdisStatus.NDIS_STATUS_REQUEST_ABORTED;
+            if (b != null) {
+                b.sendNetBufferListsComplete(this, nbl);
+            }
+        }
     }
 
     // ---- NdisMiniportAdapterHandle: what the miniport calls

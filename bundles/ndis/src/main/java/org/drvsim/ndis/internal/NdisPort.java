@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.DriverWatchdog;
 import org.drvsim.nt.Irql;
 import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PortDriver;
@@ -46,7 +47,16 @@ public final class NdisPort implements PortDriver {
     private volatile ProtocolBinding protocol;
 
     @Activate
-    public NdisPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler) {
+    public NdisPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler,
+                    @Reference DriverWatchdog watchdog) {
+        this.trace = trace;
+        this.verifier = verifier;
+        this.scheduler = scheduler;
+        this.callbacks = new Callbacks(trace, verifier, watchdog);
+    }
+
+    /** Without a watchdog, for unit tests. */
+    public NdisPort(Trace trace, Verifier verifier, Scheduler scheduler) {
         this.trace = trace;
         this.verifier = verifier;
         this.scheduler = scheduler;
@@ -162,6 +172,18 @@ public final class NdisPort implements PortDriver {
         adapters.remove(adapter.instanceId());
         adapter.driver.adapters.remove(adapter);
         adapter.driver.haltedCount++;
+    }
+
+    @Override
+    public void driverIsolated(DriverObject driverObject) {
+        drivers.remove(driverObject);
+        for (MiniportBlock a : List.copyOf(adapters.values())) {
+            if (a.driver.driverObject == driverObject) {
+                a.isolate();
+                adapters.remove(a.instanceId(), a);
+                a.driver.adapters.remove(a);
+            }
+        }
     }
 
     @Override

@@ -44,6 +44,16 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
 
     private final NdisPort ndis;
     /**
+     * The protocol's own threads: requests into the miniport run here while the caller (the shell, a test) waits, so
+     * that a miniport that never returns leaves the caller free once the watchdog has isolated it.
+     */
+    private final java.util.concurrent.ExecutorService protocolThreads = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread t = new Thread(r, "drvsim-protocol");
+                t.setDaemon(true);
+                return t;
+            });
+    /**
      * Captures and receive listeners by device instance ID (compared without regard to case), not by adapter: they
      * follow the adapter across a driver restart, as a protocol binds again to the adapter that comes back.
      */
@@ -61,6 +71,7 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
     /** Unbinds, and closes every capture: its file is complete up to here. */
     @Deactivate
     void deactivate() {
+        protocolThreads.shutdown();
         ndis.unregisterProtocol(this);
         for (String instanceId : List.copyOf(captures.keySet())) {
             try {
@@ -115,6 +126,31 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         return adapter(adapter).instanceId();
     }
 
+    /**
+     * Runs a request into the miniport on a protocol thread and waits for it, giving up with a clear error when the
+     * watchdog isolates the adapter's driver (the routine hung).
+     */
+    private <T> T request(MiniportBlock a, String routine, java.util.concurrent.Callable<T> call) {
+        java.util.concurrent.Future<T> f = protocolThreads.submit(call);
+        try {
+            while (true) {
+                try {
+                    return f.get(100, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (a.isolated()) {
+                        throw new IllegalStateException(routine + " of " + a.driver.name + " on " + a.instanceId()
+                                + " did not return: the watchdog isolated the driver (CallbackHung)");
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + routine + " on " + a.instanceId(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
     private void bind(MiniportBlock adapter) {
         if (adapter.binding() != this) {
             adapter.bind(this);
@@ -130,7 +166,7 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         MiniportBlock a = adapter(adapter);
         bind(a);
         NdisOidRequest r = NdisOidRequest.query(oid, a.nextRequestId(), informationBufferLength);
-        NdisStatus s = a.oidRequest(r);
+        NdisStatus s = request(a, "MiniportOidRequest", () -> a.oidRequest(r));
         byte[] data = s.isSuccess() ? java.util.Arrays.copyOf(r.informationBuffer(), r.bytesWritten) : new byte[0];
         return new OidResult(s, data, r.bytesNeeded);
     }
@@ -144,7 +180,7 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         MiniportBlock a = adapter(adapter);
         bind(a);
         NdisOidRequest r = NdisOidRequest.set(oid, a.nextRequestId(), informationBuffer);
-        NdisStatus s = a.oidRequest(r);
+        NdisStatus s = request(a, "MiniportOidRequest", () -> a.oidRequest(r));
         return new OidResult(s, new byte[0], r.bytesNeeded);
     }
 
@@ -176,7 +212,11 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
                 };
                 nbls.add(nbl);
             }
-            a.send(NetBufferList.link(nbls));
+            NetBufferList chain = NetBufferList.link(nbls);
+            request(a, "MiniportSendNetBufferLists", () -> {
+                a.send(chain);
+                return null;
+            });
         }
         if (!done.await(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(done.getCount() + " of " + frames.size() + " sends on "

@@ -376,16 +376,41 @@ final class StorAdapter implements StorPortAdapter {
         }
     }
 
+    /** @return whether the watchdog isolated this adapter's driver: nothing more to wait for from it */
+    boolean isolated() {
+        return port.callbacks.isolated(name);
+    }
+
+    /**
+     * The watchdog isolated the driver: forget the adapter without calling the miniport; every request it holds or
+     * that waits is completed by Storport with SRB_STATUS_ABORTED, and its logical units are gone.
+     */
+    void isolate() {
+        List<StorageRequestBlock> left;
+        synchronized (lock) {
+            state = State.Removed;
+            freed = true;
+            left = new ArrayList<>(outstanding.keySet());
+            held.clear();
+            luns.clear();
+            lock.notifyAll();
+        }
+        lunAddresses.clear();
+        for (StorageRequestBlock srb : left) {
+            portComplete(srb, SrbStatus.SRB_STATUS_ABORTED);
+        }
+    }
+
     private boolean awaitIdle(long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         synchronized (lock) {
-            while (!outstanding.isEmpty()) {
+            while (!outstanding.isEmpty() && !isolated()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
                 try {
-                    lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    lock.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;

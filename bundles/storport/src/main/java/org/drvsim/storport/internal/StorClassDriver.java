@@ -120,17 +120,44 @@ public final class StorClassDriver implements ClassDriverHarness {
                 srb.dataTransferLength, srb.dataBuffer());
     }
 
-    private static StorageRequestBlock await(CompletableFuture<StorageRequestBlock> f,
-                                             java.util.function.Supplier<String> what) throws IOException {
-        try {
-            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException(what.get() + " did not complete within " + TIMEOUT_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(what.get() + " interrupted");
-        } catch (Exception e) {
-            throw new IOException(what.get() + " failed: " + e, e);
+    /**
+     * The class driver's own threads: an SRB is handed to the miniport (HwStorStartIo) there while the caller waits,
+     * so that a miniport that never returns leaves the caller free once the watchdog has isolated it.
+     */
+    private final java.util.concurrent.ExecutorService classThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "drvsim-class-driver");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        classThreads.shutdown();
+    }
+
+    /** Submits on a class-driver thread and waits for the completion, or for the isolation of the driver. */
+    private StorageRequestBlock submitAndAwait(StorAdapter a, StorageRequestBlock srb, java.util.function.Supplier<String> what)
+            throws IOException {
+        CompletableFuture<StorageRequestBlock> f = CompletableFuture.supplyAsync(() -> a.submit(srb, false), classThreads)
+                .thenCompose(x -> x);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return f.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (a.isolated()) {
+                    throw new IOException(what.get() + " on " + a.instanceId() + " did not complete: the watchdog isolated "
+                            + "the driver " + a.driver.name + " (CallbackHung)");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException(what.get() + " did not complete within " + TIMEOUT_SECONDS + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(what.get() + " interrupted");
+            } catch (Exception e) {
+                throw new IOException(what.get() + " failed: " + e, e);
+            }
         }
     }
 
@@ -142,7 +169,7 @@ public final class StorClassDriver implements ClassDriverHarness {
         int flags = data == null ? 0 : dataIn ? StorageRequestBlock.SRB_FLAGS_DATA_IN : StorageRequestBlock.SRB_FLAGS_DATA_OUT;
         StorageRequestBlock srb = StorageRequestBlock.executeScsi(btl[0], btl[1], btl[2], cdb, flags, data,
                 dataTransferLength, TIMEOUT_SECONDS);
-        return result(await(a.submit(srb, false), () -> ScsiOp.name(cdb) + " to " + address));
+        return result(submitAndAwait(a, srb, () -> ScsiOp.name(cdb) + " to " + address));
     }
 
     @Override
@@ -152,7 +179,7 @@ public final class StorClassDriver implements ClassDriverHarness {
         byte[] buffer = new byte[Math.max(input.length, outputLength)];
         System.arraycopy(input, 0, buffer, 0, input.length);
         StorageRequestBlock srb = StorageRequestBlock.ioControl(signature, controlCode, buffer, buffer.length);
-        StorageRequestBlock done = await(a.submit(srb, false), () -> "IOCTL_SCSI_MINIPORT " + signature + " " + controlCode);
+        StorageRequestBlock done = submitAndAwait(a, srb, () -> "IOCTL_SCSI_MINIPORT " + signature + " " + controlCode);
         return new SrbResult(done.srbStatus, done.ioControlReturnCode, new byte[0], done.dataTransferLength, done.dataBuffer());
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.DriverWatchdog;
 import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PortDriver;
 import org.drvsim.kernel.PortStatus;
@@ -39,7 +40,16 @@ public final class StorPort implements PortDriver {
     private final Map<String, StorAdapter> adapters = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
 
     @Activate
-    public StorPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler) {
+    public StorPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler,
+                    @Reference DriverWatchdog watchdog) {
+        this.trace = trace;
+        this.verifier = verifier;
+        this.scheduler = scheduler;
+        this.callbacks = new Callbacks(trace, verifier, watchdog);
+    }
+
+    /** Without a watchdog, for unit tests. */
+    public StorPort(Trace trace, Verifier verifier, Scheduler scheduler) {
         this.trace = trace;
         this.verifier = verifier;
         this.scheduler = scheduler;
@@ -107,6 +117,17 @@ public final class StorPort implements PortDriver {
         StorAdapter a = adapters.remove(node.instanceId());
         if (a != null) {
             a.remove(true);
+        }
+    }
+
+    @Override
+    public void driverIsolated(DriverObject driverObject) {
+        drivers.remove(driverObject);
+        for (StorAdapter a : List.copyOf(adapters.values())) {
+            if (a.driver.driverObject == driverObject) {
+                adapters.remove(a.instanceId(), a);
+                a.isolate();
+            }
         }
     }
 

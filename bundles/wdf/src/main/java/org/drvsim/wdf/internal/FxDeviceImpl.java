@@ -412,6 +412,15 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         }
     }
 
+    /** The watchdog isolated the driver: its queues' requests are cancelled, its interrupt line disconnected. */
+    void isolate() {
+        state = State.Removed;
+        for (FxQueueImpl q : queues) {
+            q.isolate();
+        }
+        disconnectHardwareInterrupts();
+    }
+
     @Override
     void onCleanup() {
         disconnectHardwareInterrupts();

@@ -45,6 +45,24 @@ final class FxQueueImpl extends FxObject implements WdfQueue {
         return device;
     }
 
+    /**
+     * The watchdog isolated the driver: every request waiting or with the driver is completed by the framework with
+     * STATUS_CANCELLED (the driver is not called), and the queue takes no more.
+     */
+    void isolate() {
+        List<FxRequestImpl> all;
+        synchronized (this) {
+            purged = true;
+            all = new ArrayList<>(waiting);
+            all.addAll(inDriver);
+            waiting.clear();
+            inDriver.clear();
+        }
+        for (FxRequestImpl r : all) {
+            r.frameworkComplete(NtStatus.STATUS_CANCELLED);
+        }
+    }
+
     /** A request arrives from above. */
     void submit(FxRequestImpl r) {
         synchronized (this) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
+import org.drvsim.kernel.DriverWatchdog;
 import org.drvsim.kernel.PnpManager;
 import org.drvsim.nt.NtStatus;
 import org.drvsim.kernel.PortDriver;
@@ -52,20 +53,21 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
 
     @Activate
     public WdfPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler,
-                   @Reference PnpManager pnp, BundleContext context) {
-        this(trace, verifier, scheduler, pnp, Boolean.parseBoolean(context.getProperty(MINIPORT_UNLOAD_PROPERTY)));
+                   @Reference PnpManager pnp, @Reference DriverWatchdog watchdog, BundleContext context) {
+        this(trace, verifier, scheduler, pnp, watchdog, Boolean.parseBoolean(context.getProperty(MINIPORT_UNLOAD_PROPERTY)));
     }
 
     public WdfPort(Trace trace, Verifier verifier, Scheduler scheduler, boolean miniportUnloadCallsEvtDriverUnload) {
-        this(trace, verifier, scheduler, null, miniportUnloadCallsEvtDriverUnload);
+        this(trace, verifier, scheduler, null, null, miniportUnloadCallsEvtDriverUnload);
     }
 
-    WdfPort(Trace trace, Verifier verifier, Scheduler scheduler, PnpManager pnp, boolean miniportUnloadCallsEvtDriverUnload) {
+    WdfPort(Trace trace, Verifier verifier, Scheduler scheduler, PnpManager pnp, DriverWatchdog watchdog,
+            boolean miniportUnloadCallsEvtDriverUnload) {
         this.pnp = pnp;
         this.trace = trace;
         this.verifier = verifier;
         this.scheduler = scheduler;
-        this.callbacks = new Callbacks(trace, verifier);
+        this.callbacks = new Callbacks(trace, verifier, watchdog);
         this.miniportUnloadCallsEvtDriverUnload = miniportUnloadCallsEvtDriverUnload;
     }
 
@@ -177,6 +179,24 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         pnp.addDependency(driver, model());
         trace.event(TraceEvent.Kind.PNP, name, null, "WdfLdrBindMiniport", TraceEvent.argMap("model", driver.model()));
         return d;
+    }
+
+    @Override
+    public void driverIsolated(DriverObject driverObject) {
+        FxDriverImpl d = drivers.remove(driverObject);
+        FxDriverImpl m = miniports.remove(driverObject);
+        for (FxDriverImpl x : new FxDriverImpl[] {d, m}) {
+            if (x == null) {
+                continue;
+            }
+            for (FxDeviceImpl dev : List.copyOf(devices.values())) {
+                if (dev.drv() == x) {
+                    devices.remove(dev.instanceId(), dev);
+                    dev.isolate();
+                }
+            }
+            x.unloaded = true; // a framework call from the hung driver's thread is reported and ignored
+        }
     }
 
     /**

@@ -485,6 +485,66 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     }
 
     @Override
+    public void isolate(String driverName, String reason) {
+        scheduler.queuePnp("isolate " + driverName, () -> isolateOnPnp(driverName, reason));
+    }
+
+    /** The driver hung: its devices get Code 43, its ports forget it, the kernel forgets it, its bundle stops. */
+    private void isolateOnPnp(String driverName, String reason) {
+        DriverObjectImpl d = loading != null && loading.name.equals(driverName) ? loading : null;
+        if (d != null) {
+            loading = null; // its DriverEntry hung; the load was abandoned
+        } else {
+            synchronized (drivers) {
+                d = drivers.values().stream().filter(x -> x.name.equals(driverName)).findFirst().orElse(null);
+            }
+        }
+        if (d == null) {
+            return;
+        }
+        trace.event(TraceEvent.Kind.PNP, d.name, null, "DriverIsolated", TraceEvent.argMap("reason", reason));
+        LOG.severe("drvsim: driver " + d.name + " is isolated (" + reason + "): its devices get Code 43 and its bundle is "
+                + "stopped without calling into it");
+        for (DeviceNodeImpl node : nodes) {
+            if (node.driver == d) {
+                node.state = DeviceNodeState.DeviceNodeStartFailed;
+                node.problem = DeviceNode.CM_PROB_FAILED_POST_START;
+                node.problemStatus = reason;
+                node.driver = null;
+            }
+        }
+        d.devices.clear();
+        List<String> models = new ArrayList<>(d.dependencies);
+        models.add(0, d.model());
+        for (String model : models) {
+            PortDriver port = ports.get(model);
+            try {
+                if (port != null) {
+                    port.driverIsolated(d);
+                }
+            } catch (Throwable e) { // a port bug: logged, and the platform goes on
+                LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed isolating " + d.name, e);
+            }
+        }
+        drivers.remove(d.bundle.getBundleId());
+        waiting.remove(d.bundle.getBundleId());
+        awaitedLibraries.remove(d.bundle.getBundleId());
+        Bundle bundle = d.bundle;
+        // not on the PnP worker: the bundle's own stop may be waiting for PnP work
+        Thread stopper = new Thread(() -> {
+            try {
+                if ((bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+                    bundle.stop();
+                }
+            } catch (Exception e) {
+                LOG.warning("drvsim: stopping the isolated driver bundle " + bundle.getSymbolicName() + ": " + e);
+            }
+        }, "drvsim-isolate-" + bundle.getSymbolicName());
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    @Override
     public void drain() throws InterruptedException {
         try {
             scheduler.callPnp("drain", () -> null);

@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +23,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * The threaded {@link Scheduler}: one PnP worker, two system workers, one thread per simulated
- * processor for its DPCs and ISRs, and one timer thread that turns expiries into DPCs. Work that
- * throws is logged and does not kill its thread (a failing driver never takes down the platform).
+ * The threaded {@link Scheduler}: one PnP worker, system workers for work items, one thread per simulated processor
+ * for its DPCs and ISRs, and one timer thread that turns expiries into DPCs. Work that throws is logged and does not
+ * kill its thread (a failing driver never takes down the platform).
+ *
+ * <p>The PnP worker and each processor are a {@link Lane}: a serial queue run by one thread that can be replaced.
+ * When the driver watchdog declares a driver routine hung, {@link #replaceHungThread} gives the lane a fresh thread
+ * that goes on with the queue, fails the hung work's waiting caller, and leaves the hung thread to unwind (or hang)
+ * on its own: PnP and the other drivers go on.
  */
 @Component(service = Scheduler.class)
 public final class ThreadedScheduler implements Scheduler, AutoCloseable {
@@ -31,13 +38,12 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
     public static final String PROCESSORS_PROPERTY = "drvsim.processors";
     private static final Logger LOG = Logger.getLogger(ThreadedScheduler.class.getName());
     private static final ThreadLocal<Integer> PROCESSOR = ThreadLocal.withInitial(() -> 0);
-    /** How long a caller waits for the PnP worker before giving up: a hung driver callback. */
-    static final Duration PNP_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a caller waits for the PnP worker at most; the driver watchdog frees it much earlier. */
+    static final Duration PNP_TIMEOUT = Duration.ofSeconds(300);
 
-    private final ExecutorService pnp;
-    private volatile Thread pnpThread;
+    private final Lane pnp;
     private final ExecutorService workers;
-    private final ExecutorService[] processors;
+    private final Lane[] processors;
     private final ScheduledExecutorService timers;
 
     @Activate
@@ -61,23 +67,13 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
         if (processorCount < 1 || processorCount > 64) {
             throw new IllegalArgumentException("processor count " + processorCount + " is not in 1..64");
         }
-        pnp = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(() -> {
-                pnpThread = Thread.currentThread();
-                r.run();
-            }, "drvsim-pnp");
-            t.setDaemon(true);
-            return t;
-        });
+        pnp = new Lane("drvsim-pnp", -1);
         AtomicInteger workerNo = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(2, r -> daemon(r, "drvsim-worker-" + workerNo.getAndIncrement()));
-        processors = new ExecutorService[processorCount];
+        // a system worker that hangs in a driver's work item keeps its thread; the next work item gets another
+        workers = Executors.newCachedThreadPool(r -> daemon(r, "drvsim-worker-" + workerNo.getAndIncrement()));
+        processors = new Lane[processorCount];
         for (int i = 0; i < processorCount; i++) {
-            int cpu = i;
-            processors[i] = Executors.newSingleThreadExecutor(r -> daemon(() -> {
-                PROCESSOR.set(cpu);
-                r.run();
-            }, "drvsim-cpu" + cpu));
+            processors[i] = new Lane("drvsim-cpu" + i, i);
         }
         timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "drvsim-timer"));
     }
@@ -88,14 +84,118 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
         return t;
     }
 
+    /** A unit of lane work and, for {@link #callPnp}, the future its caller waits on. */
+    private record Task(String name, Runnable work, CompletableFuture<?> done) {
+    }
+
+    /**
+     * A serial queue run by one thread at a time. The thread can be replaced when it hangs in a driver routine: the
+     * new thread takes the next task; the old one, should it ever return, sees it was replaced and ends.
+     */
+    private static final class Lane {
+        private final String name;
+        private final int processor;
+        private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+        private volatile Thread thread;
+        private volatile Task current;
+        private volatile boolean closed;
+        private int generation;
+
+        Lane(String name, int processor) {
+            this.name = name;
+            this.processor = processor;
+            start();
+        }
+
+        private synchronized void start() {
+            Thread t = daemon(this::run, name + (generation++ == 0 ? "" : "-" + generation));
+            thread = t;
+            t.start();
+        }
+
+        private void run() {
+            if (processor >= 0) {
+                PROCESSOR.set(processor);
+            }
+            Thread me = Thread.currentThread();
+            // after close, the tasks already queued still run (as ExecutorService.shutdown lets them), then the thread ends
+            while (thread == me && !(closed && queue.isEmpty())) {
+                Task t;
+                try {
+                    t = queue.poll(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    continue;
+                }
+                if (t == null) {
+                    continue;
+                }
+                current = t;
+                try {
+                    t.work().run();
+                } catch (Throwable e) {
+                    if (thread == me) {
+                        LOG.log(Level.SEVERE, "drvsim: " + t.name() + " threw; the platform goes on", e);
+                    }
+                } finally {
+                    if (thread == me) {
+                        current = null;
+                    }
+                }
+            }
+        }
+
+        void execute(Task t) {
+            if (closed) {
+                throw new RejectedExecutionException(name + " is shut down");
+            }
+            queue.add(t);
+        }
+
+        boolean runsOn(Thread t) {
+            return thread == t;
+        }
+
+        /** Replaces the lane's thread if it is {@code hung}; fails the hung task's caller with {@code reason}. */
+        synchronized boolean replace(Thread hung, RuntimeException reason) {
+            if (thread != hung || closed) {
+                return false;
+            }
+            Task t = current;
+            current = null;
+            start();
+            if (t != null && t.done() != null) {
+                t.done().completeExceptionally(reason);
+            }
+            LOG.warning("drvsim: " + hung.getName() + " is hung in a driver routine; " + thread.getName() + " goes on with "
+                    + name + "'s queue");
+            return true;
+        }
+
+        void close() {
+            closed = true;
+        }
+
+        void awaitTermination(long millis) throws InterruptedException {
+            Thread t = thread;
+            t.join(millis);
+        }
+    }
+
     @Override
     public <T> T callPnp(String name, Callable<T> work) throws Exception {
         if (onPnpWorker()) {
             return work.call();
         }
-        Future<T> f = pnp.submit(work);
+        CompletableFuture<T> done = new CompletableFuture<>();
+        pnp.execute(new Task(name, () -> {
+            try {
+                done.complete(work.call());
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, done));
         try {
-            return f.get(PNP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return done.get(PNP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -110,12 +210,12 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
 
     @Override
     public boolean onPnpWorker() {
-        return Thread.currentThread() == pnpThread;
+        return pnp.runsOn(Thread.currentThread());
     }
 
     @Override
     public void queuePnp(String name, Runnable work) {
-        pnp.execute(guarded(name, work, null));
+        pnp.execute(new Task(name, guarded(name, work, null), null));
     }
 
     @Override
@@ -125,14 +225,26 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
 
     @Override
     public void queueDpc(int processor, String name, Runnable routine) {
-        processor(processor).execute(guarded(name, routine, Irql.DISPATCH_LEVEL));
+        processor(processor).execute(new Task(name, guarded(name, routine, Irql.DISPATCH_LEVEL), null));
     }
 
     @Override
     public void requestInterrupt(int processor, String name, Runnable isr) {
-        processor(processor).execute(guarded(name, isr, Irql.DIRQL));
+        processor(processor).execute(new Task(name, guarded(name, isr, Irql.DIRQL), null));
     }
 
+    @Override
+    public boolean replaceHungThread(Thread thread, RuntimeException reason) {
+        if (pnp.replace(thread, reason)) {
+            return true;
+        }
+        for (Lane p : processors) {
+            if (p.replace(thread, reason)) {
+                return true;
+            }
+        }
+        return false;
+    }
     @Override
     public Timer setTimer(int processor, String name, Duration dueTime, Runnable dpcRoutine) {
         processor(processor); // validate now
@@ -163,7 +275,7 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
         return PROCESSOR.get();
     }
 
-    private ExecutorService processor(int processor) {
+    private Lane processor(int processor) {
         if (processor < 0 || processor >= processors.length) {
             throw new IllegalArgumentException("processor " + processor + " does not exist (0.."
                     + (processors.length - 1) + ")");
@@ -202,17 +314,17 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
     @Deactivate
     public void close() {
         timers.shutdownNow();
-        for (ExecutorService p : processors) {
-            p.shutdown();
+        for (Lane p : processors) {
+            p.close();
         }
         workers.shutdown();
-        pnp.shutdown();
+        pnp.close();
         try {
-            for (ExecutorService p : processors) {
-                p.awaitTermination(5, TimeUnit.SECONDS);
+            for (Lane p : processors) {
+                p.awaitTermination(5_000);
             }
             workers.awaitTermination(5, TimeUnit.SECONDS);
-            pnp.awaitTermination(5, TimeUnit.SECONDS);
+            pnp.awaitTermination(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
