@@ -323,4 +323,64 @@ public class ThreadedSchedulerTest {
         assertThatThrownBy(() -> scheduler.setTimer(7, "Timer", Duration.ZERO, nothing))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("processor 7 does not exist (0..1)");
     }
+    @Test
+    public void aHungPnpWorkerIsReplacedItsCallerFailsAndTheQueueGoesOnOnAFreshThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Thread> hungThread = new CompletableFuture<>();
+        CompletableFuture<Object> hungCaller = CompletableFuture.supplyAsync(() -> {
+            try {
+                return scheduler.callPnp("hangs", () -> {
+                    hungThread.complete(Thread.currentThread());
+                    release.await();
+                    return "late";
+                });
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        Thread hung = await(hungThread);
+        CompletableFuture<Ran> next = new CompletableFuture<>();
+        scheduler.queuePnp("next", () -> next.complete(Ran.here(scheduler)));
+        assertThat(next).isNotDone(); // queued behind the hung work
+        assertThat(scheduler.replaceHungThread(Thread.currentThread(), new IllegalStateException("not hung"))).isFalse();
+
+        assertThat(scheduler.replaceHungThread(hung, new IllegalStateException("CallbackHung: test"))).isTrue();
+
+        assertThatThrownBy(() -> await(hungCaller)).hasRootCauseInstanceOf(IllegalStateException.class)
+                .hasRootCauseMessage("CallbackHung: test");
+        Ran ran = await(next);
+        assertThat(ran.thread()).isNotSameAs(hung);
+        assertThat(ran.thread().getName()).isEqualTo("drvsim-pnp-2");
+        assertThat(ran.onPnpWorker()).isTrue();
+        assertThat(scheduler.replaceHungThread(hung, new IllegalStateException("again"))).isFalse();
+        release.countDown();
+        hung.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(hung.isAlive()).as("the replaced thread ends once its work returns").isFalse();
+        assertThat(scheduler.callPnp("after", () -> Thread.currentThread())).isSameAs(ran.thread());
+    }
+
+    @Test
+    public void aHungProcessorIsReplacedAndLaterDpcsOnThatProcessorStillRunThere() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Thread> hungThread = new CompletableFuture<>();
+        scheduler.queueDpc(1, "hangs", () -> {
+            hungThread.complete(Thread.currentThread());
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread hung = await(hungThread);
+        CompletableFuture<Ran> next = new CompletableFuture<>();
+        scheduler.queueDpc(1, "next", () -> next.complete(Ran.here(scheduler)));
+
+        assertThat(scheduler.replaceHungThread(hung, new IllegalStateException("CallbackHung"))).isTrue();
+
+        Ran ran = await(next);
+        assertThat(ran.thread()).isNotSameAs(hung);
+        assertThat(ran.processor()).isEqualTo(1);
+        assertThat(ran.irql()).isEqualTo(Irql.DISPATCH_LEVEL);
+        release.countDown();
+    }
 }
