@@ -84,6 +84,15 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
         return t;
     }
 
+    /** Completes the future of work whose thread was replaced; its caller rethrows the reason from its own stack. */
+    private static final class AbandonedWork extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AbandonedWork(RuntimeException reason) {
+            super(reason.getMessage(), reason, false, false);
+        }
+    }
+
     /** A unit of lane work and, for {@link #callPnp}, the future its caller waits on. */
     private record Task(String name, Runnable work, CompletableFuture<?> done) {
     }
@@ -164,7 +173,7 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
             current = null;
             start();
             if (t != null && t.done() != null) {
-                t.done().completeExceptionally(reason);
+                t.done().completeExceptionally(new AbandonedWork(reason));
             }
             LOG.warning("drvsim: " + hung.getName() + " is hung in a driver routine; " + thread.getName() + " goes on with "
                     + name + "'s queue");
@@ -198,6 +207,9 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
             return done.get(PNP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof AbandonedWork abandoned) {
+                throw new IllegalStateException(abandoned.getMessage(), abandoned.getCause());
+            }
             if (cause instanceof Exception ex) {
                 throw ex;
             }

@@ -1,0 +1,286 @@
+package org.drvsim.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.drvsim.itest.fixtures.FaultyKmdfDriver;
+import org.drvsim.itest.fixtures.FixtureDriver;
+import org.drvsim.itest.fixtures.Hang;
+import org.drvsim.itest.fixtures.HangInDriverEntryDriver;
+import org.drvsim.itest.fixtures.HangInFreeAdapterResourcesMiniport;
+import org.drvsim.itest.fixtures.HangInHaltExDriver;
+import org.drvsim.itest.fixtures.HangInInitializeExDriver;
+import org.drvsim.itest.fixtures.HangInReleaseHardwareKmdf;
+import org.drvsim.itest.fixtures.HangInSendDriver;
+import org.drvsim.itest.fixtures.HangInTimerDriver;
+import org.drvsim.itest.fixtures.HangingNdisDriver;
+import org.drvsim.itest.fixtures.ThrowInReleaseHardwareKmdf;
+import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DriverWatchdog;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.kernel.Verifier;
+import org.drvsim.test.DrvsimOptions;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+
+/**
+ * Drivers that hang or crash: the watchdog reports a routine that overruns its limit as CallbackHung (0x9F at
+ * PASSIVE_LEVEL, 0x133 at DISPATCH_LEVEL) naming the driver and the routine, isolates the driver (devices Code 43, no
+ * further call into it, bundle stopped), and the command that was waiting returns; a routine that throws is reported
+ * as DriverCallbackThrew and the documented sequence goes on. Either way the platform and the other drivers go on.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class HungDriverTest extends DrvsimTestSupport {
+    static final long PASSIVE_MILLIS = 2000;
+    static final long DISPATCH_MILLIS = 1000;
+    /** Long past the limit, well short of the {@link Hang} a fixture does: the caller was freed by the watchdog. */
+    static final long RETURNS_WITHIN_MILLIS = PASSIVE_MILLIS + 8000;
+    static final String FIX = "org.drvsim.itest.fixtures.";
+    static final String NDIS_IDS = ";model=ndis;hardware-ids=\"ROOT\\NETVMINI\"";
+    static final String WDF_IDS = ";model=wdf;hardware-ids=\"PCI\\VEN_1414&DEV_EC40\"";
+
+    static Option ndisFixture(String bsn, Class<?> driver) {
+        return fixtureBundle(bsn, FIX + driver.getSimpleName() + NDIS_IDS, FixtureDriver.class, HangingNdisDriver.class,
+                Hang.class, driver);
+    }
+
+    static Option kmdfFixture(String bsn, Class<?> driver) {
+        return DrvsimOptions.driverBundle(bsn, "wdf", FIX + driver.getSimpleName() + WDF_IDS, FaultyKmdfDriver.class,
+                Hang.class, driver);
+    }
+
+    @Override
+    protected Option[] moreOptions() {
+        return new Option[] {
+            systemProperty(DriverWatchdog.PASSIVE_LIMIT_PROPERTY).value(Long.toString(PASSIVE_MILLIS)),
+            systemProperty(DriverWatchdog.DISPATCH_LIMIT_PROPERTY).value(Long.toString(DISPATCH_MILLIS)),
+            ndisFixture("fixture.hang.driverentry", HangInDriverEntryDriver.class),
+            ndisFixture("fixture.hang.initialize", HangInInitializeExDriver.class),
+            ndisFixture("fixture.hang.halt", HangInHaltExDriver.class),
+            ndisFixture("fixture.hang.send", HangInSendDriver.class),
+            ndisFixture("fixture.hang.timer", HangInTimerDriver.class),
+            storportFixtureBundle("fixture.hang.freeadapter", FIX + "HangInFreeAdapterResourcesMiniport"
+                    + ";model=storport;hardware-ids=\"ROOT\\RAMDISK\"", HangInFreeAdapterResourcesMiniport.class,
+                    Hang.class),
+            kmdfFixture("fixture.hang.releasehardware", HangInReleaseHardwareKmdf.class),
+            kmdfFixture("fixture.throw.releasehardware", ThrowInReleaseHardwareKmdf.class),
+        };
+    }
+
+    private static long millisSince(long start) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /** Waits for the isolated driver's bundle to be stopped by the PnP manager. */
+    private static void awaitStopped(Bundle b) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((b.getState() & (Bundle.ACTIVE | Bundle.STARTING | Bundle.STOPPING)) != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(b.getState()).as(b.getSymbolicName() + " is stopped").isEqualTo(Bundle.RESOLVED);
+    }
+
+    /** The one CallbackHung the fixture caused, checked for its driver, routine, device and bug check. */
+    private Verifier.Violation theHang(String bsn, String routine, String device, int bugCheck, long limit) {
+        List<Verifier.Violation> v = verifier.violations();
+        assertThat(v).extracting(Verifier.Violation::rule).containsExactly("CallbackHung");
+        Verifier.Violation hang = v.get(0);
+        assertThat(hang.driver()).startsWith(bsn + "/");
+        assertThat(Objects.toString(hang.device(), "")).isEqualTo(device);
+        assertThat(hang.bugCheckCode()).isEqualTo(bugCheck);
+        assertThat(hang.message()).startsWith(routine + " did not return within " + limit + " ms")
+                .contains("the driver is isolated").contains("Hang.now");
+        TraceEvent isolated = trace.events(e -> e.name().equals("DriverIsolated")).get(0);
+        assertThat(isolated.kind()).isEqualTo(TraceEvent.Kind.PNP);
+        assertThat(isolated.driver()).isEqualTo(hang.driver());
+        assertThat(isolated.arg("reason")).isEqualTo("CallbackHung in " + routine);
+        assertThat(pnp.drivers()).noneMatch(d -> d.name().equals(hang.driver()));
+        return hang;
+    }
+
+    /** netvmini takes both adapters again and carries traffic: the platform went on. */
+    private void netvminiWorksAgain() throws Exception {
+        trace.clear();
+        installedBundle(NETVMINI).start();
+        awaitCallback("MiniportRestart", A0);
+        awaitCallback("MiniportRestart", A1);
+        byte[] frame = new byte[60];
+        frame[0] = (byte) 0xFF; // broadcast
+        var sent = ndis.send(A0, List.of(frame));
+        assertThat(sent.framesSent()).isEqualTo(1);
+        assertThat(pnp.node(A0).orElseThrow().problem()).isZero();
+        assertThat(pnp.node(A1).orElseThrow().problem()).isZero();
+    }
+
+    private void freeTheAdapters() throws Exception {
+        installedBundle(NETVMINI).stop();
+        trace.clear();
+    }
+
+    @Test
+    public void aDriverEntryThatNeverReturnsFailsTheBundleStartAtTheLimitAndLeavesNothingLoaded() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.driverentry");
+        long start = System.nanoTime();
+        assertThatThrownBy(b::start).hasMessageContaining("fixture.hang.driverentry")
+                .hasMessageContaining("CallbackHung: DriverEntry of fixture.hang.driverentry/");
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
+        theHang("fixture.hang.driverentry", "DriverEntry", "", 0x9F, PASSIVE_MILLIS);
+        assertThat(ndisDrivers()).isEmpty();
+        netvminiWorksAgain();
+    }
+
+    @Test
+    public void anInitializeExThatNeverReturnsIsolatesTheDriverGivesItsAdaptersCode43AndNeverCallsItAgain() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.initialize");
+        long start = System.nanoTime();
+        // the start waits for the driver's devices to start: it fails when the watchdog gives up on the second one
+        assertThatThrownBy(b::start).hasMessageContaining("fixture.hang.initialize")
+                .hasMessageContaining("CallbackHung: MiniportInitializeEx of fixture.hang.initialize/");
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        awaitStopped(b);
+        theHang("fixture.hang.initialize", "MiniportInitializeEx", A1, 0x9F, PASSIVE_MILLIS);
+        for (String a : List.of(A0, A1)) {
+            DeviceNode n = pnp.node(a).orElseThrow();
+            assertThat(n.problem()).as(a).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
+            assertThat(n.problemStatus()).as(a).isEqualTo("CallbackHung in MiniportInitializeEx");
+        }
+        assertThat(gogo("pnp:tree")).contains("Code 43");
+        // isolated: stopped without MiniportPause, MiniportHaltEx or MiniportDriverUnload
+        assertThat(callbacks("fixture.hang.initialize")).containsExactly("DriverEntry",
+                "MiniportInitializeEx " + A0, "MiniportDevicePnPEventNotify " + A0, "MiniportRestart " + A0,
+                "MiniportInitializeEx " + A1);
+        netvminiWorksAgain();
+    }
+
+    @Test
+    public void aHaltExThatNeverReturnsLetsTheBundleStopReturnAndTheAdaptersGoToTheNextDriver() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.halt");
+        b.start();
+        trace.clear();
+        long start = System.nanoTime();
+        b.stop();
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
+        theHang("fixture.hang.halt", "MiniportHaltEx", A1, 0x9F, PASSIVE_MILLIS);
+        assertThat(callbacks("fixture.hang.halt")).containsExactly(
+                "MiniportPause " + A0, "MiniportHaltEx " + A0, "MiniportPause " + A1, "MiniportHaltEx " + A1);
+        netvminiWorksAgain();
+    }
+
+    @Test
+    public void aSendThatNeverReturnsIsReportedAndTheSenderGetsAnErrorNamingTheRoutine() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.send");
+        b.start();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> ndis.send(A0, List.of(new byte[60]))).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("MiniportSendNetBufferLists of fixture.hang.send/")
+                .hasMessageEndingWith(" on " + A0 + " did not return: the watchdog isolated the driver (CallbackHung)");
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        awaitStopped(b);
+        // the protocol sends at PASSIVE_LEVEL (MiniportSendNetBufferLists runs at IRQL <= DISPATCH_LEVEL)
+        theHang("fixture.hang.send", "MiniportSendNetBufferLists", A0, 0x9F, PASSIVE_MILLIS);
+        assertThat(pnp.node(A0).orElseThrow().problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
+        assertThat(pnp.node(A1).orElseThrow().problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
+        assertThat(callbacks("fixture.hang.send")).doesNotContain("MiniportHaltEx " + A1, "MiniportDriverUnload");
+        netvminiWorksAgain();
+    }
+
+    @Test
+    public void aTimerFunctionThatNeverReturnsIsADpcWatchdogViolationAtTheDispatchLimit() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.timer");
+        b.start();
+        awaitStopped(b);
+        theHang("fixture.hang.timer", "NetTimerCallback", A1, 0x133, DISPATCH_MILLIS);
+        assertThat(verifier.violations().get(0).message()).contains("DISPATCH_LEVEL").contains("thread drvsim-cpu");
+        assertThat(pnp.node(A1).orElseThrow().problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
+        assertThat(callbacks("fixture.hang.timer")).doesNotContain("MiniportHaltEx " + A0, "MiniportHaltEx " + A1,
+                "MiniportDriverUnload");
+        // the processor the timer hung got a fresh thread: netvmini's DPCs (its send completions) run
+        netvminiWorksAgain();
+    }
+
+    @Test
+    public void aHwStorFreeAdapterResourcesThatNeverReturnsLetsTheStopReturnAndTheRamdiskServesAgain() throws Exception {
+        awaitCallback("HwStorInitialize", null);
+        storport.awaitBusScan();
+        installedBundle(RAMDISK).stop();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.freeadapter");
+        b.start();
+        storport.awaitBusScan();
+        long start = System.nanoTime();
+        b.stop();
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        theHang("fixture.hang.freeadapter", "HwStorFreeAdapterResources", RD0, 0x9F, PASSIVE_MILLIS);
+        installedBundle(RAMDISK).start();
+        storport.awaitBusScan();
+        assertThat(storport.readCapacity(RD0, "0:0:0")).hasSize(2);
+        assertThat(pnp.node(RD0).orElseThrow().problem()).isZero();
+    }
+
+    @Test
+    public void anEvtDeviceReleaseHardwareThatNeverReturnsLetsTheStopReturnAndEchoServesAgain() throws Exception {
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        installedBundle(ECHO).stop();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.releasehardware");
+        b.start();
+        trace.clear();
+        long start = System.nanoTime();
+        b.stop();
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        theHang("fixture.hang.releasehardware", "EvtDeviceReleaseHardware", ECHO0, 0x9F, PASSIVE_MILLIS);
+        assertThat(callbacks("fixture.hang.releasehardware")).containsExactly(
+                "EvtDeviceD0Exit " + ECHO0, "EvtDeviceReleaseHardware " + ECHO0);
+        installedBundle(ECHO).start();
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        assertThat(gogo("wdf:devices")).contains("echo0");
+    }
+
+    @Test
+    public void anEvtDeviceReleaseHardwareThatThrowsIsReportedAndTheRemovalGoesOnToTheObjectsCleanup() throws Exception {
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        installedBundle(ECHO).stop();
+        expectViolations();
+        Bundle b = installedBundle("fixture.throw.releasehardware");
+        b.start();
+        trace.clear();
+        b.stop();
+        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
+        List<Verifier.Violation> v = verifier.violations();
+        // it threw before unmapping its registers: that leak is reported too
+        assertThat(v).extracting(Verifier.Violation::rule).containsExactly("DriverCallbackThrew",
+                "MappingNotUnmappedInReleaseHardware");
+        assertThat(v.get(0).driver()).startsWith("fixture.throw.releasehardware/");
+        assertThat(v.get(0).message()).contains("EvtDeviceReleaseHardware").contains("StackOverflowError");
+        // the fixture registers no EvtDriverUnload; its objects' cleanup and destroy callbacks still run
+        assertThat(callbacks("fixture.throw.releasehardware")).containsExactly(
+                "EvtDeviceD0Exit " + ECHO0, "EvtDeviceReleaseHardware " + ECHO0,
+                "EvtCleanupCallback", "EvtCleanupCallback " + ECHO0, "EvtDestroyCallback", "EvtDestroyCallback " + ECHO0,
+                "EvtCleanupCallback", "EvtDestroyCallback");
+        assertThat(pnp.drivers()).noneMatch(d -> d.name().startsWith("fixture.throw.releasehardware/"));
+        installedBundle(ECHO).start();
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+    }
+}
