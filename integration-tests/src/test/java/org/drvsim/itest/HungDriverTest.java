@@ -43,7 +43,7 @@ import org.osgi.framework.Bundle;
 public class HungDriverTest extends DrvsimTestSupport {
     static final long PASSIVE_MILLIS = 2000;
     static final long DISPATCH_MILLIS = 1000;
-    /** Long past the limit, well short of the {@link Hang} a fixture does: the caller was freed by the watchdog. */
+    /** Long past the limit: the caller was freed by the watchdog (a {@link Hang} never ends). */
     static final long RETURNS_WITHIN_MILLIS = PASSIVE_MILLIS + 8000;
     static final String FIX = "org.drvsim.itest.fixtures.";
     static final String NDIS_IDS = ";model=ndis;hardware-ids=\"ROOT\\NETVMINI\"";
