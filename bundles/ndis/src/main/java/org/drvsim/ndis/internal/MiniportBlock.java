@@ -458,7 +458,13 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     // ---- NdisMiniportAdapterHandle: what the miniport calls
 
-    private boolean alive(String ddi) {
+    /** @return whether MiniportHaltEx has been called: NDIS runs no more driver code for this adapter */
+    boolean halted() {
+        return halted;
+    }
+
+    /** Whether the DDI may go on: after MiniportHaltEx it is one NdisCallAfterHalt violation and is ignored. */
+    boolean alive(String ddi) {
         if (halted) {
             port.verifier.report("NdisCallAfterHalt", 0xC9, name, instanceId(),
                     ddi + " called after MiniportHaltEx; NDIS ignores it");
@@ -609,6 +615,8 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         NdisTimerImpl t = new NdisTimerImpl(this, timerName, timerFunction);
         if (alive("NdisAllocateTimerObject")) {
             timers.add(t);
+        } else {
+            t.cancelSilently(); // a dead timer: setting it does nothing
         }
         return t;
     }
@@ -635,8 +643,16 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     @Override
     public Executor dpcExecutor() {
         // a KDPC's CustomDpc routine is driver code: called under the one rule, blamed on this adapter's driver
-        return r -> port.scheduler.queueDpc(processor, "CustomDpc of " + instanceId(), () ->
-                port.callbacks().callRequestVoid(name, instanceId(), "CustomDpc", TraceEvent::argMap, r));
+        // after MiniportHaltEx a DPC is not queued (one violation), and one queued before does not run
+        return r -> {
+            if (alive("KeInsertQueueDpc")) {
+                port.scheduler.queueDpc(processor, "CustomDpc of " + instanceId(), () -> {
+                    if (!halted) {
+                        port.callbacks().callRequestVoid(name, instanceId(), "CustomDpc", TraceEvent::argMap, r);
+                    }
+                });
+            }
+        };
     }
 
     @Override

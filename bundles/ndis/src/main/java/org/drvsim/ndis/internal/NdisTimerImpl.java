@@ -27,6 +27,9 @@ final class NdisTimerImpl implements NdisTimer {
             adapter.port.trace.ddi(adapter.driver.name, adapter.instanceId(), "NdisSetTimerObject",
                     TraceEvent.argMap("timer", name, "dueTimeMicroseconds", dueTime.toNanos() / 1000));
         }
+        if (!adapter.alive("NdisSetTimerObject")) {
+            return false; // after MiniportHaltEx: ignored, and the timer function never runs
+        }
         if (freed) {
             throw new IllegalStateException("NdisSetTimerObject on freed timer '" + name + "' of " + adapter.instanceId());
         }
@@ -38,8 +41,8 @@ final class NdisTimerImpl implements NdisTimer {
     private void fire() {
         synchronized (this) {
             current = null;
-            if (freed) {
-                return;
+            if (freed || adapter.halted()) {
+                return; // freed, or its adapter halted meanwhile: NDIS runs no timer function after MiniportHaltEx
             }
         }
         // NDIS_TIMER_FUNCTION (NetTimerCallback): driver code at DISPATCH_LEVEL, under the one rule

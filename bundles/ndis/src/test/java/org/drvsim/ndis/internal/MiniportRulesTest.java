@@ -319,6 +319,60 @@ public class MiniportRulesTest {
     }
 
     @Test
+    public void aTimerAllocatedOrSetAfterHaltExIsOneViolationPerCallAndItsFunctionNeverRuns() throws Exception {
+        load();
+        adapter();
+        ndis.removeDevice(driverObject, node);
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        org.drvsim.ndis.NdisTimer t = driver.handle.get().ndisAllocateTimerObject("after halt", ran::incrementAndGet);
+        Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
+        try {
+            assertThat(t.ndisSetTimerObject(java.time.Duration.ZERO)).isFalse();
+        } finally {
+            Irql.lower(old);
+        }
+        // the same with a CustomDpc queued through the adapter's DPC executor
+        driver.handle.get().dpcExecutor().execute(ran::incrementAndGet);
+        scheduler.callPnp("let the timer and DPC run if they were queued", () -> {
+            Thread.sleep(100);
+            return null;
+        });
+        CompletableFuture<Void> dpcsDone = new CompletableFuture<>();
+        scheduler.queueDpc(0, "after", () -> dpcsDone.complete(null));
+        scheduler.queueDpc(1, "after", () -> dpcsDone.complete(null));
+        dpcsDone.get(5, TimeUnit.SECONDS);
+        assertThat(ran).hasValue(0);
+        assertThat(rules()).containsExactly("NdisCallAfterHalt", "NdisCallAfterHalt", "NdisCallAfterHalt");
+        assertThat(verifier.violations()).extracting(Verifier.Violation::message).containsExactly(
+                "NdisAllocateTimerObject called after MiniportHaltEx; NDIS ignores it",
+                "NdisSetTimerObject called after MiniportHaltEx; NDIS ignores it",
+                "KeInsertQueueDpc called after MiniportHaltEx; NDIS ignores it");
+        assertThat(callbacks()).doesNotContain("NetTimerCallback", "CustomDpc");
+    }
+
+    @Test
+    public void aTimerThatFiresAfterItsAdapterHaltedDoesNotRunItsFunction() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        driver.chars.initializeHandlerEx = (h, p) -> {
+            NdisStatus s = new TestDriver().chars.initializeHandlerEx.initializeEx(h, p);
+            driver.handle.set(h);
+            Irql old = Irql.raise(Irql.DISPATCH_LEVEL);
+            try {
+                h.ndisAllocateTimerObject("fires late", ran::incrementAndGet)
+                        .ndisSetTimerObject(java.time.Duration.ofMillis(300));
+            } finally {
+                Irql.lower(old);
+            }
+            return s;
+        };
+        load();
+        ndis.removeDevice(driverObject, node); // HaltEx forgets the timer: reported, and NDIS cancels it
+        Thread.sleep(500);
+        assertThat(ran).hasValue(0);
+        assertThat(callbacks()).doesNotContain("NetTimerCallback");
+    }
+
+    @Test
     public void aTimerStillAllocatedAfterHaltExIsAViolation() {
         driver.chars.initializeHandlerEx = (h, p) -> {
             NdisStatus s = new TestDriver().chars.initializeHandlerEx.initializeEx(h, p);

@@ -75,6 +75,8 @@ final class StorAdapter implements StorPortAdapter {
     private ScsiSupportedControlTypeList supported;
     private volatile State state = State.Starting;
     private volatile boolean freed;
+    /** HwStorFreeAdapterResources has been called (it may still run): no work item runs any more. */
+    private volatile boolean freeing;
 
     private final Object lock = new Object();
     private final Map<StorageRequestBlock, CompletableFuture<StorageRequestBlock>> outstanding = new IdentityHashMap<>();
@@ -438,6 +440,7 @@ final class StorAdapter implements StorPortAdapter {
     }
 
     private void freeResources() {
+        freeing = true;
         port.callbacks.callVoid(name, instanceId(), "HwStorFreeAdapterResources", TraceEvent.argMap(),
                 () -> init.hwFreeAdapterResources.freeAdapterResources(ext));
         freed = true;
@@ -634,8 +637,16 @@ final class StorAdapter implements StorPortAdapter {
     public void storPortQueueWorkItem(Runnable routine) {
         port.trace.ddi(name, instanceId(), "StorPortQueueWorkItem", TraceEvent.argMap());
         if (alive("StorPortQueueWorkItem")) {
-            port.scheduler.queueWorkItem("Storport work item of " + instanceId(), () -> port.callbacks.callRequestVoid(
-                    name, instanceId(), "HwStorWorkItem", TraceEvent::argMap, routine));
+            port.scheduler.queueWorkItem("Storport work item of " + instanceId(), () -> {
+                if (freeing) {
+                    // HwStorFreeAdapterResources is the last call into the adapter: a work item still queued is dropped
+                    port.verifier.report("WorkItemOutstandingAtFreeAdapterResources", 0xC9, name, instanceId(),
+                            "a work item queued with StorPortQueueWorkItem had not run when HwStorFreeAdapterResources "
+                                    + "was called; Storport drops it");
+                    return;
+                }
+                port.callbacks.callRequestVoid(name, instanceId(), "HwStorWorkItem", TraceEvent::argMap, routine);
+            });
         }
     }
 

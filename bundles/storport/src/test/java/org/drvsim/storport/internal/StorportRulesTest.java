@@ -228,6 +228,30 @@ public class StorportRulesTest {
     }
 
     @Test
+    public void aWorkItemStillQueuedAtHwStorFreeAdapterResourcesNeverRunsAndIsOneViolation() {
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        miniport.init.hwFreeAdapterResources = ext -> {
+            miniport.adapter.get().storPortQueueWorkItem(ran::incrementAndGet);
+            try {
+                Thread.sleep(300); // time enough for the work item to be picked up by a system worker
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        load();
+        storport.removeDevice(driverObject, node);
+        assertThat(ran).hasValue(0);
+        assertThat(rules()).containsExactly("WorkItemOutstandingAtFreeAdapterResources");
+        assertThat(trace.events(e -> e.kind() == TraceEvent.Kind.CALLBACK).stream().map(TraceEvent::name).toList())
+                .endsWith("HwStorFreeAdapterResources").doesNotContain("HwStorWorkItem");
+        // after it, the call itself is refused
+        miniport.adapter.get().storPortQueueWorkItem(ran::incrementAndGet);
+        assertThat(rules()).containsExactly("WorkItemOutstandingAtFreeAdapterResources",
+                "StorPortCallAfterFreeAdapterResources");
+        assertThat(ran).hasValue(0);
+    }
+
+    @Test
     public void requestsAfterTheAdapterStoppedNeverReachHwStartIoAndGetNoDevice() throws Exception {
         load();
         StorAdapter a = storport.adapter(DEV).orElseThrow();

@@ -84,10 +84,28 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
 
     // ---- creation functions
 
+    /**
+     * Whether a DDI on this device may go on: not after the WDFDRIVER was deleted ({@code WdfCallAfterDriverUnload}),
+     * nor on a WDFDEVICE the framework deleted at removal ({@code WdfCallOnDeletedDevice}); either is one violation
+     * (bug check 0x10D, WDF_VIOLATION) and the call does nothing.
+     */
+    boolean usable(String ddi) {
+        FxDriverImpl d = drv();
+        if (!d.checkAlive(ddi, instanceId)) {
+            return false;
+        }
+        if (deleted()) {
+            d.port.verifier.report("WdfCallOnDeletedDevice", 0x10D, d.name, instanceId,
+                    ddi + " called on a WDFDEVICE that was deleted when its device was removed; the framework ignores it");
+            return false;
+        }
+        return true;
+    }
+
     @Override
     public WdfResult<WdfQueue> wdfIoQueueCreate(WdfIoQueueConfig config, WdfObjectAttributes attributes) {
         FxDriverImpl d = drv();
-        if (!d.checkAlive("WdfIoQueueCreate", instanceId)) {
+        if (!usable("WdfIoQueueCreate")) {
             return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_STATE, null);
         }
         if (state == State.Miniport || config == null) {
@@ -108,6 +126,9 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     @Override
     public WdfResult<WdfInterrupt> wdfInterruptCreate(WdfInterruptConfig config, WdfObjectAttributes attributes) {
         FxDriverImpl d = drv();
+        if (!usable("WdfInterruptCreate")) {
+            return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_STATE, null);
+        }
         NtStatus s = state == State.Miniport ? NtStatus.STATUS_INVALID_DEVICE_REQUEST
                 : !inAddOrPrepare ? NtStatus.STATUS_INVALID_DEVICE_STATE
                 : config == null || config.evtInterruptIsr == null ? NtStatus.STATUS_INVALID_PARAMETER : NtStatus.STATUS_SUCCESS;
@@ -164,6 +185,9 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     @Override
     public MappedRegisters mmMapIoSpace(long physicalAddress, long numberOfBytes) {
         FxDriverImpl d = drv();
+        if (!usable("MmMapIoSpace")) {
+            return null;
+        }
         org.drvsim.kernel.IoSpace io = node == null ? null : node.mapIoSpace(physicalAddress, numberOfBytes);
         d.port.trace.ddi(d.name, instanceId, "MmMapIoSpace", TraceEvent.argMap("physicalAddress",
                 String.format("0x%X", physicalAddress), "numberOfBytes", numberOfBytes, "mapped", io != null));
@@ -190,6 +214,9 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     @Override
     public WdfResult<org.drvsim.wdf.WdfCommonBuffer> wdfCommonBufferCreate(int length, WdfObjectAttributes attributes) {
         FxDriverImpl d = drv();
+        if (!usable("WdfCommonBufferCreate")) {
+            return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_STATE, null);
+        }
         org.drvsim.kernel.CommonBuffer b = null;
         if (node != null && length > 0 && length <= (64 << 20)) {
             try {

@@ -355,6 +355,39 @@ public class WdfSequencesTest {
     }
 
     @Test
+    public void creationCallsOnARemovedDeviceOrAfterTheDriverWasDeletedAreOneViolationEachAndCreateNothing() {
+        load();
+        WdfDevice dev = wdf.device(DEV).orElseThrow();
+        removeDevice();
+        trace.clear();
+        assertThat(dev.wdfCommonBufferCreate(4096, null).status()).isEqualTo(NtStatus.STATUS_INVALID_DEVICE_STATE);
+        assertThat(dev.wdfCommonBufferCreate(4096, null).value()).isNull();
+        assertThat(dev.mmMapIoSpace(0xF000_0000L, 256)).isNull();
+        assertThat(dev.wdfIoQueueCreate(new WdfIoQueueConfig(), null).status()).isEqualTo(NtStatus.STATUS_INVALID_DEVICE_STATE);
+        assertThat(verifier.violations()).extracting(Verifier.Violation::rule, Verifier.Violation::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("WdfCallOnDeletedDevice", "WdfCommonBufferCreate called on a "
+                        + "WDFDEVICE that was deleted when its device was removed; the framework ignores it"),
+                org.assertj.core.groups.Tuple.tuple("WdfCallOnDeletedDevice", "WdfCommonBufferCreate called on a "
+                        + "WDFDEVICE that was deleted when its device was removed; the framework ignores it"),
+                org.assertj.core.groups.Tuple.tuple("WdfCallOnDeletedDevice", "MmMapIoSpace called on a "
+                        + "WDFDEVICE that was deleted when its device was removed; the framework ignores it"),
+                org.assertj.core.groups.Tuple.tuple("WdfCallOnDeletedDevice", "WdfIoQueueCreate called on a "
+                        + "WDFDEVICE that was deleted when its device was removed; the framework ignores it"));
+        assertThat(trace.events(e -> e.name().equals("WdfCommonBufferCreate"))).isEmpty();
+    }
+
+    @Test
+    public void aCommonBufferCreatedAfterWdfDriverMiniportUnloadIsRefused() {
+        driver.flags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;
+        assertThat(wdf.driverEntry(driverObject).isSuccess()).isTrue();
+        WdfDriver d = driver.wdfDriver.get();
+        WdfDevice mp = d.wdfDeviceMiniportCreate(TestDriver.attrs(), "ROOT\\NETVMINI\\0000").value();
+        d.wdfDriverMiniportUnload();
+        assertThat(mp.wdfCommonBufferCreate(65536, null).status()).isEqualTo(NtStatus.STATUS_INVALID_DEVICE_STATE);
+        assertThat(rules()).containsExactly("WdfCallAfterDriverUnload");
+    }
+
+    @Test
     public void withTheSwitchOnWdfDriverMiniportUnloadCallsEvtDriverUnloadAsItsPageSays() {
         wdf = new WdfPort(trace, verifier, scheduler, true);
         driver.flags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;

@@ -76,10 +76,25 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         this.busListener = bus.addListener(this);
     }
 
+    /** A port bound for its model: one per model, the first; a second is refused with a message naming both. */
+    private final Map<PortDriver, String> portBundles = new ConcurrentHashMap<>();
+
+    /**
+     * A port driver service came: it serves its model unless another port already does (a second PortDriver for
+     * {@code ndis} would take the adapters of the first's drivers away from it), which is refused and logged.
+     */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindPortDriver(PortDriver port) {
+    void bindPortDriver(PortDriver port, Map<String, Object> properties) {
         String model = port.model();
-        ports.put(model, port);
+        String from = "bundle " + properties.getOrDefault("service.bundleid", "?");
+        PortDriver existing = ports.putIfAbsent(model, port);
+        if (existing != null) {
+            LOG.severe("drvsim: a second port driver for the " + model + " model (" + port.getClass().getName() + ", "
+                    + from + ") is refused: the model already has one (" + existing.getClass().getName() + ", "
+                    + portBundles.get(existing) + ")");
+            return;
+        }
+        portBundles.put(port, from);
         scheduler.queuePnp("load drivers waiting for " + model, () -> {
             for (Bundle b : new ArrayList<>(waiting.values())) {
                 if (b.getState() != Bundle.ACTIVE && b.getState() != Bundle.STARTING) {
@@ -104,6 +119,10 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
 
     void unbindPortDriver(PortDriver port) {
         String model = port.model();
+        if (ports.get(model) != port) {
+            return; // a refused second port: the model's drivers stay with the first
+        }
+        portBundles.remove(port);
         try {
             scheduler.callPnp("unload " + model + " drivers", () -> {
                 // The model's drivers and the drivers that use it as a library go, newest first.

@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.internal.SimHardwareBus;
@@ -97,7 +98,7 @@ public class PnpManagerImplTest {
         bus = new SimHardwareBus(new SimHostMemory());
         bus.plug(DeviceSpec.of("ROOT\\MYNIC\\0000", "ROOT\\MYNIC", "a NIC"));
         pnp = new PnpManagerImpl(bus, scheduler, trace, null);
-        pnp.bindPortDriver(port);
+        pnp.bindPortDriver(port, Map.of("service.bundleid", 7L));
         pnp.drain();
     }
 
@@ -129,6 +130,37 @@ public class PnpManagerImplTest {
                 "unload com.example.first/1.0.0",
                 "start ROOT\\MYNIC\\0000 com.example.second/1.0.0");
         assertThat(pnp.node("ROOT\\MYNIC\\0000").orElseThrow().driverName()).isEqualTo("com.example.second/1.0.0");
+    }
+
+    @Test
+    public void aSecondPortForAModelIsRefusedAndItsGoingAwayLeavesTheModelsDriversAlone() throws Exception {
+        Bundle first = bundle(1, "com.example.first", Entry.class.getName() + ";model=ndis;hardware-ids=\"ROOT\\MYNIC\"");
+        pnp.load(first);
+        RecordingPort rogue = new RecordingPort();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(PnpManagerImpl.class.getName());
+        List<String> logged = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { logged.add(r.getMessage()); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        log.addHandler(h);
+        try {
+            pnp.bindPortDriver(rogue, Map.of("service.bundleid", 42L));
+            pnp.drain();
+            pnp.unbindPortDriver(rogue);
+        } finally {
+            log.removeHandler(h);
+        }
+        assertThat(logged).containsExactly("drvsim: a second port driver for the ndis model ("
+                + RecordingPort.class.getName() + ", bundle 42) is refused: the model already has one ("
+                + RecordingPort.class.getName() + ", bundle 7)");
+        // the first port keeps the driver and its device; the rogue was never called
+        assertThat(rogue.calls).isEmpty();
+        assertThat(port.calls).containsExactly("DriverEntry com.example.first/1.0.0",
+                "start ROOT\\MYNIC\\0000 com.example.first/1.0.0");
+        pnp.unload(first);
+        assertThat(port.calls).endsWith("unload com.example.first/1.0.0");
     }
 
     @Test
