@@ -45,7 +45,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code IRP_MN_START_DEVICE}, {@code IRP_MN_QUERY_REMOVE_DEVICE}, {@code IRP_MN_SURPRISE_REMOVAL},
  * {@code IRP_MN_REMOVE_DEVICE}, {@code ZwUnloadDriver}.
  */
-@Component(service = {PnpManager.class, DriverLoader.class}, immediate = true)
+@Component(service = PnpManager.class, immediate = true)
 public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareListener {
     private static final Logger LOG = Logger.getLogger(PnpManagerImpl.class.getName());
     /** The models a driver bundle may name. */
