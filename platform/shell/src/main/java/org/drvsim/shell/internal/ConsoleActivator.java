@@ -16,6 +16,9 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -73,6 +76,7 @@ public final class ConsoleActivator implements BundleActivator {
         }
         Callable<Integer> callable;
         if (args.length == 0) {
+            letJLineFindItsTerminalProviders(context);
             // gogo.jline runs the interactive shell and stops the framework at end of input or 'exit'.
             // The main thread waits for that stop, so that the launcher exits with 0, not "stopped" (117).
             registerMain(context, new InteractiveMain(stopping));
@@ -87,6 +91,41 @@ public final class ConsoleActivator implements BundleActivator {
             callable = new ScriptMain.BadArguments("drvsim: unknown arguments " + List.of(args) + "\n" + USAGE);
         }
         registerMain(context, callable);
+    }
+
+    /**
+     * JLine looks its terminal providers up through the thread context class loader, which in the framework is the
+     * launcher's and cannot see them: it falls back to a dumb terminal that leaves SIGINT to the JVM, so Ctrl-C at
+     * the prompt stopped the whole platform. While gogo.jline starts (and builds its terminal, on the thread that
+     * starts it) the context class loader is JLine's own; with a real terminal, Ctrl-C interrupts the running command
+     * or clears the line, and the platform goes on.
+     */
+    private static void letJLineFindItsTerminalProviders(BundleContext context) {
+        context.addBundleListener(new SynchronousBundleListener() {
+            private ClassLoader previous;
+            private boolean set;
+
+            @Override
+            public void bundleChanged(BundleEvent e) {
+                if (!"org.apache.felix.gogo.jline".equals(e.getBundle().getSymbolicName())) {
+                    return;
+                }
+                if (e.getType() == BundleEvent.STARTING) {
+                    for (Bundle b : context.getBundles()) {
+                        BundleWiring wiring = "org.jline".equals(b.getSymbolicName()) ? b.adapt(BundleWiring.class) : null;
+                        if (wiring != null && wiring.getClassLoader() != null) {
+                            previous = Thread.currentThread().getContextClassLoader();
+                            Thread.currentThread().setContextClassLoader(wiring.getClassLoader());
+                            set = true;
+                            return;
+                        }
+                    }
+                } else if (set && (e.getType() == BundleEvent.STARTED || e.getType() == BundleEvent.STOPPED)) {
+                    Thread.currentThread().setContextClassLoader(previous);
+                    set = false;
+                }
+            }
+        });
     }
 
     /** How long the shutdown hook waits for the framework to stop (drivers halted and unloaded, trace exported). */

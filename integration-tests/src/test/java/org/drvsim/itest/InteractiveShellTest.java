@@ -1,0 +1,90 @@
+package org.drvsim.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.Assume;
+import org.junit.Test;
+
+/**
+ * drvsim.jar at an interactive prompt on a real terminal (a pseudo-terminal from util-linux {@code script}):
+ * Ctrl-C clears the line or interrupts the running command only, the platform goes on, and {@code exit} stops it the
+ * orderly way (every driver halted and unloaded) with exit code 0.
+ */
+public class InteractiveShellTest extends DrvsimJarTestSupport {
+    private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+
+    private String seen() {
+        synchronized (seen) {
+            return seen.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private void awaitOutput(String text, int occurrences, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (seen().split(java.util.regex.Pattern.quote(text), -1).length - 1 < occurrences) {
+            assertThat(System.nanoTime()).as("waiting for " + occurrences + " x '" + text + "' in:\n" + seen())
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    public void ctrlCInterruptsOnlyTheRunningCommandAndExitStopsThePlatformTheOrderlyWay() throws Exception {
+        Assume.assumeTrue("util-linux script provides the pseudo-terminal", new File("/usr/bin/script").canExecute());
+        Path dir = tmp.getRoot().toPath();
+        Path trace = dir.resolve("shutdown.json");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec",
+                "stty cols 120 rows 40; '" + java + "' -Ddrvsim.trace.export='" + trace + "' -jar '" + jar + "'", "/dev/null")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("TERM", "xterm");
+        Process p = pb.start();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = p.getInputStream()) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    synchronized (seen) {
+                        seen.write(buf, 0, n);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        try (OutputStream keys = p.getOutputStream()) {
+            awaitOutput("drvsim> ", 1, 60);
+            keys.write("hw:dev".getBytes(StandardCharsets.UTF_8));
+            keys.write(3); // Ctrl-C on a half-typed line: the line is dropped
+            keys.flush();
+            awaitOutput("drvsim> ", 2, 10);
+            keys.write("sleep 600000\r".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            Thread.sleep(1000);
+            keys.write(3); // Ctrl-C while a command runs: that command is interrupted
+            keys.flush();
+            awaitOutput("sleep interrupted", 1, 10);
+            keys.write("hw:devices\r".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            awaitOutput("faults armed", 4, 20); // the platform is still up: four devices
+            keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drvsim.jar exited after 'exit':\n" + seen()).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as(seen()).isZero();
+        assertThat(seen()).doesNotContain("Cannot coerce");
+        String json = Files.readString(trace);
+        assertThat(json.split("\"MiniportHaltEx\"", -1)).as("a MiniportHaltEx per netvmini adapter").hasSize(3);
+        assertThat(json).contains("\"HwStorFreeAdapterResources\"").contains("\"EvtDeviceReleaseHardware\"");
+    }
+}
