@@ -11,7 +11,20 @@ import org.drvsim.itest.fixtures.FaultyKmdfDriver;
 import org.drvsim.itest.fixtures.FixtureDriver;
 import org.drvsim.itest.fixtures.Hang;
 import org.drvsim.itest.fixtures.HangInDriverEntryDriver;
+import org.drvsim.itest.fixtures.HangInD0ExitKmdf;
+import org.drvsim.itest.fixtures.HangInDriverUnloadDriver;
+import org.drvsim.itest.fixtures.HangInDriverUnloadKmdf;
+import org.drvsim.itest.fixtures.HangInFindAdapterMiniport;
 import org.drvsim.itest.fixtures.HangInFreeAdapterResourcesMiniport;
+import org.drvsim.itest.fixtures.HangInOidDriver;
+import org.drvsim.itest.fixtures.HangInPauseDriver;
+import org.drvsim.itest.fixtures.HangInStartIoMiniport;
+import org.drvsim.itest.fixtures.HangInStopAdapterMiniport;
+import org.drvsim.itest.fixtures.HangingStorportMiniport;
+import org.drvsim.itest.fixtures.ThrowInFreeAdapterResourcesMiniport;
+import org.drvsim.nt.NtStatus;
+import org.drvsim.ndis.NdisOid;
+import org.drvsim.wdf.harness.IoManagerHarness;
 import org.drvsim.itest.fixtures.HangInHaltExDriver;
 import org.drvsim.itest.fixtures.HangInInitializeExDriver;
 import org.drvsim.itest.fixtures.HangInReleaseHardwareKmdf;
@@ -54,6 +67,11 @@ public class HungDriverTest extends DrvsimTestSupport {
                 Hang.class, driver);
     }
 
+    static Option storFixture(String bsn, Class<?> miniport) {
+        return storportFixtureBundle(bsn, FIX + miniport.getSimpleName() + ";model=storport;hardware-ids=\"ROOT\\RAMDISK\"",
+                HangingStorportMiniport.class, Hang.class, miniport);
+    }
+
     static Option kmdfFixture(String bsn, Class<?> driver) {
         return DrvsimOptions.driverBundle(bsn, "wdf", FIX + driver.getSimpleName() + WDF_IDS, FaultyKmdfDriver.class,
                 Hang.class, driver);
@@ -69,9 +87,16 @@ public class HungDriverTest extends DrvsimTestSupport {
             ndisFixture("fixture.hang.halt", HangInHaltExDriver.class),
             ndisFixture("fixture.hang.send", HangInSendDriver.class),
             ndisFixture("fixture.hang.timer", HangInTimerDriver.class),
-            storportFixtureBundle("fixture.hang.freeadapter", FIX + "HangInFreeAdapterResourcesMiniport"
-                    + ";model=storport;hardware-ids=\"ROOT\\RAMDISK\"", HangInFreeAdapterResourcesMiniport.class,
-                    Hang.class),
+            ndisFixture("fixture.hang.oid", HangInOidDriver.class),
+            ndisFixture("fixture.hang.pause", HangInPauseDriver.class),
+            ndisFixture("fixture.hang.unload", HangInDriverUnloadDriver.class),
+            storFixture("fixture.hang.findadapter", HangInFindAdapterMiniport.class),
+            storFixture("fixture.hang.startio", HangInStartIoMiniport.class),
+            storFixture("fixture.hang.stopadapter", HangInStopAdapterMiniport.class),
+            storFixture("fixture.hang.freeadapter", HangInFreeAdapterResourcesMiniport.class),
+            storFixture("fixture.throw.freeadapter", ThrowInFreeAdapterResourcesMiniport.class),
+            kmdfFixture("fixture.hang.d0exit", HangInD0ExitKmdf.class),
+            kmdfFixture("fixture.hang.evtdriverunload", HangInDriverUnloadKmdf.class),
             kmdfFixture("fixture.hang.releasehardware", HangInReleaseHardwareKmdf.class),
             kmdfFixture("fixture.throw.releasehardware", ThrowInReleaseHardwareKmdf.class),
         };
@@ -205,6 +230,54 @@ public class HungDriverTest extends DrvsimTestSupport {
     }
 
     @Test
+    public void anOidRequestThatNeverReturnsFailsTheRequestNamingTheRoutine() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.oid");
+        b.start();
+        assertThatThrownBy(() -> ndis.queryOid(A0, NdisOid.OID_GEN_CURRENT_PACKET_FILTER, 4))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("MiniportOidRequest of fixture.hang.oid/")
+                .hasMessageEndingWith(" on " + A0 + " did not return: the watchdog isolated the driver (CallbackHung)");
+        awaitStopped(b);
+        theHang("fixture.hang.oid", "MiniportOidRequest", A0, 0x9F, PASSIVE_MILLIS);
+        netvminiWorksAgain();
+    }
+
+    @Test
+    public void aPauseThatNeverReturnsLetsTheStopReturnAndNeitherThatAdapterNorTheDriverIsCalledAgain() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.pause");
+        b.start();
+        trace.clear();
+        long start = System.nanoTime();
+        b.stop();
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        theHang("fixture.hang.pause", "MiniportPause", A1, 0x9F, PASSIVE_MILLIS);
+        assertThat(callbacks("fixture.hang.pause")).containsExactly(
+                "MiniportPause " + A0, "MiniportHaltEx " + A0, "MiniportPause " + A1);
+        netvminiWorksAgain();
+    }
+
+    @Test
+    public void aMiniportDriverUnloadThatNeverReturnsLetsTheStopReturn() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.unload");
+        b.start();
+        trace.clear();
+        long start = System.nanoTime();
+        b.stop();
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        theHang("fixture.hang.unload", "MiniportDriverUnload", "", 0x9F, PASSIVE_MILLIS);
+        assertThat(callbacks("fixture.hang.unload")).containsExactly(
+                "MiniportPause " + A0, "MiniportHaltEx " + A0, "MiniportPause " + A1, "MiniportHaltEx " + A1,
+                "MiniportDriverUnload");
+        netvminiWorksAgain();
+    }
+
+    @Test
     public void aTimerFunctionThatNeverReturnsIsADpcWatchdogViolationAtTheDispatchLimit() throws Exception {
         freeTheAdapters();
         expectViolations();
@@ -220,29 +293,163 @@ public class HungDriverTest extends DrvsimTestSupport {
         netvminiWorksAgain();
     }
 
-    @Test
-    public void aHwStorFreeAdapterResourcesThatNeverReturnsLetsTheStopReturnAndTheRamdiskServesAgain() throws Exception {
+    /** Stops the ramdisk driver so that a fixture gets ROOT\RAMDISK\0000. */
+    private void freeTheRamdisk() throws Exception {
         awaitCallback("HwStorInitialize", null);
         storport.awaitBusScan();
         installedBundle(RAMDISK).stop();
+        trace.clear();
+    }
+
+    /** The ramdisk takes its adapter again and serves a write and read-back round trip. */
+    private void ramdiskServesAgain() throws Exception {
+        installedBundle(RAMDISK).start();
+        storport.awaitBusScan();
+        byte[] data = new byte[512];
+        java.util.Arrays.fill(data, (byte) 0x5A);
+        storport.write(RD0, "0:0:0", 7, data);
+        assertThat(storport.read(RD0, "0:0:0", 7, 1)).isEqualTo(data);
+        assertThat(pnp.node(RD0).orElseThrow().problem()).isZero();
+    }
+
+    /** Starts a Storport fixture, stops it, and checks the stop returned soon after the routine was declared hung. */
+    private Bundle stopsDespiteAHang(String bsn, String routine) throws Exception {
+        freeTheRamdisk();
         expectViolations();
-        Bundle b = installedBundle("fixture.hang.freeadapter");
+        Bundle b = installedBundle(bsn);
         b.start();
         storport.awaitBusScan();
+        trace.clear();
+        boolean dispatch = routine.equals("HwStorStartIo"); // HwStorStartIo runs at DISPATCH_LEVEL
+        long limit = dispatch ? DISPATCH_MILLIS : PASSIVE_MILLIS;
+        long start = System.nanoTime();
+        b.stop();
+        assertThat(millisSince(start)).isBetween(limit, RETURNS_WITHIN_MILLIS);
+        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
+        theHang(bsn, routine, RD0, dispatch ? 0x133 : 0x9F, limit);
+        assertThat(pnp.node(RD0).orElseThrow().problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
+        return b;
+    }
+
+    @Test
+    public void aVirtualHwStorFindAdapterThatNeverReturnsFailsTheStartAndTheRamdiskServesAgain() throws Exception {
+        freeTheRamdisk();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.findadapter");
+        long start = System.nanoTime();
+        assertThatThrownBy(b::start).hasMessageContaining("CallbackHung: VirtualHwStorFindAdapter of fixture.hang.findadapter/");
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        awaitStopped(b);
+        theHang("fixture.hang.findadapter", "VirtualHwStorFindAdapter", RD0, 0x9F, PASSIVE_MILLIS);
+        assertThat(callbacks("fixture.hang.findadapter")).containsExactly("DriverEntry",
+                "VirtualHwStorFindAdapter " + RD0);
+        ramdiskServesAgain();
+    }
+
+    @Test
+    public void anHwStorStartIoThatNeverReturnsDuringRemovalIsADispatchLevelHangAndNothingIsCalledAfterIt()
+            throws Exception {
+        stopsDespiteAHang("fixture.hang.startio", "HwStorStartIo");
+        List<String> after = callbacks("fixture.hang.startio");
+        assertThat(after.get(after.size() - 1)).isEqualTo("HwStorStartIo " + RD0);
+        assertThat(after).doesNotContain("HwStorAdapterControl " + RD0, "HwStorFreeAdapterResources " + RD0);
+        ramdiskServesAgain();
+    }
+
+    @Test
+    public void aScsiStopAdapterThatNeverReturnsLetsTheStopReturnAndHwStorFreeAdapterResourcesIsNeverCalled()
+            throws Exception {
+        stopsDespiteAHang("fixture.hang.stopadapter", "HwStorAdapterControl");
+        assertThat(callbacks("fixture.hang.stopadapter")).endsWith("HwStorAdapterControl " + RD0)
+                .doesNotContain("HwStorFreeAdapterResources " + RD0);
+        ramdiskServesAgain();
+    }
+
+    @Test
+    public void aHwStorFreeAdapterResourcesThatNeverReturnsLetsTheStopReturnAndTheRamdiskServesAgain() throws Exception {
+        stopsDespiteAHang("fixture.hang.freeadapter", "HwStorFreeAdapterResources");
+        assertThat(callbacks("fixture.hang.freeadapter")).endsWith("HwStorFreeAdapterResources " + RD0);
+        ramdiskServesAgain();
+    }
+
+    @Test
+    public void anHwStorFreeAdapterResourcesThatThrowsAnUndeclaredCheckedExceptionIsReportedAndTheUnloadGoesOn()
+            throws Exception {
+        freeTheRamdisk();
+        expectViolations();
+        Bundle b = installedBundle("fixture.throw.freeadapter");
+        b.start();
+        storport.awaitBusScan();
+        b.stop();
+        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
+        List<Verifier.Violation> v = verifier.violations();
+        assertThat(v).extracting(Verifier.Violation::rule).containsExactly("DriverCallbackThrew");
+        assertThat(v.get(0).driver()).startsWith("fixture.throw.freeadapter/");
+        assertThat(v.get(0).device()).isEqualTo(RD0);
+        assertThat(v.get(0).message()).contains("HwStorFreeAdapterResources").contains("java.io.IOException: disk gone");
+        assertThat(callbacks("fixture.throw.freeadapter")).endsWith("HwStorFreeAdapterResources " + RD0);
+        assertThat(pnp.drivers()).noneMatch(d -> d.name().startsWith("fixture.throw.freeadapter/"));
+        assertThat(pnp.node(RD0).orElseThrow().problem()).isZero();
+        ramdiskServesAgain();
+    }
+
+    /** Stops the echo driver so that a fixture gets the echo device. */
+    private void freeTheEchoDevice() throws Exception {
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        installedBundle(ECHO).stop();
+        trace.clear();
+    }
+
+    /** The echo driver takes its device again and echoes a write back. */
+    private void echoServesAgain() throws Exception {
+        installedBundle(ECHO).start();
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        IoManagerHarness.DeviceFile f = wdf.open(ECHO0);
+        try {
+            byte[] data = "drvsim goes on".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(f.write(data).status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+            IoManagerHarness.IoResult back = f.read(data.length);
+            assertThat(back.status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+            assertThat(back.data()).isEqualTo(data);
+        } finally {
+            f.close();
+        }
+    }
+
+    @Test
+    public void anEvtDeviceD0ExitThatNeverReturnsLetsTheStopReturnAndReleaseHardwareIsNeverCalled() throws Exception {
+        freeTheEchoDevice();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.d0exit");
+        b.start();
+        trace.clear();
         long start = System.nanoTime();
         b.stop();
         assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
-        theHang("fixture.hang.freeadapter", "HwStorFreeAdapterResources", RD0, 0x9F, PASSIVE_MILLIS);
-        installedBundle(RAMDISK).start();
-        storport.awaitBusScan();
-        assertThat(storport.readCapacity(RD0, "0:0:0")).hasSize(2);
-        assertThat(pnp.node(RD0).orElseThrow().problem()).isZero();
+        theHang("fixture.hang.d0exit", "EvtDeviceD0Exit", ECHO0, 0x9F, PASSIVE_MILLIS);
+        assertThat(callbacks("fixture.hang.d0exit")).containsExactly("EvtDeviceD0Exit " + ECHO0);
+        echoServesAgain();
+    }
+
+    @Test
+    public void anEvtDriverUnloadThatNeverReturnsLetsTheStopReturn() throws Exception {
+        freeTheEchoDevice();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.evtdriverunload");
+        b.start();
+        trace.clear();
+        long start = System.nanoTime();
+        b.stop();
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        theHang("fixture.hang.evtdriverunload", "EvtDriverUnload", "", 0x9F, PASSIVE_MILLIS);
+        assertThat(callbacks("fixture.hang.evtdriverunload")).containsSubsequence("EvtDeviceD0Exit " + ECHO0,
+                "EvtDeviceReleaseHardware " + ECHO0, "EvtDriverUnload");
+        echoServesAgain();
     }
 
     @Test
     public void anEvtDeviceReleaseHardwareThatNeverReturnsLetsTheStopReturnAndEchoServesAgain() throws Exception {
-        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
-        installedBundle(ECHO).stop();
+        freeTheEchoDevice();
         expectViolations();
         Bundle b = installedBundle("fixture.hang.releasehardware");
         b.start();
@@ -253,15 +460,12 @@ public class HungDriverTest extends DrvsimTestSupport {
         theHang("fixture.hang.releasehardware", "EvtDeviceReleaseHardware", ECHO0, 0x9F, PASSIVE_MILLIS);
         assertThat(callbacks("fixture.hang.releasehardware")).containsExactly(
                 "EvtDeviceD0Exit " + ECHO0, "EvtDeviceReleaseHardware " + ECHO0);
-        installedBundle(ECHO).start();
-        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
-        assertThat(gogo("wdf:devices")).contains("echo0");
+        echoServesAgain();
     }
 
     @Test
     public void anEvtDeviceReleaseHardwareThatThrowsIsReportedAndTheRemovalGoesOnToTheObjectsCleanup() throws Exception {
-        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
-        installedBundle(ECHO).stop();
+        freeTheEchoDevice();
         expectViolations();
         Bundle b = installedBundle("fixture.throw.releasehardware");
         b.start();
@@ -280,7 +484,6 @@ public class HungDriverTest extends DrvsimTestSupport {
                 "EvtCleanupCallback", "EvtCleanupCallback " + ECHO0, "EvtDestroyCallback", "EvtDestroyCallback " + ECHO0,
                 "EvtCleanupCallback", "EvtDestroyCallback");
         assertThat(pnp.drivers()).noneMatch(d -> d.name().startsWith("fixture.throw.releasehardware/"));
-        installedBundle(ECHO).start();
-        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        echoServesAgain();
     }
 }
