@@ -61,6 +61,8 @@ public class WdfSequencesTest {
         volatile NtStatus selfManagedIoInitStatus = NtStatus.STATUS_SUCCESS;
         volatile int flags;
         volatile boolean completeOnStop = true;
+        volatile boolean isrThrows;
+        volatile boolean dpcThrows;
         final AtomicReference<WdfRequest> held = new AtomicReference<>();
         final AtomicReference<WdfDriver> wdfDriver = new AtomicReference<>();
 
@@ -112,7 +114,17 @@ public class WdfSequencesTest {
                 }
             };
             dev.value().wdfIoQueueCreate(q, attrs());
-            WdfInterruptConfig ic = WdfInterruptConfig.init((i, id) -> true, (i, o) -> { });
+            WdfInterruptConfig ic = WdfInterruptConfig.init((i, id) -> {
+                if (isrThrows) {
+                    throw new IllegalStateException("ISR fault");
+                }
+                i.wdfInterruptQueueDpcForIsr();
+                return true;
+            }, (i, o) -> {
+                if (dpcThrows) {
+                    throw new OutOfMemoryError("DPC fault");
+                }
+            });
             ic.evtInterruptEnable = (i, d) -> interruptEnableStatus;
             ic.evtInterruptDisable = (i, d) -> NtStatus.STATUS_SUCCESS;
             dev.value().wdfInterruptCreate(ic, attrs());
@@ -385,6 +397,40 @@ public class WdfSequencesTest {
         d.wdfDriverMiniportUnload();
         assertThat(mp.wdfCommonBufferCreate(65536, null).status()).isEqualTo(NtStatus.STATUS_INVALID_DEVICE_STATE);
         assertThat(rules()).containsExactly("WdfCallAfterDriverUnload");
+    }
+
+    private TraceEvent awaitCompleted(String callback, int nth) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        return trace.await(e -> e.name().equals(callback) && e.completed() && seen.incrementAndGet() == nth,
+                java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    public void aThrowingIsrIsNotMyInterruptAThrowingDpcIsReportedAndTheNextInterruptIsServed() throws Exception {
+        driver.isrThrows = true;
+        assertThat(load().isSuccess()).isTrue();
+        FxInterruptImpl irq = device().interrupts.get(0);
+        irq.fire(0);
+        TraceEvent isr = awaitCompleted("EvtInterruptIsr", 1);
+        assertThat(isr.returnValue()).isEqualTo("FALSE"); // not my interrupt (BOOLEAN FALSE): no DPC
+        driver.isrThrows = false;
+        driver.dpcThrows = true;
+        irq.fire(0);
+        awaitCompleted("EvtInterruptDpc", 1);
+        driver.dpcThrows = false;
+        irq.fire(0);
+        awaitCompleted("EvtInterruptDpc", 2);
+        assertThat(verifier.violations()).extracting(Verifier.Violation::rule, Verifier.Violation::device)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("DriverCallbackThrew", DEV),
+                        org.assertj.core.groups.Tuple.tuple("DriverCallbackThrew", DEV));
+        assertThat(verifier.violations().get(0).message()).contains("EvtInterruptIsr")
+                .contains("java.lang.IllegalStateException: ISR fault");
+        assertThat(verifier.violations().get(1).message()).contains("EvtInterruptDpc")
+                .contains("java.lang.OutOfMemoryError: DPC fault");
+        assertThat(trace.events(e -> e.name().equals("EvtInterruptIsr"))).hasSize(3);
+        assertThat(trace.events(e -> e.name().equals("EvtInterruptDpc"))).hasSize(2);
+        removeDevice(); // the removal goes on as documented
+        assertThat(callbacks()).contains("EvtDeviceReleaseHardware");
     }
 
     @Test
