@@ -133,6 +133,26 @@ public class HungDriverTest extends DrvsimTestSupport {
         return hang;
     }
 
+    /**
+     * Starts a fixture whose removal hangs in {@code routine} and stops it: the stop returns once the routine's limit
+     * has passed (HwStorStartIo and timer functions run at DISPATCH_LEVEL, the rest at PASSIVE_LEVEL), the bundle is
+     * stopped, and the hang is reported and its driver isolated.
+     */
+    private void stopsDespiteAHang(String bsn, String routine, String device) throws Exception {
+        boolean dispatch = routine.equals("HwStorStartIo");
+        long limit = dispatch ? DISPATCH_MILLIS : PASSIVE_MILLIS;
+        expectViolations();
+        Bundle b = installedBundle(bsn);
+        b.start();
+        storport.awaitBusScan(); // a Storport fixture's bus scan; for the others PnP is idle already
+        trace.clear();
+        long start = System.nanoTime();
+        b.stop();
+        assertThat(millisSince(start)).isBetween(limit, RETURNS_WITHIN_MILLIS);
+        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
+        theHang(bsn, routine, device, dispatch ? 0x133 : 0x9F, limit);
+    }
+
     /** netvmini takes both adapters again and carries traffic: the platform went on. */
     private void netvminiWorksAgain() throws Exception {
         trace.clear();
@@ -195,15 +215,7 @@ public class HungDriverTest extends DrvsimTestSupport {
     @Test
     public void aHaltExThatNeverReturnsLetsTheBundleStopReturnAndTheAdaptersGoToTheNextDriver() throws Exception {
         freeTheAdapters();
-        expectViolations();
-        Bundle b = installedBundle("fixture.hang.halt");
-        b.start();
-        trace.clear();
-        long start = System.nanoTime();
-        b.stop();
-        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
-        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
-        theHang("fixture.hang.halt", "MiniportHaltEx", A1, 0x9F, PASSIVE_MILLIS);
+        stopsDespiteAHang("fixture.hang.halt", "MiniportHaltEx", A1);
         assertThat(callbacks("fixture.hang.halt")).containsExactly(
                 "MiniportPause " + A0, "MiniportHaltEx " + A0, "MiniportPause " + A1, "MiniportHaltEx " + A1);
         netvminiWorksAgain();
@@ -247,14 +259,7 @@ public class HungDriverTest extends DrvsimTestSupport {
     @Test
     public void aPauseThatNeverReturnsLetsTheStopReturnAndNeitherThatAdapterNorTheDriverIsCalledAgain() throws Exception {
         freeTheAdapters();
-        expectViolations();
-        Bundle b = installedBundle("fixture.hang.pause");
-        b.start();
-        trace.clear();
-        long start = System.nanoTime();
-        b.stop();
-        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
-        theHang("fixture.hang.pause", "MiniportPause", A1, 0x9F, PASSIVE_MILLIS);
+        stopsDespiteAHang("fixture.hang.pause", "MiniportPause", A1);
         assertThat(callbacks("fixture.hang.pause")).containsExactly(
                 "MiniportPause " + A0, "MiniportHaltEx " + A0, "MiniportPause " + A1);
         netvminiWorksAgain();
@@ -263,14 +268,7 @@ public class HungDriverTest extends DrvsimTestSupport {
     @Test
     public void aMiniportDriverUnloadThatNeverReturnsLetsTheStopReturn() throws Exception {
         freeTheAdapters();
-        expectViolations();
-        Bundle b = installedBundle("fixture.hang.unload");
-        b.start();
-        trace.clear();
-        long start = System.nanoTime();
-        b.stop();
-        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
-        theHang("fixture.hang.unload", "MiniportDriverUnload", "", 0x9F, PASSIVE_MILLIS);
+        stopsDespiteAHang("fixture.hang.unload", "MiniportDriverUnload", "");
         assertThat(callbacks("fixture.hang.unload")).containsExactly(
                 "MiniportPause " + A0, "MiniportHaltEx " + A0, "MiniportPause " + A1, "MiniportHaltEx " + A1,
                 "MiniportDriverUnload");
@@ -312,23 +310,11 @@ public class HungDriverTest extends DrvsimTestSupport {
         assertThat(pnp.node(RD0).orElseThrow().problem()).isZero();
     }
 
-    /** Starts a Storport fixture, stops it, and checks the stop returned soon after the routine was declared hung. */
-    private Bundle stopsDespiteAHang(String bsn, String routine) throws Exception {
+    /** Frees the ramdisk's adapter, then stops a Storport fixture that hangs; its adapter ends with Code 43. */
+    private void storportStopsDespiteAHang(String bsn, String routine) throws Exception {
         freeTheRamdisk();
-        expectViolations();
-        Bundle b = installedBundle(bsn);
-        b.start();
-        storport.awaitBusScan();
-        trace.clear();
-        boolean dispatch = routine.equals("HwStorStartIo"); // HwStorStartIo runs at DISPATCH_LEVEL
-        long limit = dispatch ? DISPATCH_MILLIS : PASSIVE_MILLIS;
-        long start = System.nanoTime();
-        b.stop();
-        assertThat(millisSince(start)).isBetween(limit, RETURNS_WITHIN_MILLIS);
-        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
-        theHang(bsn, routine, RD0, dispatch ? 0x133 : 0x9F, limit);
+        stopsDespiteAHang(bsn, routine, RD0);
         assertThat(pnp.node(RD0).orElseThrow().problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
-        return b;
     }
 
     @Test
@@ -349,7 +335,7 @@ public class HungDriverTest extends DrvsimTestSupport {
     @Test
     public void anHwStorStartIoThatNeverReturnsDuringRemovalIsADispatchLevelHangAndNothingIsCalledAfterIt()
             throws Exception {
-        stopsDespiteAHang("fixture.hang.startio", "HwStorStartIo");
+        storportStopsDespiteAHang("fixture.hang.startio", "HwStorStartIo");
         List<String> after = callbacks("fixture.hang.startio");
         assertThat(after.get(after.size() - 1)).isEqualTo("HwStorStartIo " + RD0);
         assertThat(after).doesNotContain("HwStorAdapterControl " + RD0, "HwStorFreeAdapterResources " + RD0);
@@ -359,7 +345,7 @@ public class HungDriverTest extends DrvsimTestSupport {
     @Test
     public void aScsiStopAdapterThatNeverReturnsLetsTheStopReturnAndHwStorFreeAdapterResourcesIsNeverCalled()
             throws Exception {
-        stopsDespiteAHang("fixture.hang.stopadapter", "HwStorAdapterControl");
+        storportStopsDespiteAHang("fixture.hang.stopadapter", "HwStorAdapterControl");
         assertThat(callbacks("fixture.hang.stopadapter")).endsWith("HwStorAdapterControl " + RD0)
                 .doesNotContain("HwStorFreeAdapterResources " + RD0);
         ramdiskServesAgain();
@@ -367,7 +353,7 @@ public class HungDriverTest extends DrvsimTestSupport {
 
     @Test
     public void aHwStorFreeAdapterResourcesThatNeverReturnsLetsTheStopReturnAndTheRamdiskServesAgain() throws Exception {
-        stopsDespiteAHang("fixture.hang.freeadapter", "HwStorFreeAdapterResources");
+        storportStopsDespiteAHang("fixture.hang.freeadapter", "HwStorFreeAdapterResources");
         assertThat(callbacks("fixture.hang.freeadapter")).endsWith("HwStorFreeAdapterResources " + RD0);
         ramdiskServesAgain();
     }
@@ -419,14 +405,7 @@ public class HungDriverTest extends DrvsimTestSupport {
     @Test
     public void anEvtDeviceD0ExitThatNeverReturnsLetsTheStopReturnAndReleaseHardwareIsNeverCalled() throws Exception {
         freeTheEchoDevice();
-        expectViolations();
-        Bundle b = installedBundle("fixture.hang.d0exit");
-        b.start();
-        trace.clear();
-        long start = System.nanoTime();
-        b.stop();
-        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
-        theHang("fixture.hang.d0exit", "EvtDeviceD0Exit", ECHO0, 0x9F, PASSIVE_MILLIS);
+        stopsDespiteAHang("fixture.hang.d0exit", "EvtDeviceD0Exit", ECHO0);
         assertThat(callbacks("fixture.hang.d0exit")).containsExactly("EvtDeviceD0Exit " + ECHO0);
         echoServesAgain();
     }
@@ -434,14 +413,7 @@ public class HungDriverTest extends DrvsimTestSupport {
     @Test
     public void anEvtDriverUnloadThatNeverReturnsLetsTheStopReturn() throws Exception {
         freeTheEchoDevice();
-        expectViolations();
-        Bundle b = installedBundle("fixture.hang.evtdriverunload");
-        b.start();
-        trace.clear();
-        long start = System.nanoTime();
-        b.stop();
-        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
-        theHang("fixture.hang.evtdriverunload", "EvtDriverUnload", "", 0x9F, PASSIVE_MILLIS);
+        stopsDespiteAHang("fixture.hang.evtdriverunload", "EvtDriverUnload", "");
         assertThat(callbacks("fixture.hang.evtdriverunload")).containsSubsequence("EvtDeviceD0Exit " + ECHO0,
                 "EvtDeviceReleaseHardware " + ECHO0, "EvtDriverUnload");
         echoServesAgain();
@@ -450,14 +422,7 @@ public class HungDriverTest extends DrvsimTestSupport {
     @Test
     public void anEvtDeviceReleaseHardwareThatNeverReturnsLetsTheStopReturnAndEchoServesAgain() throws Exception {
         freeTheEchoDevice();
-        expectViolations();
-        Bundle b = installedBundle("fixture.hang.releasehardware");
-        b.start();
-        trace.clear();
-        long start = System.nanoTime();
-        b.stop();
-        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
-        theHang("fixture.hang.releasehardware", "EvtDeviceReleaseHardware", ECHO0, 0x9F, PASSIVE_MILLIS);
+        stopsDespiteAHang("fixture.hang.releasehardware", "EvtDeviceReleaseHardware", ECHO0);
         assertThat(callbacks("fixture.hang.releasehardware")).containsExactly(
                 "EvtDeviceD0Exit " + ECHO0, "EvtDeviceReleaseHardware " + ECHO0);
         echoServesAgain();
