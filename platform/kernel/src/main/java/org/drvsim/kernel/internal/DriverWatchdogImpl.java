@@ -157,10 +157,10 @@ public final class DriverWatchdogImpl implements DriverWatchdog {
         boolean firstTime = isolated.putIfAbsent(w.driver, why) == null;
         verifier.report("CallbackHung", w.irql == Irql.PASSIVE_LEVEL ? 0x9F : 0x133, w.driver, w.device,
                 why + "; the driver is isolated; stack: " + stack);
+        if (firstTime) {
+            pnp.isolate(w.driver, "CallbackHung in " + w.routine); // queued first: done before the caller hears
+        }
         scheduler.replaceHungThread(w.thread, new IllegalStateException("CallbackHung: " + w.routine + " of " + w.driver
                 + " did not return within " + w.limitMillis + " ms; the driver is isolated"));
-        if (firstTime) {
-            pnp.isolate(w.driver, "CallbackHung in " + w.routine);
-        }
     }
 }

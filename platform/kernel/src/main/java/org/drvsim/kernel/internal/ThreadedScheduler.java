@@ -164,7 +164,10 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
             return thread == t;
         }
 
-        /** Replaces the lane's thread if it is {@code hung}; fails the hung task's caller with {@code reason}. */
+        /**
+         * Replaces the lane's thread if it is {@code hung}; the hung task's caller fails with {@code reason} once the
+         * fresh thread has run what was queued before (for the PnP worker: the isolation of the hung driver).
+         */
         synchronized boolean replace(Thread hung, RuntimeException reason) {
             if (thread != hung || closed) {
                 return false;
@@ -173,7 +176,10 @@ public final class ThreadedScheduler implements Scheduler, AutoCloseable {
             current = null;
             start();
             if (t != null && t.done() != null) {
-                t.done().completeExceptionally(new AbandonedWork(reason));
+                // the caller hears of it after the work queued so far (the isolation of the driver) has run
+                CompletableFuture<?> done = t.done();
+                queue.add(new Task("fail the caller of " + t.name(), () -> done.completeExceptionally(
+                        new AbandonedWork(reason)), null));
             }
             LOG.warning("drvsim: " + hung.getName() + " is hung in a driver routine; " + thread.getName() + " goes on with "
                     + name + "'s queue");
