@@ -54,8 +54,8 @@ import org.osgi.framework.Bundle;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class HungDriverTest extends DrvsimTestSupport {
-    static final long PASSIVE_MILLIS = 2000;
-    static final long DISPATCH_MILLIS = 1000;
+    static final long PASSIVE_MILLIS = 3000;
+    static final long DISPATCH_MILLIS = 1500;
     /** Long past the limit: the caller was freed by the watchdog (a {@link Hang} never ends). */
     static final long RETURNS_WITHIN_MILLIS = PASSIVE_MILLIS + 8000;
     static final String FIX = "org.drvsim.itest.fixtures.";

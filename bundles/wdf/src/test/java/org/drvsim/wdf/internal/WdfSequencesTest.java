@@ -399,10 +399,17 @@ public class WdfSequencesTest {
         assertThat(rules()).containsExactly("WdfCallAfterDriverUnload");
     }
 
+    /** Waits until the {@code nth} call of {@code callback} has returned, and gives it. */
     private TraceEvent awaitCompleted(String callback, int nth) throws Exception {
-        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
-        return trace.await(e -> e.name().equals(callback) && e.completed() && seen.incrementAndGet() == nth,
-                java.time.Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            List<TraceEvent> done = trace.events(e -> e.name().equals(callback) && e.completed());
+            if (done.size() >= nth) {
+                return done.get(nth - 1);
+            }
+            assertThat(System.nanoTime()).as("call " + nth + " of " + callback + " returned").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     @Test
