@@ -15,6 +15,7 @@ import org.drvsim.itest.fixtures.HangInD0ExitKmdf;
 import org.drvsim.itest.fixtures.HangInDriverUnloadDriver;
 import org.drvsim.itest.fixtures.HangInDriverUnloadKmdf;
 import org.drvsim.itest.fixtures.HangInFindAdapterMiniport;
+import org.drvsim.itest.fixtures.HangInIoWriteKmdf;
 import org.drvsim.itest.fixtures.HangInFreeAdapterResourcesMiniport;
 import org.drvsim.itest.fixtures.HangInOidDriver;
 import org.drvsim.itest.fixtures.HangInPauseDriver;
@@ -96,6 +97,7 @@ public class HungDriverTest extends DrvsimTestSupport {
             storFixture("fixture.hang.freeadapter", HangInFreeAdapterResourcesMiniport.class),
             storFixture("fixture.throw.freeadapter", ThrowInFreeAdapterResourcesMiniport.class),
             kmdfFixture("fixture.hang.d0exit", HangInD0ExitKmdf.class),
+            kmdfFixture("fixture.hang.iowrite", HangInIoWriteKmdf.class),
             kmdfFixture("fixture.hang.evtdriverunload", HangInDriverUnloadKmdf.class),
             kmdfFixture("fixture.hang.releasehardware", HangInReleaseHardwareKmdf.class),
             kmdfFixture("fixture.throw.releasehardware", ThrowInReleaseHardwareKmdf.class),
@@ -400,6 +402,26 @@ public class HungDriverTest extends DrvsimTestSupport {
         } finally {
             f.close();
         }
+    }
+
+    @Test
+    public void anEvtIoWriteThatNeverReturnsFailsTheWriteWithAClearMessage() throws Exception {
+        freeTheEchoDevice();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.iowrite");
+        b.start();
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        IoManagerHarness.DeviceFile f = wdf.open(ECHO0);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> f.write(new byte[16])).isInstanceOf(java.io.IOException.class)
+                .hasMessage("the WdfRequestTypeWrite request on " + ECHO0 + " was cancelled: fixture.hang.iowrite/1.0.0 "
+                        + "was isolated by the watchdog (CallbackHung) while its EvtIoWrite or another routine did not "
+                        + "return");
+        assertThat(millisSince(start)).isBetween(PASSIVE_MILLIS, RETURNS_WITHIN_MILLIS);
+        f.close();
+        awaitStopped(b);
+        theHang("fixture.hang.iowrite", "EvtIoWrite", ECHO0, 0x9F, PASSIVE_MILLIS);
+        echoServesAgain();
     }
 
     @Test

@@ -48,6 +48,8 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     final List<Mapping> mappings = new CopyOnWriteArrayList<>();
     volatile State state = State.Added;
     volatile boolean inAddOrPrepare = true;
+    /** The watchdog isolated the device's driver: requests it held were cancelled by the framework. */
+    volatile boolean isolated;
     private boolean prepareCalled;
     private boolean selfManagedIoStarted;
 
@@ -441,6 +443,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
 
     /** The watchdog isolated the driver: its queues' requests are cancelled, its interrupt line disconnected. */
     void isolate() {
+        isolated = true;
         state = State.Removed;
         for (FxQueueImpl q : queues) {
             q.isolate();

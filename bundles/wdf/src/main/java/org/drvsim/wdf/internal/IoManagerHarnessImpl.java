@@ -2,6 +2,7 @@ package org.drvsim.wdf.internal;
 
 import org.drvsim.wdf.WdfRequestType;
 import java.io.IOException;
+import org.drvsim.nt.NtStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -123,6 +124,16 @@ public final class IoManagerHarnessImpl implements IoManagerHarness {
             } catch (ExecutionException | TimeoutException e) {
                 throw new IOException("the " + type + " request on " + device.instanceId() + " did not complete within "
                         + REQUEST_TIMEOUT_SECONDS + " s");
+            }
+            if (device.isolated && c.status() == NtStatus.STATUS_CANCELLED) {
+                String routine = switch (type) {
+                    case WdfRequestTypeRead -> "EvtIoRead";
+                    case WdfRequestTypeWrite -> "EvtIoWrite";
+                    case WdfRequestTypeDeviceIoControl -> "EvtIoDeviceControl";
+                };
+                throw new IOException("the " + type + " request on " + device.instanceId() + " was cancelled: "
+                        + device.drv().name + " was isolated by the watchdog (CallbackHung) while its " + routine
+                        + " or another routine did not return");
             }
             long info = Math.max(0, Math.min(c.information(), out.length));
             return new IoResult(c.status(), c.information(), out.length == 0 ? new byte[0] : Arrays.copyOf(out, (int) info));
