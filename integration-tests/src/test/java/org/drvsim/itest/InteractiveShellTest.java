@@ -43,9 +43,12 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
         Path trace = dir.resolve("shutdown.json");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec",
-                "stty cols 120 rows 40; '" + java + "' -Ddrvsim.trace.export='" + trace + "' -jar '" + jar + "'", "/dev/null")
+                "stty cols 120 rows 40; exec '" + java + "' -Ddrvsim.trace.export='" + trace + "' -jar '" + jar + "'", "/dev/null")
                 .directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("TERM", "xterm");
+        // script runs the command with $SHELL -c; 'exec' makes drvsim.jar the shell's replacement, so Ctrl-C reaches
+        // only drvsim and script's exit status is drvsim's own (a shell waiting for java may die of the SIGINT: 130)
+        pb.environment().put("SHELL", "/bin/sh");
         Process p = pb.start();
         Thread reader = new Thread(() -> {
             try (InputStream in = p.getInputStream()) {
