@@ -14,6 +14,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * refused with nothing copied. A freed address is never handed out again, so a use after free is
  * caught as an access outside an allocation.
  *
+ * <p>Only the kernel bundle and the devices of this bundle find this service (see {@link HostBridge}): a driver
+ * reaches DMA memory through the common buffers its port allocates for it.
+ *
  * <p>Thread-safe. Concurrent accesses to the same bytes are not ordered with each other, as on real
  * memory; a device's completion (its status register or interrupt) orders its DMA before software
  * reads.

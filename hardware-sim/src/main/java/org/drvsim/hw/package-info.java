@@ -59,5 +59,5 @@
  * DMA_ERROR).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.drvsim.hw;

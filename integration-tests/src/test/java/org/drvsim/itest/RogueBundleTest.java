@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.drvsim.hw.HardwareBus;
+import org.drvsim.hw.HostBridge;
 import org.drvsim.hw.HostMemory;
 import org.drvsim.itest.fixtures.FixtureDriver;
 import org.drvsim.itest.fixtures.QuietDriver;
@@ -46,7 +47,9 @@ import org.osgi.framework.ServiceRegistration;
 public class RogueBundleTest extends DrvsimTestSupport {
     static final List<Class<?>> PLATFORM_SERVICES = List.of(PnpManager.class, Verifier.class, Trace.class,
             Scheduler.class, DriverWatchdog.class, PortDriver.class, HardwareBus.class, HostMemory.class,
-            ProtocolHarness.class, ClassDriverHarness.class, IoManagerHarness.class);
+            HostBridge.class, ProtocolHarness.class, ClassDriverHarness.class, IoManagerHarness.class);
+    /** Services only the kernel (and a port's own bundle) find: no tool, test or driver reaches hardware or a port. */
+    static final List<Class<?>> KERNEL_ONLY = List.of(PortDriver.class, HostMemory.class, HostBridge.class);
 
     @Override
     protected Option[] moreOptions() {
@@ -81,11 +84,62 @@ public class RogueBundleTest extends DrvsimTestSupport {
         BundleContext rogue = rogue();
         for (Class<?> c : PLATFORM_SERVICES) {
             assertThat(rogue.getServiceReference(c)).as(c.getName()).isNull();
-            assertThat(bundleContext.getServiceReference(c)).as("a test, a tool or the shell sees " + c.getName())
-                    .isNotNull();
+            if (!KERNEL_ONLY.contains(c)) {
+                assertThat(bundleContext.getServiceReference(c)).as("a test, a tool or the shell sees " + c.getName())
+                        .isNotNull();
+            }
         }
         assertThat(drvsimServices(rogue)).containsExactly(DriverLoader.class.getName());
-        assertThat(drvsimServices(bundleContext)).contains(PnpManager.class.getName(), HostMemory.class.getName());
+        assertThat(drvsimServices(bundleContext)).contains(PnpManager.class.getName(), HardwareBus.class.getName());
+    }
+
+    @Test
+    public void aPlainBundleReachesNoDevicesHardwareNoDriversEntryAndNoPortWhileTheDriversGoOnUsingTheirs()
+            throws Exception {
+        // this test is a plain bundle (the Pax Exam probe), like a user's tool
+        for (Class<?> c : KERNEL_ONLY) {
+            assertThat(bundleContext.getServiceReference(c)).as(c.getName()).isNull();
+            assertThat(bundleContext.getAllServiceReferences(c.getName(), null)).as(c.getName()).isNull();
+        }
+        assertThat(drvsimServices(bundleContext)).doesNotContain(PortDriver.class.getName(),
+                HostMemory.class.getName(), HostBridge.class.getName());
+        List<String> heard = new CopyOnWriteArrayList<>();
+        bundleContext.addServiceListener(e -> heard.add("event " + e.getType()),
+                "(" + Constants.OBJECTCLASS + "=" + PortDriver.class.getName() + ")");
+        Bundle storportModel = installedBundle("org.drvsim.storport");
+        storportModel.stop();
+        storportModel.start();
+        assertThat(heard).as("a port's coming and going is not told to a plain bundle").isEmpty();
+
+        DeviceNode echo = pnp.node(ECHO0).orElseThrow();
+        assertThat(echo.resources()).as("the device's resources are described").hasSize(2);
+        assertThat(echo).isNotInstanceOf(org.drvsim.kernel.DeviceResources.class);
+        assertThat(Arrays.stream(echo.getClass().getMethods()).map(java.lang.reflect.Method::getName))
+                .doesNotContain("mapIoSpace", "connectInterrupt", "allocateCommonBuffer");
+        assertThat(Arrays.stream(hardware.device(ECHO0).orElseThrow().getClass().getMethods())
+                .map(java.lang.reflect.Method::getName)).doesNotContain("mmio", "connectInterrupt");
+        for (DriverObject d : pnp.drivers()) {
+            assertThat(Arrays.stream(d.getClass().getMethods()).map(java.lang.reflect.Method::getName))
+                    .as(d.name()).doesNotContain("entry");
+        }
+        // the echo driver, restarted, still maps its registers, takes interrupts and does DMA
+        Bundle echoDriver = installedBundle(ECHO);
+        echoDriver.stop();
+        trace.clear();
+        echoDriver.start();
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        IoManagerHarness.DeviceFile f = wdf.open(ECHO0);
+        try {
+            byte[] data = "only the port of its driver".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(f.write(data).status()).isEqualTo(org.drvsim.nt.NtStatus.STATUS_SUCCESS);
+            IoManagerHarness.IoResult back = f.read(data.length);
+            assertThat(back.status()).isEqualTo(org.drvsim.nt.NtStatus.STATUS_SUCCESS);
+            assertThat(back.data()).isEqualTo(data);
+        } finally {
+            f.close();
+        }
+        assertThat(trace.events(e -> e.name().equals("MmMapIoSpace") && e.device().equals(ECHO0)))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.arg("mapped")).isEqualTo("true"));
     }
 
     @Test
@@ -130,8 +184,8 @@ public class RogueBundleTest extends DrvsimTestSupport {
         final List<String> calls = new CopyOnWriteArrayList<>();
 
         @Override public String model() { return "ndis"; }
-        @Override public PortStatus driverEntry(DriverObject d) { calls.add("driverEntry"); return PortStatus.SUCCESS; }
-        @Override public PortStatus startDevice(DriverObject d, DeviceNode n) { calls.add("start"); return PortStatus.SUCCESS; }
+        @Override public PortStatus driverEntry(DriverObject d, Object entry) { calls.add("driverEntry"); return PortStatus.SUCCESS; }
+        @Override public PortStatus startDevice(DriverObject d, DeviceNode n, org.drvsim.kernel.DeviceResources r) { calls.add("start"); return PortStatus.SUCCESS; }
         @Override public void removeDevice(DriverObject d, DeviceNode n) { calls.add("remove"); }
         @Override public void surpriseRemoveDevice(DriverObject d, DeviceNode n) { calls.add("surprise"); }
         @Override public void driverUnload(DriverObject d) { calls.add("unload"); }

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.nt.NtStatus;
@@ -73,7 +74,7 @@ public class RamdiskPlatform {
     private KernelVerifier verifier;
     private StorPort storport;
     private StorClassDriver classDriver;
-    private DriverObject driverObject;
+    private Driver driverObject;
     private DeviceNode node;
     private RamdiskAdapter adapter;
     private BackingStore store;
@@ -89,9 +90,9 @@ public class RamdiskPlatform {
         AtomicReference<RamdiskAdapter> captured = new AtomicReference<>();
         node = new Node();
         driverObject = new Driver(new CapturingEntry(captured), node);
-        PortStatus entry = storport.driverEntry(driverObject);
+        PortStatus entry = storport.driverEntry(driverObject, driverObject.entry());
         check(entry.isSuccess(), "DriverEntry: " + entry);
-        PortStatus start = storport.startDevice(driverObject, node);
+        PortStatus start = storport.startDevice(driverObject, node, DeviceResources.NONE);
         check(start.isSuccess(), "start of " + INSTANCE_ID + ": " + start);
         adapter = captured.get();
         check(adapter != null, "no RamdiskAdapter was created for " + INSTANCE_ID);
@@ -229,7 +230,7 @@ public class RamdiskPlatform {
         @Override public org.osgi.framework.Bundle bundle() { return null; }
         @Override public String model() { return "storport"; }
         @Override public List<String> hardwareIds() { return List.of(HARDWARE_ID); }
-        @Override public Object entry() { return entry; }
+        public Object entry() { return entry; }
         @Override public List<DeviceNode> devices() { return List.of(node); }
     }
 

@@ -47,10 +47,13 @@ final class SimDeviceImpl implements SimDevice {
     @Override public boolean present() { return present; }
     @Override public DeviceFaults faults() { return faults; }
     @Override public List<HwResource> resources() { return hardware.resources(); }
-    @Override public Optional<MmioRegion> mmio(int bar) { return hardware.mmio(bar); }
+    /** @see org.drvsim.hw.HostBridge#mmio(SimDevice, int) */
+    Optional<MmioRegion> mmio(int bar) {
+        return hardware.mmio(bar);
+    }
 
-    @Override
-    public AutoCloseable connectInterrupt(InterruptSink sink) {
+    /** @see org.drvsim.hw.HostBridge#connectInterrupt(SimDevice, InterruptSink) */
+    AutoCloseable connectInterrupt(InterruptSink sink) {
         return hardware.connectInterrupt(Objects.requireNonNull(sink, "sink"));
     }
 

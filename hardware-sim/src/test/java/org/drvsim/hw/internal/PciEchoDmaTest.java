@@ -34,7 +34,7 @@ public class PciEchoDmaTest {
 
     private SimHostMemory memory;
     private SimHardwareBus bus;
-    private SimDevice device;
+    private SimDeviceImpl device;
     private MmioRegion regs;
     private final Recorder interrupts = new Recorder();
     private AutoCloseable connection;
@@ -78,10 +78,10 @@ public class PciEchoDmaTest {
         bus.deactivate();
     }
 
-    private SimDevice plug(String id, Map<String, String> extra) {
+    private SimDeviceImpl plug(String id, Map<String, String> extra) {
         Map<String, String> p = new java.util.HashMap<>(extra);
         p.put(DeviceSpec.DEVICE_TYPE, DEVICE_TYPE);
-        return bus.plug(new DeviceSpec(id, List.of(HARDWARE_ID), "echo", p));
+        return (SimDeviceImpl) bus.plug(new DeviceSpec(id, List.of(HARDWARE_ID), "echo", p));
     }
 
     private PciEchoDma hardware() {
@@ -260,7 +260,7 @@ public class PciEchoDmaTest {
     @Test
     public void oneMibOfRandomBytesMakesTheRoundTripHostToDeviceToHost() throws Exception {
         MmioRegion big = plug("PCI\\VEN_1414&DEV_EC40\\0001", Map.of()).mmio(BAR).orElseThrow();
-        SimDevice bigDevice = bus.device("PCI\\VEN_1414&DEV_EC40\\0001").orElseThrow();
+        SimDeviceImpl bigDevice = (SimDeviceImpl) bus.device("PCI\\VEN_1414&DEV_EC40\\0001").orElseThrow();
         Recorder irq = new Recorder();
         try (AutoCloseable c = bigDevice.connectInterrupt(irq)) {
             int len = 1 << 20;

@@ -21,6 +21,7 @@ import org.junit.Test;
 /** The bus builds each device from its {@code device.type} and gives PCI devices their slot's resources. */
 public class SimHardwareBusTest {
     private final SimHardwareBus bus = new SimHardwareBus(new SimHostMemory());
+    private final SimHostBridge bridge = new SimHostBridge();
 
     @After
     public void stop() {
@@ -44,7 +45,7 @@ public class SimHardwareBusTest {
 
         assertThat(d.resources()).containsExactly(new MemoryResource(0, 0xF000_0000L, 4096),
                 new InterruptResource(0x50, false));
-        assertThat(d.mmio(0)).hasValueSatisfying(r -> {
+        assertThat(bridge.mmio(d, 0)).hasValueSatisfying(r -> {
             assertThat(r.length()).isEqualTo(4096);
             assertThat(r.read32(EchoDmaRegisters.ID)).isEqualTo(0x1414EC40);
         });
@@ -82,10 +83,14 @@ public class SimHardwareBusTest {
     public void aRootEnumeratedDeviceHasNoResourcesNoRegistersAndNoInterrupt() throws Exception {
         SimDevice d = bus.plug(DeviceSpec.of("ROOT\\NETVMINI\\0000", "ROOT\\NETVMINI", "nic"));
         assertThat(d.resources()).isEmpty();
-        assertThat(d.mmio(0)).isEmpty();
-        d.connectInterrupt(v -> { }).close();
+        assertThat(bridge.mmio(d, 0)).isEmpty();
+        bridge.connectInterrupt(d, v -> { }).close();
         assertThat(d.faults().supported()).isEmpty();
-        assertThatThrownBy(() -> d.connectInterrupt(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> bridge.connectInterrupt(d, null)).isInstanceOf(NullPointerException.class);
+        SimDevice foreign = (SimDevice) java.lang.reflect.Proxy.newProxyInstance(SimDevice.class.getClassLoader(),
+                new Class<?>[] {SimDevice.class}, (proxy, method, args) -> "FOREIGN");
+        assertThatThrownBy(() -> bridge.mmio(foreign, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("FOREIGN is not a device of this bus");
     }
 
     @Test
@@ -99,8 +104,6 @@ public class SimHardwareBusTest {
             @Override public DeviceFaults faults() { return null; }
         };
         assertThat(bare.resources()).isEmpty();
-        assertThat(bare.mmio(0)).isEmpty();
-        bare.connectInterrupt(v -> { }).close();
     }
 
     @Test

@@ -6,7 +6,9 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A device node of the PnP manager's device tree: one simulated device, its state, the driver that
- * runs it (if any) and its problem code (Device Manager's "Code N"). Thread-safe snapshot reads.
+ * runs it (if any) and its problem code (Device Manager's "Code N"). It describes the device's resources but hands
+ * none out: the port of the driver that runs the device gets them as {@link DeviceResources}. Thread-safe snapshot
+ * reads.
  */
 @ProviderType
 public interface DeviceNode {
@@ -51,34 +53,5 @@ public interface DeviceNode {
     /** @return the device's translated hardware resources (memory ranges, interrupts); none by default */
     default java.util.List<org.drvsim.nt.CmResourceDescriptor> resources() {
         return java.util.List.of();
-    }
-
-    /**
-     * Maps a memory range of the device's resources (what MmMapIoSpace does for a driver).
-     *
-     * @return the mapped registers, or null when the range lies outside the device's memory resources
-     */
-    default IoSpace mapIoSpace(long physicalAddress, long length) {
-        return null;
-    }
-
-    /**
-     * Connects to the device's interrupt line: {@code isr} is called with the vector, on the device's own
-     * thread, whenever the device asserts it (the port driver then schedules its ISR at DIRQL).
-     *
-     * @return a handle whose {@code close} disconnects
-     */
-    default AutoCloseable connectInterrupt(java.util.function.IntConsumer isr) {
-        return () -> { };
-    }
-
-    /**
-     * Allocates a DMA common buffer for the device in simulated host memory.
-     *
-     * @return the buffer, or null when the machine has no host memory for DMA
-     * @throws IllegalArgumentException if {@code length} is not positive or too large
-     */
-    default CommonBuffer allocateCommonBuffer(int length) {
-        return null;
     }
 }

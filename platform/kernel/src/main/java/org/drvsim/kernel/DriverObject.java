@@ -22,9 +22,6 @@ public interface DriverObject {
     /** @return the hardware IDs the driver claims (its INF's models section) */
     List<String> hardwareIds();
 
-    /** @return the driver's entry object (an instance of the entry class named in its manifest) */
-    Object entry();
-
     /** @return the devices the driver runs now */
     List<DeviceNode> devices();
 

@@ -8,6 +8,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * name; the kernel's driver loader and PnP manager then call it, always on the PnP worker at
  * PASSIVE_LEVEL, one call at a time.
  *
+ * <p>Only the kernel and the registering bundle find a port driver service (a service hook hides it from every other
+ * bundle): no tool, test or driver can call into a port behind the PnP manager's back.
+ *
  * <p>Each call returns only when the model's callbacks for it have returned (a pended operation is
  * waited for). A call must not throw for a driver's failure: a failing driver is a status.
  */
@@ -22,17 +25,25 @@ public interface PortDriver {
     /**
      * Calls the driver's DriverEntry (which registers with this port).
      *
+     * @param driver the driver object the kernel created for the driver bundle
+     * @param entry  the driver's entry object (an instance of the entry class its {@code Drvsim-Driver} header
+     *               names); only the port gets it, the {@link DriverObject} does not hand it out
      * @return the DriverEntry status; on failure the port must have forgotten the driver
      */
-    PortStatus driverEntry(DriverObject driver);
+    PortStatus driverEntry(DriverObject driver, Object entry);
 
     /**
      * Adds and starts a device the driver claims (AddDevice, then IRP_MN_START_DEVICE).
      *
+     * @param driver    the driver
+     * @param node      the device node
+     * @param resources the device's hardware for this port alone, valid until the device is removed (the kernel
+     *                  revokes it after {@link #removeDevice}, {@link #surpriseRemoveDevice}, a failed start or
+     *                  {@link #driverIsolated})
      * @return the start status; on failure the port has released the device and the kernel gives the
      *         node problem code 10
      */
-    PortStatus startDevice(DriverObject driver, DeviceNode node);
+    PortStatus startDevice(DriverObject driver, DeviceNode node, DeviceResources resources);
 
     /**
      * Removes a started device in an orderly way (IRP_MN_QUERY_REMOVE_DEVICE then

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.kernel.DriverWatchdog;
 import org.drvsim.nt.Irql;
@@ -93,10 +94,10 @@ public final class NdisPort implements PortDriver {
     }
 
     @Override
-    public PortStatus driverEntry(DriverObject driverObject) {
-        if (!(driverObject.entry() instanceof MiniportDriverEntry entry)) {
+    public PortStatus driverEntry(DriverObject driverObject, Object entryObject) {
+        if (!(entryObject instanceof MiniportDriverEntry entry)) {
             return PortStatus.of(NtStatus.STATUS_OBJECT_TYPE_MISMATCH).because("entry class "
-                    + driverObject.entry().getClass().getName() + " does not implement " + MiniportDriverEntry.class.getName());
+                    + entryObject.getClass().getName() + " does not implement " + MiniportDriverEntry.class.getName());
         }
         MiniportDriverBlock block = new MiniportDriverBlock(this, driverObject);
         block.inDriverEntry = true;
@@ -127,7 +128,7 @@ public final class NdisPort implements PortDriver {
     }
 
     @Override
-    public PortStatus startDevice(DriverObject driverObject, DeviceNode node) {
+    public PortStatus startDevice(DriverObject driverObject, DeviceNode node, DeviceResources resources) {
         MiniportDriverBlock driver = drivers.get(driverObject);
         if (driver == null) {
             return PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("driver is not registered with NDIS");

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.nt.Irql;
@@ -47,7 +48,7 @@ public class MiniportRulesTest {
     private KernelVerifier verifier;
     private NdisPort ndis;
     private final TestDriver driver = new TestDriver();
-    private DriverObject driverObject;
+    private Driver driverObject;
     private final DeviceNode node = new Node();
     private final List<NetBufferList> protocolGotBack = new CopyOnWriteArrayList<>();
 
@@ -94,7 +95,7 @@ public class MiniportRulesTest {
         @Override public Bundle bundle() { return null; }
         @Override public String model() { return "ndis"; }
         @Override public List<String> hardwareIds() { return List.of("ROOT\\TEST"); }
-        @Override public Object entry() { return driver; }
+        public Object entry() { return driver; }
         @Override public List<DeviceNode> devices() { return List.of(node); }
     }
 
@@ -124,9 +125,9 @@ public class MiniportRulesTest {
     }
 
     private PortStatus load() {
-        PortStatus s = ndis.driverEntry(driverObject);
+        PortStatus s = ndis.driverEntry(driverObject, driverObject.entry());
         assertThat(s.isSuccess()).as(s.toString()).isTrue();
-        return ndis.startDevice(driverObject, node);
+        return ndis.startDevice(driverObject, node, DeviceResources.NONE);
     }
 
     private MiniportBlock adapter() {
@@ -155,7 +156,7 @@ public class MiniportRulesTest {
     @Test
     public void registrationWithoutARequiredHandlerFailsWithBadCharacteristics() {
         driver.chars.pauseHandler = null;
-        assertThat(ndis.driverEntry(driverObject).name()).isEqualTo("NDIS_STATUS_BAD_CHARACTERISTICS");
+        assertThat(ndis.driverEntry(driverObject, driverObject.entry()).name()).isEqualTo("NDIS_STATUS_BAD_CHARACTERISTICS");
     }
 
     /** Each required handler, by field, with the WDK routine the failure must name. */
@@ -181,10 +182,10 @@ public class MiniportRulesTest {
         for (Map.Entry<String, String> e : REQUIRED.entrySet()) {
             TestDriver d = new TestDriver();
             NdisMiniportDriverCharacteristics.class.getField(e.getKey()).set(d.chars, null);
-            DriverObject o = new Driver() {
+            Driver o = new Driver() {
                 @Override public Object entry() { return d; }
             };
-            PortStatus s = new NdisPort(trace, verifier, scheduler).driverEntry(o);
+            PortStatus s = new NdisPort(trace, verifier, scheduler).driverEntry(o, d);
             assertThat(s.name()).as(e.getKey()).isEqualTo("NDIS_STATUS_BAD_CHARACTERISTICS");
             assertThat(s.detail()).as(e.getKey()).isEqualTo("NdisMRegisterMiniportDriver: required handler(s) missing: "
                     + e.getValue() + " (" + e.getKey() + ")");
@@ -197,7 +198,7 @@ public class MiniportRulesTest {
     public void checkForHangWithoutResetIsNamedAndAllMissingHandlersAreListedTogether() {
         driver.chars.checkForHangHandlerEx = h -> false;
         driver.chars.haltHandlerEx = null;
-        assertThat(ndis.driverEntry(driverObject).detail()).isEqualTo("NdisMRegisterMiniportDriver: required handler(s) "
+        assertThat(ndis.driverEntry(driverObject, driverObject.entry()).detail()).isEqualTo("NdisMRegisterMiniportDriver: required handler(s) "
                 + "missing: MiniportHaltEx (haltHandlerEx), MiniportResetEx (resetHandlerEx), required with "
                 + "MiniportCheckForHangEx");
     }
@@ -211,9 +212,7 @@ public class MiniportRulesTest {
                 return o.ndisMRegisterMiniportDriver(c);
             }
         };
-        PortStatus s = ndis.driverEntry(new Driver() {
-            @Override public Object entry() { return d; }
-        });
+        PortStatus s = ndis.driverEntry(new Driver(), d);
         assertThat(s.name()).isEqualTo("NDIS_STATUS_BAD_VERSION");
         assertThat(s.detail()).contains("MajorNdisVersion 5 is not 6");
     }
@@ -227,10 +226,10 @@ public class MiniportRulesTest {
                 return d.ndisMRegisterMiniportDriver(c);
             }
         };
-        DriverObject o = new Driver() {
+        Driver o = new Driver() {
             @Override public Object entry() { return v5; }
         };
-        assertThat(ndis.driverEntry(o).name()).isEqualTo("NDIS_STATUS_BAD_VERSION");
+        assertThat(ndis.driverEntry(o, o.entry()).name()).isEqualTo("NDIS_STATUS_BAD_VERSION");
     }
 
     @Test
@@ -239,8 +238,8 @@ public class MiniportRulesTest {
             h.ndisMSetMiniportAttributes(new NdisMiniportAdapterAttributes.Registration(h, 0, 0, NdisInterfaceType.NdisInterfaceInternal));
             return NdisStatus.NDIS_STATUS_SUCCESS;
         };
-        ndis.driverEntry(driverObject);
-        PortStatus s = ndis.startDevice(driverObject, node);
+        ndis.driverEntry(driverObject, driverObject.entry());
+        PortStatus s = ndis.startDevice(driverObject, node, DeviceResources.NONE);
         assertThat(s.name()).isEqualTo("NDIS_STATUS_FAILURE");
         assertThat(rules()).containsExactly("MiniportInitializeExWithoutAttributes");
         assertThat(callbacks()).containsExactly("DriverEntry", "MiniportInitializeEx", "MiniportHaltEx");
@@ -427,12 +426,12 @@ public class MiniportRulesTest {
             };
             d.chars.haltHandlerEx = (h, a) -> halted[0] = true;
             NdisPort port = new NdisPort(trace, verifier, scheduler);
-            DriverObject o = new Driver() {
+            Driver o = new Driver() {
                 @Override public Object entry() { return d; }
             };
-            assertThat(port.driverEntry(o).isSuccess()).isTrue();
+            assertThat(port.driverEntry(o, o.entry()).isSuccess()).isTrue();
             verifier.clear();
-            PortStatus s = port.startDevice(o, node);
+            PortStatus s = port.startDevice(o, node, DeviceResources.NONE);
             assertThat(s.isSuccess()).as(thrown.toString()).isFalse();
             assertThat(rules()).as(thrown.toString()).containsExactly("DriverCallbackThrew");
             assertThat(verifier.violations().get(0).message()).contains("MiniportInitializeEx threw " + thrown.getClass().getName());

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.kernel.DriverWatchdog;
 import org.drvsim.nt.NtStatus;
@@ -62,10 +63,10 @@ public final class StorPort implements PortDriver {
     }
 
     @Override
-    public PortStatus driverEntry(DriverObject driverObject) {
-        if (!(driverObject.entry() instanceof StorportMiniportEntry entry)) {
+    public PortStatus driverEntry(DriverObject driverObject, Object entryObject) {
+        if (!(entryObject instanceof StorportMiniportEntry entry)) {
             return PortStatus.of(NtStatus.STATUS_OBJECT_TYPE_MISMATCH).because("entry class "
-                    + driverObject.entry().getClass().getName() + " does not implement " + StorportMiniportEntry.class.getName());
+                    + entryObject.getClass().getName() + " does not implement " + StorportMiniportEntry.class.getName());
         }
         StorMiniportDriver driver = new StorMiniportDriver(this, driverObject);
         driver.inDriverEntry = true;
@@ -90,7 +91,7 @@ public final class StorPort implements PortDriver {
     }
 
     @Override
-    public PortStatus startDevice(DriverObject driverObject, DeviceNode node) {
+    public PortStatus startDevice(DriverObject driverObject, DeviceNode node, DeviceResources resources) {
         StorMiniportDriver driver = drivers.get(driverObject);
         if (driver == null) {
             return PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("driver did not initialize with Storport");

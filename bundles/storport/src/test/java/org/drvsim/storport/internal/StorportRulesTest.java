@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.nt.NtStatus;
@@ -47,7 +48,7 @@ public class StorportRulesTest {
     private StorPort storport;
     private StorClassDriver classDriver;
     private final Miniport miniport = new Miniport();
-    private DriverObject driverObject;
+    private Driver driverObject;
     private final DeviceNode node = new Node();
 
     /** A one-LUN virtual miniport that completes everything inline; tests replace its routines. */
@@ -99,7 +100,7 @@ public class StorportRulesTest {
         @Override public Bundle bundle() { return null; }
         @Override public String model() { return "storport"; }
         @Override public List<String> hardwareIds() { return List.of("ROOT\\TEST"); }
-        @Override public Object entry() { return miniport; }
+        public Object entry() { return miniport; }
         @Override public List<DeviceNode> devices() { return List.of(node); }
     }
 
@@ -130,8 +131,8 @@ public class StorportRulesTest {
     }
 
     private PortStatus load() {
-        assertThat(storport.driverEntry(driverObject).isSuccess()).isTrue();
-        return storport.startDevice(driverObject, node);
+        assertThat(storport.driverEntry(driverObject, driverObject.entry()).isSuccess()).isTrue();
+        return storport.startDevice(driverObject, node, DeviceResources.NONE);
     }
 
     private List<String> rules() {
@@ -145,13 +146,13 @@ public class StorportRulesTest {
     @Test
     public void storPortInitializeRefusesAMissingRequiredRoutine() {
         miniport.init.hwResetBus = null;
-        assertThat(storport.driverEntry(driverObject).name()).isEqualTo("STATUS_INVALID_PARAMETER");
+        assertThat(storport.driverEntry(driverObject, driverObject.entry()).name()).isEqualTo("STATUS_INVALID_PARAMETER");
     }
 
     @Test
     public void storPortInitializeRefusesAnInterfaceTypeOtherThanInternal() {
         miniport.init.adapterInterfaceType = org.drvsim.nt.InterfaceType.PCIBus;
-        PortStatus s = storport.driverEntry(driverObject);
+        PortStatus s = storport.driverEntry(driverObject, driverObject.entry());
         assertThat(s.name()).isEqualTo("STATUS_INVALID_PARAMETER");
         assertThat(s.detail()).isEqualTo("StorPortInitialize: AdapterInterfaceType is PCIBus; a virtual miniport uses Internal");
     }
@@ -169,9 +170,7 @@ public class StorportRulesTest {
         for (var e : required.entrySet()) {
             Miniport m = new Miniport();
             org.drvsim.storport.VirtualHwInitializationData.class.getField(e.getKey()).set(m.init, null);
-            PortStatus s = new StorPort(trace, verifier, scheduler).driverEntry(new Driver() {
-                @Override public Object entry() { return m; }
-            });
+            PortStatus s = new StorPort(trace, verifier, scheduler).driverEntry(new Driver(), m);
             assertThat(s.name()).as(e.getKey()).isEqualTo("STATUS_INVALID_PARAMETER");
             assertThat(s.detail()).as(e.getKey()).isEqualTo("StorPortInitialize: required routine(s) missing: "
                     + e.getValue() + " (" + e.getKey() + ")");
@@ -181,7 +180,7 @@ public class StorportRulesTest {
     @Test
     public void routinesThatGoInPairsAreNamedWhenOneIsMissing() {
         miniport.init.hwInitializeTracing = (d, path) -> { };
-        assertThat(storport.driverEntry(driverObject).detail()).isEqualTo("StorPortInitialize: required routine(s) "
+        assertThat(storport.driverEntry(driverObject, driverObject.entry()).detail()).isEqualTo("StorPortInitialize: required routine(s) "
                 + "missing: HwStorCleanupTracing (hwCleanupTracing), required with HwStorInitializeTracing");
     }
 

@@ -41,6 +41,8 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     enum State { Added, Started, Removed, Failed, Miniport }
 
     final DeviceNode node;
+    /** The device's hardware (registers, interrupt, DMA) the PnP manager handed this port; null for a miniport. */
+    private final org.drvsim.kernel.DeviceResources hardware;
     private final String instanceId;
     final WdfPnpPowerEventCallbacks cb;
     final List<FxQueueImpl> queues = new CopyOnWriteArrayList<>();
@@ -56,6 +58,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     FxDeviceImpl(FxDriverImpl driver, DeviceNode node, FxDeviceInitImpl init, WdfObjectAttributes attributes) {
         super(driver, "WDFDEVICE", attributes, driver, false);
         this.node = node;
+        this.hardware = init.resources;
         this.instanceId = node.instanceId();
         this.cb = init.callbacks;
     }
@@ -64,6 +67,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         super(driver, "WDFDEVICE", attributes, attributes != null && attributes.parentObject instanceof FxObject p ? p : driver,
                 true);
         this.node = null;
+        this.hardware = null;
         this.instanceId = name == null ? "" : name;
         this.cb = new WdfPnpPowerEventCallbacks();
         this.state = State.Miniport;
@@ -190,7 +194,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         if (!usable("MmMapIoSpace")) {
             return null;
         }
-        org.drvsim.kernel.IoSpace io = node == null ? null : node.mapIoSpace(physicalAddress, numberOfBytes);
+        org.drvsim.kernel.IoSpace io = hardware == null ? null : hardware.mapIoSpace(physicalAddress, numberOfBytes);
         d.port.trace.ddi(d.name, instanceId, "MmMapIoSpace", TraceEvent.argMap("physicalAddress",
                 String.format("0x%X", physicalAddress), "numberOfBytes", numberOfBytes, "mapped", io != null));
         if (io == null) {
@@ -220,9 +224,9 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
             return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_STATE, null);
         }
         org.drvsim.kernel.CommonBuffer b = null;
-        if (node != null && length > 0 && length <= (64 << 20)) {
+        if (hardware != null && length > 0 && length <= (64 << 20)) {
             try {
-                b = node.allocateCommonBuffer(length);
+                b = hardware.allocateCommonBuffer(length);
             } catch (IllegalArgumentException e) {
                 b = null;
             }
@@ -419,12 +423,12 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     private AutoCloseable line;
 
     private void connectHardwareInterrupts(List<CmResourceDescriptor> res) {
-        if (node == null || interrupts.isEmpty()) {
+        if (hardware == null || interrupts.isEmpty()) {
             return;
         }
         for (CmResourceDescriptor r : res) {
             if (r.type() == CmResourceType.CmResourceTypeInterrupt) {
-                line = node.connectInterrupt(vector -> interrupts.forEach(i -> i.fire(0)));
+                line = hardware.connectInterrupt(vector -> interrupts.forEach(i -> i.fire(0)));
                 return;
             }
         }

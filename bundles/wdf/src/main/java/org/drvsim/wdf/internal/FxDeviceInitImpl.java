@@ -15,15 +15,18 @@ import org.drvsim.wdf.WdfResult;
 final class FxDeviceInitImpl implements WdfDeviceInit {
     final FxDriverImpl driver;
     final DeviceNode node;
+    /** The device's hardware, as the PnP manager handed it to this port with IRP_MN_START_DEVICE. */
+    final org.drvsim.kernel.DeviceResources resources;
     WdfPnpPowerEventCallbacks callbacks = new WdfPnpPowerEventCallbacks();
     WdfReleaseHardwareOrderOnFailure releaseHardwareOrderOnFailure =
             WdfReleaseHardwareOrderOnFailure.WdfReleaseHardwareOrderOnFailureEarly;
     volatile boolean open = true;
     volatile FxDeviceImpl created;
 
-    FxDeviceInitImpl(FxDriverImpl driver, DeviceNode node) {
+    FxDeviceInitImpl(FxDriverImpl driver, DeviceNode node, org.drvsim.kernel.DeviceResources resources) {
         this.driver = driver;
         this.node = node;
+        this.resources = resources;
     }
 
     @Override

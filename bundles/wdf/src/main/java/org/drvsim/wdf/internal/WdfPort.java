@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.drvsim.kernel.Callbacks;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.kernel.DriverWatchdog;
 import org.drvsim.kernel.PnpManager;
@@ -77,10 +78,10 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
     }
 
     @Override
-    public PortStatus driverEntry(DriverObject driverObject) {
-        if (!(driverObject.entry() instanceof KmdfDriverEntry entry)) {
+    public PortStatus driverEntry(DriverObject driverObject, Object entryObject) {
+        if (!(entryObject instanceof KmdfDriverEntry entry)) {
             return PortStatus.of(NtStatus.STATUS_OBJECT_TYPE_MISMATCH).because("entry class "
-                    + driverObject.entry().getClass().getName() + " does not implement " + KmdfDriverEntry.class.getName());
+                    + entryObject.getClass().getName() + " does not implement " + KmdfDriverEntry.class.getName());
         }
         FxDriverImpl d = FxDriverImpl.create(this, driverObject);
         d.inDriverEntry = true;
@@ -104,12 +105,12 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
     }
 
     @Override
-    public PortStatus startDevice(DriverObject driverObject, DeviceNode node) {
+    public PortStatus startDevice(DriverObject driverObject, DeviceNode node, DeviceResources resources) {
         FxDriverImpl d = drivers.get(driverObject);
         if (d == null || d.config.evtDriverDeviceAdd == null) {
             return PortStatus.of(NtStatus.STATUS_NOT_SUPPORTED).because("the driver has no EvtDriverDeviceAdd");
         }
-        FxDeviceInitImpl init = new FxDeviceInitImpl(d, node);
+        FxDeviceInitImpl init = new FxDeviceInitImpl(d, node, resources);
         var add = d.config.evtDriverDeviceAdd;
         NtStatus s = callbacks.call(d.name, node.instanceId(), "EvtDriverDeviceAdd",
                 TraceEvent.argMap("driver", d.label(), "deviceInit", "WDFDEVICE_INIT of " + node.instanceId()),

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.nt.NtStatus;
@@ -49,7 +50,7 @@ public class WdfSequencesTest {
     private KernelVerifier verifier;
     private WdfPort wdf;
     private final TestDriver driver = new TestDriver();
-    private final DriverObject driverObject = new Driver();
+    private final Driver driverObject = new Driver();
     private final DeviceNode node = new Node();
 
     /** The oracle's driver; tests change its behaviour through the fields. */
@@ -137,7 +138,7 @@ public class WdfSequencesTest {
         @Override public Bundle bundle() { return null; }
         @Override public String model() { return "wdf"; }
         @Override public List<String> hardwareIds() { return List.of("ROOT\\WDFTEST"); }
-        @Override public Object entry() { return driver; }
+        public Object entry() { return driver; }
         @Override public List<DeviceNode> devices() { return List.of(node); }
     }
 
@@ -183,9 +184,9 @@ public class WdfSequencesTest {
     }
 
     private PortStatus load() {
-        PortStatus s = wdf.driverEntry(driverObject);
+        PortStatus s = wdf.driverEntry(driverObject, driverObject.entry());
         assertThat(s.isSuccess()).as(s.toString()).isTrue();
-        return wdf.startDevice(driverObject, node);
+        return wdf.startDevice(driverObject, node, DeviceResources.NONE);
     }
 
     /** Callbacks as "Name" or "Name arg" for the arguments that tell documented steps apart. */
@@ -353,7 +354,7 @@ public class WdfSequencesTest {
     @Test
     public void wdfDriverMiniportUnloadDeletesTheDriverAndDoesNotCallEvtDriverUnloadByDefault() {
         driver.flags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;
-        assertThat(wdf.driverEntry(driverObject).isSuccess()).isTrue();
+        assertThat(wdf.driverEntry(driverObject, driverObject.entry()).isSuccess()).isTrue();
         WdfDriver d = driver.wdfDriver.get();
         WdfDevice mp = d.wdfDeviceMiniportCreate(TestDriver.attrs(), "ROOT\\NETVMINI\\0000").value();
         assertThat(mp.wdfIoQueueCreate(new WdfIoQueueConfig(), null).status()).isEqualTo(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
@@ -391,7 +392,7 @@ public class WdfSequencesTest {
     @Test
     public void aCommonBufferCreatedAfterWdfDriverMiniportUnloadIsRefused() {
         driver.flags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;
-        assertThat(wdf.driverEntry(driverObject).isSuccess()).isTrue();
+        assertThat(wdf.driverEntry(driverObject, driverObject.entry()).isSuccess()).isTrue();
         WdfDriver d = driver.wdfDriver.get();
         WdfDevice mp = d.wdfDeviceMiniportCreate(TestDriver.attrs(), "ROOT\\NETVMINI\\0000").value();
         d.wdfDriverMiniportUnload();
@@ -444,7 +445,7 @@ public class WdfSequencesTest {
     public void withTheSwitchOnWdfDriverMiniportUnloadCallsEvtDriverUnloadAsItsPageSays() {
         wdf = new WdfPort(trace, verifier, scheduler, true);
         driver.flags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;
-        wdf.driverEntry(driverObject);
+        wdf.driverEntry(driverObject, driverObject.entry());
         trace.clear();
         driver.wdfDriver.get().wdfDriverMiniportUnload();
         assertThat(callbacks()).containsExactly("EvtDriverUnload", "EvtCleanupCallback WDFDRIVER", "EvtDestroyCallback WDFDRIVER");
@@ -453,7 +454,7 @@ public class WdfSequencesTest {
     @Test
     public void aMiniportDeviceForgottenByTheDriverIsDisposedByWdfDriverMiniportUnload() {
         driver.flags = WdfDriverConfig.WdfDriverInitNoDispatchOverride;
-        wdf.driverEntry(driverObject);
+        wdf.driverEntry(driverObject, driverObject.entry());
         driver.wdfDriver.get().wdfDeviceMiniportCreate(TestDriver.attrs(), "x");
         trace.clear();
         driver.wdfDriver.get().wdfDriverMiniportUnload();
@@ -470,10 +471,10 @@ public class WdfSequencesTest {
                 return d.wdfDriverCreate(null, WdfDriverConfig.init(this::deviceAdd)).status();
             }
         };
-        DriverObject o = new Driver() {
+        Driver o = new Driver() {
             @Override public Object entry() { return twice; }
         };
-        assertThat(wdf.driverEntry(o).name()).isEqualTo("STATUS_DRIVER_INTERNAL_ERROR");
+        assertThat(wdf.driverEntry(o, o.entry()).name()).isEqualTo("STATUS_DRIVER_INTERNAL_ERROR");
         assertThat(callbacks()).doesNotContain("EvtDriverUnload");
     }
 

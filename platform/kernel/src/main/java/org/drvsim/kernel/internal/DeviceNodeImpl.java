@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.drvsim.hw.SimDevice;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.nt.CmResourceDescriptor;
 
@@ -15,52 +16,110 @@ final class DeviceNodeImpl implements DeviceNode {
     volatile String problemStatus;
     volatile DriverObjectImpl driver;
     volatile String driverName = "";
+    private final org.drvsim.hw.HostBridge bridge;
     private final org.drvsim.hw.HostMemory hostMemory;
+    /** The resources handed to the port at the last start; revoked at removal. Written on the PnP worker. */
+    private volatile Resources granted;
 
-    DeviceNodeImpl(SimDevice device, org.drvsim.hw.HostMemory hostMemory) {
+    DeviceNodeImpl(SimDevice device, org.drvsim.hw.HostBridge bridge, org.drvsim.hw.HostMemory hostMemory) {
         this.device = device;
+        this.bridge = bridge;
         this.hostMemory = hostMemory;
     }
 
-    @Override
-    public org.drvsim.kernel.CommonBuffer allocateCommonBuffer(int length) {
-        if (hostMemory == null) {
+    /** A fresh handle on the device's hardware for the port that starts it (the previous one is revoked). */
+    DeviceResources grant() {
+        revoke();
+        Resources r = new Resources();
+        granted = r;
+        return r;
+    }
+
+    /** The device was removed, failed to start or its driver was isolated: the port's handle maps nothing more. */
+    void revoke() {
+        Resources r = granted;
+        if (r != null) {
+            r.revoked = true;
+            granted = null;
+        }
+    }
+
+    /** One start's handle: what the PnP manager hands the port with IRP_MN_START_DEVICE. */
+    private final class Resources implements DeviceResources {
+        volatile boolean revoked;
+
+        @Override
+        public org.drvsim.kernel.CommonBuffer allocateCommonBuffer(int length) {
+            if (hostMemory == null || revoked) {
+                return null;
+            }
+            org.drvsim.hw.HostMemory memory = hostMemory;
+            long pa = memory.allocate(length);
+            return new org.drvsim.kernel.CommonBuffer() {
+                private volatile boolean freed;
+
+                @Override public long logicalAddress() { return pa; }
+                @Override public int length() { return length; }
+
+                private void check() {
+                    if (freed) {
+                        throw new IllegalStateException("common buffer at 0x" + Long.toHexString(pa) + " is freed");
+                    }
+                }
+
+                @Override
+                public void read(int offset, byte[] dst, int dstOffset, int len) {
+                    check();
+                    memory.read(pa + offset, dst, dstOffset, len);
+                }
+
+                @Override
+                public void write(int offset, byte[] src, int srcOffset, int len) {
+                    check();
+                    memory.write(pa + offset, src, srcOffset, len);
+                }
+
+                @Override
+                public void free() {
+                    if (!freed) {
+                        freed = true;
+                        memory.free(pa);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public org.drvsim.kernel.IoSpace mapIoSpace(long physicalAddress, long length) {
+            if (bridge == null || revoked) {
+                return null;
+            }
+            for (org.drvsim.hw.HwResource r : device.resources()) {
+                if (r instanceof org.drvsim.hw.HwResource.MemoryResource m && physicalAddress >= m.physicalAddress()
+                        && physicalAddress + length <= m.physicalAddress() + m.length()) {
+                    var region = bridge.mmio(device, m.bar()).orElse(null);
+                    if (region == null) {
+                        return null;
+                    }
+                    long base = physicalAddress - m.physicalAddress();
+                    return new org.drvsim.kernel.IoSpace() {
+                        @Override public long length() { return length; }
+                        @Override public int read32(long offset) { return region.read32(base + offset); }
+                        @Override public void write32(long offset, int value) { region.write32(base + offset, value); }
+                    };
+                }
+            }
             return null;
         }
-        org.drvsim.hw.HostMemory memory = hostMemory;
-        long pa = memory.allocate(length);
-        return new org.drvsim.kernel.CommonBuffer() {
-            private volatile boolean freed;
 
-            @Override public long logicalAddress() { return pa; }
-            @Override public int length() { return length; }
-
-            private void check() {
-                if (freed) {
-                    throw new IllegalStateException("common buffer at 0x" + Long.toHexString(pa) + " is freed");
-                }
+        @Override
+        public AutoCloseable connectInterrupt(java.util.function.IntConsumer isr) {
+            java.util.Objects.requireNonNull(isr, "isr");
+            if (bridge == null || revoked) {
+                return () -> { };
             }
-
-            @Override
-            public void read(int offset, byte[] dst, int dstOffset, int len) {
-                check();
-                memory.read(pa + offset, dst, dstOffset, len);
-            }
-
-            @Override
-            public void write(int offset, byte[] src, int srcOffset, int len) {
-                check();
-                memory.write(pa + offset, src, srcOffset, len);
-            }
-
-            @Override
-            public void free() {
-                if (!freed) {
-                    freed = true;
-                    memory.free(pa);
-                }
-            }
-        };
+            return bridge.connectInterrupt(device, isr::accept);
+        }
     }
 
     @Override public String instanceId() { return device.instanceId(); }
@@ -83,31 +142,6 @@ final class DeviceNodeImpl implements DeviceNode {
             }
         }
         return List.copyOf(out);
-    }
-
-    @Override
-    public org.drvsim.kernel.IoSpace mapIoSpace(long physicalAddress, long length) {
-        for (org.drvsim.hw.HwResource r : device.resources()) {
-            if (r instanceof org.drvsim.hw.HwResource.MemoryResource m && physicalAddress >= m.physicalAddress()
-                    && physicalAddress + length <= m.physicalAddress() + m.length()) {
-                var region = device.mmio(m.bar()).orElse(null);
-                if (region == null) {
-                    return null;
-                }
-                long base = physicalAddress - m.physicalAddress();
-                return new org.drvsim.kernel.IoSpace() {
-                    @Override public long length() { return length; }
-                    @Override public int read32(long offset) { return region.read32(base + offset); }
-                    @Override public void write32(long offset, int value) { region.write32(base + offset, value); }
-                };
-            }
-        }
-        return null;
-    }
-
-    @Override
-    public AutoCloseable connectInterrupt(java.util.function.IntConsumer isr) {
-        return device.connectInterrupt(isr::accept);
     }
 
     @Override

@@ -12,16 +12,14 @@ import org.osgi.framework.Bundle;
 final class DriverObjectImpl implements DriverObject {
     final Bundle bundle;
     final DriverDescriptor descriptor;
-    final Object entry;
     final String name;
     final List<DeviceNodeImpl> devices = new CopyOnWriteArrayList<>();
     /** Other models the driver uses as libraries (a KMDF miniport uses wdf); written on the PnP worker. */
     final Set<String> dependencies = new java.util.concurrent.CopyOnWriteArraySet<>();
 
-    DriverObjectImpl(Bundle bundle, DriverDescriptor descriptor, Object entry) {
+    DriverObjectImpl(Bundle bundle, DriverDescriptor descriptor) {
         this.bundle = bundle;
         this.descriptor = descriptor;
-        this.entry = entry;
         this.name = nameOf(bundle);
     }
 
@@ -44,7 +42,6 @@ final class DriverObjectImpl implements DriverObject {
     @Override public Bundle bundle() { return bundle; }
     @Override public String model() { return descriptor.model(); }
     @Override public List<String> hardwareIds() { return descriptor.hardwareIds(); }
-    @Override public Object entry() { return entry; }
     @Override public List<DeviceNode> devices() { return List.copyOf(devices); }
     @Override public Set<String> dependencies() { return Set.copyOf(dependencies); }
 

@@ -66,13 +66,17 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     private final AutoCloseable busListener;
     /** Simulated host memory for DMA common buffers (hardware-sim), or null. */
     private final org.drvsim.hw.HostMemory hostMemory;
+    /** The path to devices' registers and interrupts (hardware-sim, for the kernel only), or null. */
+    private final org.drvsim.hw.HostBridge bridge;
 
     @Activate
     public PnpManagerImpl(@Reference HardwareBus bus, @Reference Scheduler scheduler, @Reference Trace trace,
-                          @Reference(cardinality = ReferenceCardinality.OPTIONAL) org.drvsim.hw.HostMemory hostMemory) {
+                          @Reference(cardinality = ReferenceCardinality.OPTIONAL) org.drvsim.hw.HostMemory hostMemory,
+                          @Reference(cardinality = ReferenceCardinality.OPTIONAL) org.drvsim.hw.HostBridge bridge) {
         this.scheduler = scheduler;
         this.trace = trace;
         this.hostMemory = hostMemory;
+        this.bridge = bridge;
         this.busListener = bus.addListener(this);
     }
 
@@ -300,7 +304,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     /** Runs DriverEntry, then starts every device the driver claims. On the PnP worker. */
     private DriverObjectImpl loadOnPnp(Bundle bundle, DriverDescriptor descriptor, Object entry) throws BundleException {
         PortDriver port = ports.get(descriptor.model());
-        DriverObjectImpl driver = new DriverObjectImpl(bundle, descriptor, entry);
+        DriverObjectImpl driver = new DriverObjectImpl(bundle, descriptor);
         String shared = sharedClaims(driver);
         trace.event(TraceEvent.Kind.PNP, driver.name, null, "ZwLoadDriver",
                 TraceEvent.argMap("model", descriptor.model(), "hardwareIds", String.join(",", descriptor.hardwareIds()),
@@ -313,7 +317,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         PortStatus status;
         loading = driver;
         try {
-            status = port.driverEntry(driver);
+            status = port.driverEntry(driver, entry);
         } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
             LOG.log(Level.SEVERE, "drvsim: the " + descriptor.model() + " model failed in DriverEntry of " + driver.name, e);
             status = PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL);
@@ -345,7 +349,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(), "IRP_MN_START_DEVICE", Map.of());
         PortStatus status;
         try {
-            status = port.startDevice(driver, node);
+            status = port.startDevice(driver, node, node.grant());
         } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
             LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed starting " + node.instanceId(), e);
             status = PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL);
@@ -354,6 +358,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             node.state = DeviceNodeState.DeviceNodeStarted;
             driver.devices.add(node);
         } else {
+            node.revoke();
             node.state = DeviceNodeState.DeviceNodeStartFailed;
             node.problem = DeviceNode.CM_PROB_FAILED_START;
             node.problemStatus = status.toString();
@@ -380,6 +385,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
             LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed removing " + node.instanceId(), e);
         }
+        node.revoke();
         driver.devices.remove(node);
         node.driver = null;
         node.driverName = "";
@@ -423,7 +429,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     @Override
     public void deviceArrived(SimDevice device) {
         scheduler.queuePnp("arrival of " + device.instanceId(), () -> {
-            DeviceNodeImpl node = new DeviceNodeImpl(device, hostMemory);
+            DeviceNodeImpl node = new DeviceNodeImpl(device, bridge, hostMemory);
             nodes.add(node);
             trace.event(TraceEvent.Kind.PNP, null, device.instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
                     TraceEvent.argMap("type", "BusRelations", "change", "arrival"));
@@ -526,6 +532,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
                 + "stopped without calling into it");
         for (DeviceNodeImpl node : nodes) {
             if (node.driver == d) {
+                node.revoke();
                 node.state = DeviceNodeState.DeviceNodeStartFailed;
                 node.problem = DeviceNode.CM_PROB_FAILED_POST_START;
                 node.problemStatus = reason;

@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.internal.SimHardwareBus;
+import org.drvsim.hw.internal.SimHostBridge;
 import org.drvsim.hw.internal.SimHostMemory;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.kernel.PortDriver;
 import org.drvsim.kernel.PortStatus;
@@ -36,18 +38,22 @@ public class PnpManagerImplTest {
     /** A port that starts every device and records what it was asked to do. */
     static final class RecordingPort implements PortDriver {
         final List<String> calls = new CopyOnWriteArrayList<>();
+        final Map<String, DeviceResources> granted = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, Object> entries = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override public String model() { return "ndis"; }
 
         @Override
-        public PortStatus driverEntry(DriverObject driver) {
+        public PortStatus driverEntry(DriverObject driver, Object entry) {
             calls.add("DriverEntry " + driver.name());
+            entries.put(driver.name(), entry);
             return PortStatus.SUCCESS;
         }
 
         @Override
-        public PortStatus startDevice(DriverObject driver, DeviceNode node) {
+        public PortStatus startDevice(DriverObject driver, DeviceNode node, DeviceResources resources) {
             calls.add("start " + node.instanceId() + " " + driver.name());
+            granted.put(node.instanceId(), resources);
             return PortStatus.SUCCESS;
         }
 
@@ -72,6 +78,7 @@ public class PnpManagerImplTest {
     private SimHardwareBus bus;
     private PnpManagerImpl pnp;
     private final RecordingPort port = new RecordingPort();
+    private final SimHostMemory memory = new SimHostMemory();
 
     static Bundle bundle(long id, String symbolicName, String header) {
         Dictionary<String, String> headers = new Hashtable<>();
@@ -95,9 +102,9 @@ public class PnpManagerImplTest {
     public void setUp() throws Exception {
         scheduler = new ThreadedScheduler(1);
         trace = new TraceRecorder(scheduler::currentProcessor);
-        bus = new SimHardwareBus(new SimHostMemory());
+        bus = new SimHardwareBus(memory);
         bus.plug(DeviceSpec.of("ROOT\\MYNIC\\0000", "ROOT\\MYNIC", "a NIC"));
-        pnp = new PnpManagerImpl(bus, scheduler, trace, null);
+        pnp = new PnpManagerImpl(bus, scheduler, trace, memory, new SimHostBridge());
         pnp.bindPortDriver(port, Map.of("service.bundleid", 7L));
         pnp.drain();
     }
@@ -169,5 +176,43 @@ public class PnpManagerImplTest {
         pnp.load(bundle(2, "com.example.other", Entry.class.getName() + ";model=ndis;hardware-ids=\"ROOT\\OTHER\""));
         assertThat(trace.events(e -> e.name().equals("ZwLoadDriver")))
                 .allSatisfy(e -> assertThat(e.arg("alsoClaimedBy")).isNull());
+    }
+
+    @Test
+    public void onlyThePortOfTheDevicesDriverGetsItsHardwareAndOnlyUntilTheDeviceIsRemoved() throws Exception {
+        String echo = "PCI\\VEN_1414&DEV_EC40\\0000";
+        bus.plug(new DeviceSpec(echo, List.of("PCI\\VEN_1414&DEV_EC40"), "echo",
+                Map.of(DeviceSpec.DEVICE_TYPE, org.drvsim.hw.EchoDmaRegisters.DEVICE_TYPE)));
+        pnp.drain();
+        Bundle driver = bundle(1, "com.example.echo", Entry.class.getName()
+                + ";model=ndis;hardware-ids=\"PCI\\VEN_1414&DEV_EC40\"");
+        pnp.load(driver);
+
+        DeviceNode node = pnp.node(echo).orElseThrow();
+        assertThat(node).as("the public device node hands out no hardware").isNotInstanceOf(DeviceResources.class);
+        assertThat(node.resources()).hasSize(2);
+        assertThat(pnp.drivers()).singleElement().satisfies(d -> assertThat(d.getClass().getMethods())
+                .noneMatch(m -> m.getName().equals("entry")));
+        assertThat(port.entries.get("com.example.echo/1.0.0")).isInstanceOf(Entry.class);
+
+        DeviceResources hw = port.granted.get(echo);
+        long bar0 = node.resources().get(0).start();
+        org.drvsim.kernel.IoSpace regs = hw.mapIoSpace(bar0, 4096);
+        assertThat(regs.read32(org.drvsim.hw.EchoDmaRegisters.ID)).isEqualTo(0x1414EC40);
+        assertThat(hw.mapIoSpace(bar0, 4097)).as("past the BAR").isNull();
+        org.drvsim.kernel.CommonBuffer buffer = hw.allocateCommonBuffer(4096);
+        assertThat(buffer).isNotNull();
+        long allocated = memory.allocatedBytes();
+
+        bus.surpriseRemove(echo);
+        pnp.drain();
+
+        assertThat(port.calls).contains("surprise " + echo + " com.example.echo/1.0.0");
+        assertThat(hw.mapIoSpace(bar0, 4096)).as("revoked at removal").isNull();
+        assertThat(hw.allocateCommonBuffer(4096)).as("revoked at removal").isNull();
+        assertThat(memory.allocatedBytes()).isEqualTo(allocated);
+        hw.connectInterrupt(v -> { }).close();
+        assertThat(regs.read32(org.drvsim.hw.EchoDmaRegisters.ID)).as("an earlier mapping of a device pulled from its slot")
+                .isEqualTo(-1);
     }
 }
