@@ -28,6 +28,27 @@ public interface HardwareBus {
     SimDevice plug(DeviceSpec spec);
 
     /**
+     * The kinds of device this machine models, by hardware ID: the netvmini and RAM-disk virtual adapters and the PCI
+     * echo DMA device.
+     *
+     * @return the kinds, in a stable order
+     * @since 2.0
+     */
+    default List<DeviceKind> kinds() {
+        return List.of();
+    }
+
+    /**
+     * The kind with a hardware ID, compared without regard to case.
+     *
+     * @return the kind, or empty when the machine models no device with that hardware ID
+     * @since 2.0
+     */
+    default Optional<DeviceKind> kind(String hardwareId) {
+        return kinds().stream().filter(k -> k.hardwareId().equalsIgnoreCase(hardwareId)).findFirst();
+    }
+
+    /**
      * Removes a device in an orderly way (as an eject). The device's thread stops: a transfer already
      * accepted still finishes, but the device raises no more interrupts and accepts no more commands.
      * Its registers still answer, so that a driver's teardown, which the PnP manager runs after this

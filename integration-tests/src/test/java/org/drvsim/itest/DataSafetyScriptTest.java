@@ -3,6 +3,7 @@ package org.drvsim.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -135,9 +136,11 @@ public class DataSafetyScriptTest extends DrvsimJarTestSupport {
                 .directory(d.toFile()).redirectErrorStream(true).redirectOutput(d.resolve("out.txt").toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE).start();
         try {
-            // wait until the shell prompt is up: the platform has started
+            // piped input runs as it comes: once 'echo' has printed, the platform has started
+            p.getOutputStream().write("echo platform-up\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(d.resolve("out.txt")).contains("drvsim>")) {
+            while (!Files.readString(d.resolve("out.txt")).contains("platform-up")) {
                 assertThat(System.nanoTime()).as("drvsim.jar started").isLessThan(deadline);
                 Thread.sleep(100);
             }

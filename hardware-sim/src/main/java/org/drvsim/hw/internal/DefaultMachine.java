@@ -3,6 +3,7 @@ package org.drvsim.hw.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.drvsim.hw.DeviceKind;
 import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.EchoDmaRegisters;
 import org.drvsim.hw.HardwareBus;
@@ -25,20 +26,22 @@ import org.osgi.service.component.annotations.Reference;
 public final class DefaultMachine {
     static final String MACHINE_PROPERTY = "drvsim.machine";
 
+    /** The kinds of device the machine models (see {@link HardwareBus#kinds()}). */
+    static final List<DeviceKind> KINDS = List.of(
+            new DeviceKind("ROOT\\NETVMINI", "Simulated virtual miniport (netvmini)", Map.of()),
+            new DeviceKind("ROOT\\RAMDISK", "Simulated Storport virtual adapter (ramdisk)",
+                    Map.of("ramdisk.sizeBytes", String.valueOf(64L << 20), "ramdisk.blockSize", "512")),
+            new DeviceKind(EchoDmaRegisters.HARDWARE_ID, "Simulated PCI echo DMA device",
+                    Map.of(DeviceSpec.DEVICE_TYPE, EchoDmaRegisters.DEVICE_TYPE,
+                            EchoDmaRegisters.BUFFER_BYTES_PROPERTY, String.valueOf(16 << 20))));
+
     /** The default machine's devices, in plug order. */
     static List<DeviceSpec> defaultDevices() {
         return List.of(
-                new DeviceSpec("ROOT\\NETVMINI\\0000", List.of("ROOT\\NETVMINI"),
-                        "Simulated virtual miniport (netvmini) 0", Map.of()),
-                new DeviceSpec("ROOT\\NETVMINI\\0001", List.of("ROOT\\NETVMINI"),
-                        "Simulated virtual miniport (netvmini) 1", Map.of()),
-                new DeviceSpec("ROOT\\RAMDISK\\0000", List.of("ROOT\\RAMDISK"),
-                        "Simulated Storport virtual adapter (ramdisk) 0",
-                        Map.of("ramdisk.sizeBytes", String.valueOf(64L << 20), "ramdisk.blockSize", "512")),
-                new DeviceSpec("PCI\\VEN_1414&DEV_EC40\\0000", List.of(EchoDmaRegisters.HARDWARE_ID),
-                        "Simulated PCI echo DMA device 0",
-                        Map.of(DeviceSpec.DEVICE_TYPE, EchoDmaRegisters.DEVICE_TYPE,
-                                EchoDmaRegisters.BUFFER_BYTES_PROPERTY, String.valueOf(16 << 20))));
+                KINDS.get(0).spec("ROOT\\NETVMINI\\0000", "Simulated virtual miniport (netvmini) 0"),
+                KINDS.get(0).spec("ROOT\\NETVMINI\\0001", "Simulated virtual miniport (netvmini) 1"),
+                KINDS.get(1).spec("ROOT\\RAMDISK\\0000", "Simulated Storport virtual adapter (ramdisk) 0"),
+                KINDS.get(2).spec("PCI\\VEN_1414&DEV_EC40\\0000", "Simulated PCI echo DMA device 0"));
     }
 
     private final HardwareBus bus;

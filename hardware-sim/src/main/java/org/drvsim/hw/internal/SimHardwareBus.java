@@ -51,6 +51,11 @@ public final class SimHardwareBus implements HardwareBus {
     }
 
     @Override
+    public List<org.drvsim.hw.DeviceKind> kinds() {
+        return DefaultMachine.KINDS;
+    }
+
+    @Override
     public SimDevice plug(DeviceSpec spec) {
         synchronized (lock) {
             String key = key(spec.instanceId());

@@ -154,4 +154,18 @@ public class SimHardwareBusTest {
                 new InterruptResource(0x50, false));
         assertThat(bus.devices().subList(0, 3)).allMatch(d -> d.resources().isEmpty());
     }
+
+    @Test
+    public void aDeviceOfAKindTheMachineModelsIsThatDeviceWithItsResources() {
+        assertThat(bus.kinds()).extracting(org.drvsim.hw.DeviceKind::hardwareId)
+                .containsExactly("ROOT\\NETVMINI", "ROOT\\RAMDISK", "PCI\\VEN_1414&DEV_EC40");
+        SimDevice d = bus.plug(bus.kind("pci\\ven_1414&dev_ec40").orElseThrow().spec(pci(3), null));
+        assertThat(d.description()).isEqualTo("Simulated PCI echo DMA device");
+        assertThat(d.resources()).containsExactly(new MemoryResource(0, 0xF000_0000L, 4096),
+                new InterruptResource(0x50, false));
+        assertThat(bus.kind("ROOT\\NOSUCH")).isEmpty();
+        assertThat(DefaultMachine.defaultDevices()).extracting(DeviceSpec::description).containsExactly(
+                "Simulated virtual miniport (netvmini) 0", "Simulated virtual miniport (netvmini) 1",
+                "Simulated Storport virtual adapter (ramdisk) 0", "Simulated PCI echo DMA device 0");
+    }
 }

@@ -1,6 +1,10 @@
 package org.drvsim.shell.internal;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +35,9 @@ import org.osgi.framework.launch.Framework;
  * <ul>
  * <li>{@code gosh.home}: a fresh folder whose {@code etc/gosh_profile} is drvsim's profile (prompt
  * {@code drvsim> }, and no line-reader options when there is no line reader).</li>
- * <li>No arguments: gogo.jline runs the interactive shell on the terminal (or on piped input); end of
- * input or {@code exit} stops the framework, which halts and unloads every driver.</li>
+ * <li>No arguments on a terminal: gogo.jline runs the interactive shell; end of input or {@code exit} stops the
+ * framework, which halts and unloads every driver.</li>
+ * <li>No arguments, piped input: the commands run as a script would ({@link ScriptMain}), without prompts.</li>
  * <li>{@code --script FILE}: gogo.jline only reads the profile ({@code gosh.args=--nointeractive
  * --noshutdown}) and the script runs on the launcher's main thread ({@link ScriptMain}); the launcher
  * then stops the framework and exits with the script's exit code.</li>
@@ -70,27 +75,45 @@ public final class ConsoleActivator implements BundleActivator {
             System.err.println("drvsim: cannot create the drivers folder: " + e);
         }
         installShutdownHook(context);
-        if (System.console() == null || args.length > 0) {
+        ScriptMain.Console console = processConsole();
+        boolean terminal = System.console() != null;
+        if (!terminal || args.length > 0) {
             // Not a terminal (piped input, CI) or a script: a dumb terminal, without JLine's warning about it.
             System.setProperty("org.jline.terminal.dumb", "true");
         }
-        Callable<Integer> callable;
-        if (args.length == 0) {
+        if (args.length == 0 && terminal) {
             letJLineFindItsTerminalProviders(context);
             // gogo.jline runs the interactive shell and stops the framework at end of input or 'exit'.
-            // The main thread waits for that stop, so that the launcher exits with 0, not "stopped" (117).
+            // The main thread waits for that stop, so that the launcher exits with 0 (or exit's code), not
+            // "stopped" (117).
             registerMain(context, new InteractiveMain(stopping));
             return;
         }
         if (context.getProperty("gosh.args") == null) {
             System.setProperty("gosh.args", "--nointeractive --noshutdown");
         }
-        if (args.length == 2 && args[0].equals("--script")) {
-            callable = new ScriptMain(context, Path.of(args[1]), started);
+        Callable<Integer> callable;
+        if (args.length == 0) {
+            // piped input: the same runner as --script, reading standard input, without prompts or echo
+            callable = new ScriptMain(context, null, started, console);
+        } else if (args.length == 2 && args[0].equals("--script")) {
+            callable = new ScriptMain(context, Path.of(args[1]), started, console);
         } else {
-            callable = new ScriptMain.BadArguments("drvsim: unknown arguments " + List.of(args) + "\n" + USAGE);
+            callable = new ScriptMain.BadArguments("drvsim: unknown arguments " + List.of(args) + "\n" + USAGE,
+                    console.err());
         }
         registerMain(context, callable);
+    }
+
+    /**
+     * The process's own standard streams (file descriptors 0, 1 and 2). Gogo replaces {@code System.out} and
+     * {@code System.err} with streams that write to the current command session; a session built on those would
+     * write into itself (the StackOverflowError {@code echo} and pipes once gave under {@code --script}).
+     */
+    private static ScriptMain.Console processConsole() {
+        return new ScriptMain.Console(new FileInputStream(FileDescriptor.in),
+                new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8),
+                new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
     }
 
     /**
@@ -158,12 +181,12 @@ public final class ConsoleActivator implements BundleActivator {
         main = context.registerService(Callable.class, callable, props);
     }
 
-    /** The launcher's main thread in interactive mode: returns 0 once the framework is stopping. */
+    /** The launcher's main thread in interactive mode: returns 0 (or exit's code) once the framework is stopping. */
     record InteractiveMain(CountDownLatch stopping) implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             stopping.await();
-            return 0;
+            return ShellCommands.INTERACTIVE_EXIT.get();
         }
     }
 

@@ -3,6 +3,8 @@ package org.drvsim.shell.internal;
 import java.util.List;
 import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.drvsim.hw.DeviceKind;
 import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.HardwareBus;
 import org.drvsim.hw.SimDevice;
@@ -56,31 +58,70 @@ public final class HardwareCommands {
                 d.faults().armed().stream().sorted().toList())).toList();
     }
 
-    @Descriptor("plugs a root-enumerated device (hot-plug) and returns when the PnP manager has started it with the "
-            + "driver that claims it, or given it a problem code")
-    public String plug(@Descriptor("device instance ID, quoted, for example 'ROOT\\NETVMINI\\0002'") String instanceId,
+    @Descriptor("lists the kinds of device the machine models, by hardware ID (hw:plug ID HWID plugs one)")
+    public String plug() {
+        StringBuilder sb = new StringBuilder(String.format("%-24s %s%n", "HARDWARE ID", "DEVICE MODEL"));
+        for (DeviceKind k : bus.kinds()) {
+            sb.append(String.format("%-24s %s%n", k.hardwareId(), k.description()));
+        }
+        sb.append("usage: hw:plug [--async] 'INSTANCE-ID' 'HARDWARE-ID' (another hardware ID plugs a bare device "
+                + "without resources)");
+        return sb.toString();
+    }
+
+    @Descriptor("plugs a device (hot-plug) and returns when the PnP manager has started it with the driver that claims "
+            + "it, or given it a problem code; a hardware ID the machine models (hw:plug lists them) plugs that device "
+            + "with its resources")
+    public String plug(@Descriptor("return at once; pnp:wait waits for the PnP work")
+                       @Parameter(names = "--async", presentValue = "true", absentValue = "false") boolean async,
+                       @Descriptor("device instance ID, quoted, for example 'ROOT\\NETVMINI\\0002'") String instanceId,
                        @Descriptor("hardware ID, quoted, for example 'ROOT\\NETVMINI'") String hardwareId)
             throws InterruptedException {
         requireBackslash(instanceId, "hw:plug 'ROOT\\NETVMINI\\0002' 'ROOT\\NETVMINI'");
-        SimDevice d = bus.plug(new DeviceSpec(instanceId, List.of(hardwareId), "hot-plugged device", Map.of()));
+        DeviceKind kind = bus.kind(hardwareId).orElse(null);
+        DeviceSpec spec = kind != null ? kind.spec(instanceId, kind.description() + " (hot-plugged)")
+                : new DeviceSpec(instanceId, List.of(hardwareId), "hot-plugged device", Map.of());
+        SimDevice d = bus.plug(spec);
+        String what = kind != null ? "" : " (no device model for " + hardwareId + ": a device without resources)";
+        if (async) {
+            return "plugged " + d.instanceId() + what + "; the PnP manager starts it in the background";
+        }
         awaitPnp();
-        return "plugged " + d.instanceId() + ": " + outcome(d.instanceId());
+        return "plugged " + d.instanceId() + what + ": " + outcome(d.instanceId());
     }
 
     @Descriptor("removes a device in an orderly way (eject) and returns when its driver has removed it")
-    public String unplug(@Descriptor("device instance ID, quoted") String instanceId) throws InterruptedException {
+    public String unplug(@Descriptor("return at once; pnp:wait waits for the PnP work")
+                         @Parameter(names = "--async", presentValue = "true", absentValue = "false") boolean async,
+                         @Descriptor("device instance ID, quoted") String instanceId) throws InterruptedException {
         requireBackslash(instanceId, "hw:unplug 'ROOT\\NETVMINI\\0001'");
+        String driver = driverOf(instanceId);
         bus.unplug(instanceId);
+        if (async) {
+            return "unplugged " + instanceId + "; the PnP manager removes it in the background";
+        }
         awaitPnp();
-        return "unplugged " + instanceId;
+        return "unplugged " + instanceId + driver;
     }
 
     @Descriptor("pulls a device without warning (surprise removal) and returns when its driver has removed it")
-    public String surprise(@Descriptor("device instance ID, quoted") String instanceId) throws InterruptedException {
+    public String surprise(@Descriptor("return at once; pnp:wait waits for the PnP work")
+                           @Parameter(names = "--async", presentValue = "true", absentValue = "false") boolean async,
+                           @Descriptor("device instance ID, quoted") String instanceId) throws InterruptedException {
         requireBackslash(instanceId, "hw:surprise 'ROOT\\NETVMINI\\0001'");
+        String driver = driverOf(instanceId);
         bus.surpriseRemove(instanceId);
+        if (async) {
+            return "surprise-removed " + instanceId + "; the PnP manager removes it in the background";
+        }
         awaitPnp();
-        return "surprise-removed " + instanceId;
+        return "surprise-removed " + instanceId + driver;
+    }
+
+    /** "; removed by DRIVER" for a device a driver runs, or empty. */
+    private String driverOf(String instanceId) {
+        return pnp.node(instanceId).map(n -> n.driverName().isEmpty() ? "" : ": removed by " + n.driverName())
+                .orElse("");
     }
 
     @Descriptor("arms (on) or disarms (off) a named fault of a device")

@@ -1,0 +1,168 @@
+package org.drvsim.shell.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code shell:} commands: {@code exit} and {@code shutdown} stop the platform the orderly way (every driver halted
+ * and unloaded, the trace exported) with an exit code, and {@code help} lists drvsim's commands with their
+ * descriptions first.
+ */
+@Component(service = ShellCommands.class, property = {
+        "osgi.command.scope=shell",
+        "osgi.command.function=exit", "osgi.command.function=shutdown", "osgi.command.function=help"})
+public final class ShellCommands {
+    /**
+     * Where a command name without a scope is looked up: drvsim's shell and bundle commands (so {@code start NAME} is
+     * {@code bundle:start}), Felix's commands, then any scope.
+     */
+    static final String SCOPE_PATH = "shell:bundle:felix:*";
+    /** The scopes of drvsim's own commands, listed first by {@code help}. */
+    static final List<String> DRVSIM_SCOPES = List.of("shell", "bundle", "hw", "pnp", "driver", "ndis", "storport",
+            "wdf", "ramdisk", "trace", "verifier");
+    /** Scopes {@code help} does not list: Gogo's reflection helpers. */
+    static final List<String> HIDDEN_SCOPES = List.of("system", "context");
+    private static final String EXIT_VARIABLE = "drvsim.exit";
+    /** The exit code {@code exit} or {@code shutdown} asked for at the interactive prompt; the launcher returns it. */
+    static final AtomicInteger INTERACTIVE_EXIT = new AtomicInteger();
+
+    private final BundleContext context;
+    private final CommandProcessor processor;
+
+    @Activate
+    public ShellCommands(BundleContext context, @Reference CommandProcessor processor) {
+        this.context = context;
+        this.processor = processor;
+    }
+
+    /** @return the exit code {@code exit} asked for in this script session, or null */
+    static Integer exitRequested(CommandSession session) {
+        return session.get(EXIT_VARIABLE) instanceof Integer code ? code : null;
+    }
+
+    @Descriptor("stops the platform the orderly way (every driver halted and unloaded, the trace exported) and exits "
+            + "with code 0; in a script, ends the script there")
+    public String exit(CommandSession session) throws BundleException {
+        return exit(session, 0);
+    }
+
+    @Descriptor("stops the platform the orderly way and exits with the given code; in a script, ends the script there")
+    public String exit(CommandSession session, @Descriptor("exit code, 0 to 255") int code) throws BundleException {
+        if (code < 0 || code > 255) {
+            throw new IllegalArgumentException("exit: the exit code must be 0 to 255, not " + code);
+        }
+        if (session.get(ScriptMain.SCRIPT_VARIABLE) != null) {
+            session.put(EXIT_VARIABLE, code); // the script runner returns it; the launcher then stops the platform
+            return null;
+        }
+        INTERACTIVE_EXIT.set(code);
+        context.getBundle(0).stop(); // asynchronous: halts and unloads run while this command returns
+        return "stopping the platform";
+    }
+
+    @Descriptor("the same as exit")
+    public String shutdown(CommandSession session) throws BundleException {
+        return exit(session, 0);
+    }
+
+    @Descriptor("the same as exit CODE")
+    public String shutdown(CommandSession session, @Descriptor("exit code, 0 to 255") int code) throws BundleException {
+        return exit(session, code);
+    }
+
+    @Descriptor("lists drvsim's commands by scope with their descriptions, then the framework's commands")
+    public String help(CommandSession session) {
+        @SuppressWarnings("unchecked")
+        java.util.Set<String> all = session.get(".commands") instanceof java.util.Set<?> s
+                ? (java.util.Set<String>) s : java.util.Set.of();
+        Map<String, List<String>> byScope = new TreeMap<>();
+        for (String c : all) {
+            int colon = c.indexOf(':');
+            if (colon > 0) {
+                byScope.computeIfAbsent(c.substring(0, colon), k -> new ArrayList<>()).add(c.substring(colon + 1));
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String scope : DRVSIM_SCOPES) {
+            List<String> names = byScope.remove(scope);
+            if (names == null) {
+                continue;
+            }
+            sb.append(scope).append(":\n");
+            for (String name : names.stream().sorted().distinct().toList()) {
+                String d = description(scope + ":" + name);
+                sb.append(String.format("  %-22s %s%n", name, d));
+            }
+        }
+        sb.append("\nframework commands (help NAME shows one):\n");
+        for (var e : byScope.entrySet()) {
+            if (HIDDEN_SCOPES.contains(e.getKey())) {
+                continue;
+            }
+            sb.append(wrap("  " + e.getKey() + ": ", e.getValue().stream().sorted().distinct().toList()));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    @Descriptor("shows a command's usage: its parameters, options and description")
+    public String help(@Descriptor("command name, with or without its scope") String command) {
+        String usage = usage(processor, command);
+        if (usage.isEmpty()) {
+            throw new IllegalArgumentException("help: no drvsim or Felix command '" + command + "'; gogo's own commands "
+                    + "(echo, grep, sleep, cat, ...) show their usage with '" + command + " --help'");
+        }
+        return usage;
+    }
+
+    /** Gogo's help for a command (its overloads, parameters and options), or empty when there is no such command. */
+    static String usage(CommandProcessor processor, String command) {
+        if (command.equals("pnp:wait") || command.equals("wait")) {
+            return "pnp:wait - " + PnpWaitCommand.DESCRIPTION;
+        }
+        String usage = ScriptMain.capture(processor, "felix:help " + command).strip();
+        return usage.startsWith("No methods found") ? "" : usage;
+    }
+
+    /** The first line of the command's description from Gogo's help, or empty. */
+    private String description(String command) {
+        if (command.equals("pnp:wait")) {
+            return PnpWaitCommand.DESCRIPTION; // a Function: Gogo's help cannot read its description
+        }
+        String help = ScriptMain.capture(processor, "felix:help " + command);
+        for (String line : help.split("\n")) {
+            String l = line.strip();
+            int dash = l.indexOf(" - ");
+            if (dash > 0) {
+                String d = l.substring(dash + 3).strip();
+                return d.length() > 95 ? d.substring(0, 94) + "…" : d;
+            }
+        }
+        return "";
+    }
+
+    private static String wrap(String head, List<String> names) {
+        StringBuilder sb = new StringBuilder(head);
+        int col = head.length();
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i) + (i < names.size() - 1 ? "," : "");
+            if (col + n.length() + 1 > 118) {
+                sb.append('\n').append(" ".repeat(head.length()));
+                col = head.length();
+            }
+            sb.append(n).append(' ');
+            col += n.length() + 1;
+        }
+        return sb.toString().stripTrailing() + "\n";
+    }
+}
