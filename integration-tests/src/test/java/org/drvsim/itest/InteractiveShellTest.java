@@ -16,7 +16,8 @@ import org.junit.Test;
 /**
  * drvsim.jar at an interactive prompt on a real terminal (a pseudo-terminal from util-linux {@code script}):
  * Ctrl-C clears the line or interrupts the running command only, the platform goes on, and {@code exit} stops it the
- * orderly way (every driver halted and unloaded) with exit code 0.
+ * orderly way (every driver halted and unloaded) with exit code 0; Tab completes command names and the arguments
+ * drvsim knows, and the up arrow recalls the last command.
  */
 public class InteractiveShellTest extends DrvsimJarTestSupport {
     private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
@@ -27,24 +28,28 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
         }
     }
 
+    /** What the terminal showed, without JLine's escape sequences (colours, cursor moves) and backspaces. */
+    private String shown() {
+        return seen().replaceAll("\u001b\\[[0-9;?]*[a-zA-Z]|\u001b[=>]|\b", "");
+    }
+
     private void awaitOutput(String text, int occurrences, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (seen().split(java.util.regex.Pattern.quote(text), -1).length - 1 < occurrences) {
+        while (shown().split(java.util.regex.Pattern.quote(text), -1).length - 1 < occurrences) {
             assertThat(System.nanoTime()).as("waiting for " + occurrences + " x '" + text + "' in:\n" + seen())
                     .isLessThan(deadline);
             Thread.sleep(50);
         }
     }
 
-    @Test
-    public void ctrlCInterruptsOnlyTheRunningCommandAndExitStopsThePlatformTheOrderlyWay() throws Exception {
+    /** drvsim.jar on a pseudo-terminal (120 x 40), its output collected in {@link #seen}. */
+    private Process startOnATerminal(Path trace) throws Exception {
         Assume.assumeTrue("util-linux script provides the pseudo-terminal", new File("/usr/bin/script").canExecute());
         Path dir = tmp.getRoot().toPath();
-        Path trace = dir.resolve("shutdown.json");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec",
-                "stty cols 120 rows 40; exec '" + java + "' -Ddrvsim.trace.export='" + trace + "' -jar '" + jar + "'", "/dev/null")
-                .directory(dir.toFile()).redirectErrorStream(true);
+                "stty cols 120 rows 40; exec '" + java + "' -Ddrvsim.trace.export='" + trace + "' -jar '" + jar + "'",
+                "/dev/null").directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("TERM", "xterm");
         // script runs the command with $SHELL -c; 'exec' makes drvsim.jar the shell's replacement, so Ctrl-C reaches
         // only drvsim and script's exit status is drvsim's own (a shell waiting for java may die of the SIGINT: 130)
@@ -63,6 +68,45 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
             }
         });
         reader.start();
+        return p;
+    }
+
+    private static void type(OutputStream keys, String text) throws java.io.IOException {
+        keys.write(text.getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+    }
+
+    @Test
+    public void tabCompletesCommandsAndTheArgumentsDrvsimKnowsAndTheUpArrowRecallsTheLastCommand() throws Exception {
+        Process p = startOnATerminal(tmp.getRoot().toPath().resolve("t.json"));
+        try (OutputStream keys = p.getOutputStream()) {
+            awaitOutput("drvsim> ", 1, 60);
+            type(keys, "hw:unp\t");
+            awaitOutput("hw:unplug ", 1, 10); // the command name
+            type(keys, "\t");
+            awaitOutput("ROOT\\NETVMINI\\0001", 1, 10); // the devices are listed, and the quote they start with typed
+            type(keys, "\u0015ndis:oid netvmini1 OID_GEN_CURRENT_P\t");
+            awaitOutput("OID_GEN_CURRENT_PACKET_FILTER ", 1, 10);
+            type(keys, "NDIS_PACKET_TYPE_PROM\t");
+            awaitOutput("NDIS_PACKET_TYPE_PROMISCUOUS", 1, 10);
+            type(keys, "\r");
+            awaitOutput("set to 0x00000020 (NDIS_PACKET_TYPE_PROMISCUOUS)", 1, 20);
+            type(keys, "\u001bOA\r"); // up arrow (application cursor mode, as JLine sets the terminal): the same command
+            awaitOutput("set to 0x00000020 (NDIS_PACKET_TYPE_PROMISCUOUS)", 2, 20);
+            type(keys, "hw:plug x \t");
+            awaitOutput("PCI\\VEN_1414&DEV_EC40 ", 1, 10); // the kinds of device the machine models
+            type(keys, "\u0015exit\r");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drvsim.jar exited after 'exit':\n" + seen()).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as(seen()).isZero();
+    }
+
+    @Test
+    public void ctrlCInterruptsOnlyTheRunningCommandAndExitStopsThePlatformTheOrderlyWay() throws Exception {
+        Path trace = tmp.getRoot().toPath().resolve("shutdown.json");
+        Process p = startOnATerminal(trace);
         try (OutputStream keys = p.getOutputStream()) {
             awaitOutput("drvsim> ", 1, 60);
             keys.write("hw:dev".getBytes(StandardCharsets.UTF_8));
@@ -77,7 +121,8 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
             awaitOutput("sleep interrupted", 1, 10);
             keys.write("hw:devices\r".getBytes(StandardCharsets.UTF_8));
             keys.flush();
-            awaitOutput("faults armed", 4, 20); // the platform is still up: four devices
+            awaitOutput("FAULTS ARMED", 1, 20); // the platform is still up: the table's header, then four devices
+            awaitOutput("Simulated ", 4, 20);
             keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
             keys.flush();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drvsim.jar exited after 'exit':\n" + seen()).isTrue();

@@ -21,7 +21,8 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = ShellCommands.class, property = {
         "osgi.command.scope=shell",
-        "osgi.command.function=exit", "osgi.command.function=shutdown", "osgi.command.function=help"})
+        "osgi.command.function=exit", "osgi.command.function=shutdown", "osgi.command.function=help",
+        "osgi.command.function=completion"})
 public final class ShellCommands {
     /**
      * Where a command name without a scope is looked up: drvsim's shell and bundle commands (so {@code start NAME} is
@@ -79,6 +80,23 @@ public final class ShellCommands {
     @Descriptor("the same as exit CODE")
     public String shutdown(CommandSession session, @Descriptor("exit code, 0 to 255") int code) throws BundleException {
         return exit(session, code);
+    }
+
+    @Descriptor("turns on Tab completion of drvsim's arguments (devices, adapters, LUNs, OIDs, packet filters, hardware "
+            + "IDs, faults, bundles) at the interactive prompt; drvsim's profile does it")
+    public String completion(CommandSession session) {
+        Object reader = session.get(".reader");
+        if (reader == null) {
+            throw new IllegalStateException("completion: this session has no line editor (a script or piped input)");
+        }
+        try {
+            if (!CompletionInstaller.install(reader, context)) {
+                throw new IllegalStateException("completion: the line editor is not JLine's");
+            }
+        } catch (NoClassDefFoundError noJLine) {
+            throw new IllegalStateException("completion: JLine is not installed");
+        }
+        return null;
     }
 
     @Descriptor("lists drvsim's commands by scope with their descriptions, then the framework's commands")
