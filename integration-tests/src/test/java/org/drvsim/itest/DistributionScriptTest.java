@@ -105,7 +105,15 @@ public class DistributionScriptTest extends DrvsimJarTestSupport {
     public void aFailingCommandStopsTheScriptWithItsErrorOnStderrAndExitCode1() throws Exception {
         Run r = run("pnp:tree\nndis:send " + A0 + " /no/such/file.pcap\npnp:tree\n");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).contains("line 2").contains("pcap file /no/such/file.pcap does not exist");
+        assertThat(r.err()).contains("line 2")
+                .contains("cannot read pcap file /no/such/file.pcap: folder /no/such does not exist");
+        Path dir = tmp.getRoot().toPath();
+        Run folder = run("ndis:send " + A0 + " " + dir + "\n");
+        assertThat(folder.exitCode()).isEqualTo(1);
+        assertThat(folder.err()).contains("cannot read pcap file " + dir + ": it is a folder");
+        Run device = run("ndis:send " + A0 + " /dev/zero\n");
+        assertThat(device.exitCode()).isEqualTo(1);
+        assertThat(device.err()).contains("cannot read pcap file /dev/zero: it is not a regular file (a FIFO or a device)");
         assertThat(r.out().split("drvsim> pnp:tree", -1)).hasSize(2); // the third line never ran
     }
 

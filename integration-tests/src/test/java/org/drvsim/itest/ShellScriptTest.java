@@ -21,20 +21,39 @@ import org.ops4j.pax.tinybundles.TinyBundles;
 public class ShellScriptTest extends DrvsimJarTestSupport {
     /** A driver bundle jar whose DriverEntry fails (no MiniportHaltEx handler). */
     private Path failingDriverJar() throws Exception {
-        Path jarFile = tmp.getRoot().toPath().resolve("missing-halt.jar");
+        return driverJar("fixture.missinghalt", MissingHaltHandlerDriver.class, "ROOT\\MISSINGHALT");
+    }
+
+    /** An NDIS driver bundle jar of a fixture driver class claiming one hardware ID. */
+    private Path driverJar(String symbolicName, Class<? extends FixtureDriver> driver, String hardwareId)
+            throws Exception {
+        Path jarFile = tmp.getRoot().toPath().resolve(symbolicName + ".jar");
         try (InputStream in = TinyBundles.bundle()
                 .setHeader("Bundle-ManifestVersion", "2")
-                .setHeader("Bundle-SymbolicName", "fixture.missinghalt")
+                .setHeader("Bundle-SymbolicName", symbolicName)
                 .setHeader("Bundle-Version", "1.0.0")
                 .setHeader("Import-Package", "org.drvsim.ndis,org.drvsim.nt")
                 .setHeader("Bundle-Activator", "org.drvsim.ndis.NdisDriverActivator")
-                .setHeader("Drvsim-Driver", MissingHaltHandlerDriver.class.getName()
-                        + ";model=ndis;hardware-ids=\"ROOT\\MISSINGHALT\"")
-                .addClass(FixtureDriver.class).addClass(MissingHaltHandlerDriver.class)
+                .setHeader("Drvsim-Driver", driver.getName() + ";model=ndis;hardware-ids=\"" + hardwareId + "\"")
+                .addClass(FixtureDriver.class).addClass(driver)
                 .build(TinyBundles.rawBuilder())) {
             Files.copy(in, jarFile);
         }
         return jarFile;
+    }
+
+    @Test
+    public void startOfAJarFileInstallsAndStartsItAndItsDevicePlugsAndStarts() throws Exception {
+        Path jarFile = driverJar("fixture.quiet", org.drvsim.itest.fixtures.QuietDriver.class, "ROOT\\QUIET");
+        Run r = run("start " + jarFile + "\n"
+                + "hw:plug 'ROOT\\QUIET\\0000' 'ROOT\\QUIET'\n"
+                + "stop fixture.quiet\n"
+                + "start /no/such/driver.jar\n");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("started fixture.quiet/1.0.0").contains("; driver loaded, no device")
+                .contains("plugged ROOT\\QUIET\\0000: DeviceNodeStarted by fixture.quiet/1.0.0")
+                .contains("stopped fixture.quiet/1.0.0");
+        assertThat(r.err()).contains("line 4").contains("start: no file /no/such/driver.jar");
     }
 
     @Test
@@ -137,13 +156,13 @@ public class ShellScriptTest extends DrvsimJarTestSupport {
                 + "pnp:wait\n"
                 + "ndis:adapters\n"
                 + "hw:surprise 'PCI\\VEN_1414&DEV_EC40\\0001'\n"
-                + "hw:plug 'ROOT\\ODD\\0000' 'ROOT\\ODD'\n");
+                + "hw:plug 'PCI\\VEN_1234&DEV_0001\\0000' 'PCI\\VEN_1234&DEV_0001'\n");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("PCI\\VEN_1414&DEV_EC40    Simulated PCI echo DMA device")
                 .contains("plugged PCI\\VEN_1414&DEV_EC40\\0001: DeviceNodeStarted by org.drvsim.drivers.echo/")
                 .contains("surprise-removed PCI\\VEN_1414&DEV_EC40\\0001: removed by org.drvsim.drivers.echo/")
-                .contains("plugged ROOT\\ODD\\0000 (no device model for ROOT\\ODD: a device without resources): "
-                        + "DeviceNodeUninitialized (no driver)");
+                .contains("plugged PCI\\VEN_1234&DEV_0001\\0000 (no device model for PCI\\VEN_1234&DEV_0001: a device "
+                        + "without resources): DeviceNodeUninitialized (no driver)");
         String adapters = r.out().substring(r.out().indexOf("drvsim> ndis:adapters"));
         assertThat(adapters).contains("ROOT\\NETVMINI\\0002");
     }

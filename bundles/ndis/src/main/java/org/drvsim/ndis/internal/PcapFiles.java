@@ -28,13 +28,13 @@ final class PcapFiles {
     /**
      * Reads every frame of a classic pcap file.
      *
-     * @throws IOException with a message naming the file when it does not exist, is not a pcap file, is
-     *                     pcapng, is not Ethernet, or is truncated
+     * @throws IllegalArgumentException naming the file when it does not exist, is a folder, a FIFO or a device
+     *                                  ({@link org.drvsim.kernel.SourceFile#check})
+     * @throws IOException with a message naming the file when it is not a pcap file, is pcapng, is not Ethernet,
+     *                     or is truncated
      */
     static List<byte[]> read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("pcap file " + file + " does not exist");
-        }
+        org.drvsim.kernel.SourceFile.check(file, "pcap file");
         long size = Files.size(file);
         byte[] magic = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {

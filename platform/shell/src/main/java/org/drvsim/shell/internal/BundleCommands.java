@@ -197,11 +197,48 @@ public final class BundleCommands {
         };
     }
 
-    @Descriptor("starts bundles by ID or symbolic name; for a driver, returns when DriverEntry and its devices' starts "
-            + "are done")
-    public String start(@Descriptor("bundle IDs or symbolic names") String... idsOrNames) {
+    /** Whether an argument names a jar file or URL rather than an installed bundle. */
+    static boolean isLocation(String s) {
+        return s.endsWith(".jar") || s.contains("/") || s.matches("[a-zA-Z][a-zA-Z0-9+.-]+:.*");
+    }
+
+    @Descriptor("starts bundles by ID or symbolic name (a jar file or URL is installed first); for a driver, returns "
+            + "when DriverEntry and its devices' starts are done")
+    public String start(@Descriptor("bundle IDs, symbolic names, jar files or URLs") String... idsOrNames)
+            throws BundleException {
+        if (idsOrNames != null) {
+            List<String> named = new ArrayList<>();
+            for (String s : idsOrNames) {
+                if (isLocation(s.strip())) {
+                    location("start", s); // checked before anything is done
+                } else {
+                    named.add(s);
+                }
+            }
+            if (!named.isEmpty()) {
+                bundles("start", named.toArray(String[]::new)); // every name is checked before anything is done
+            }
+        }
+        List<Bundle> targets = new ArrayList<>();
+        for (String s : idsOrNames == null ? new String[0] : idsOrNames) {
+            if (isLocation(s.strip())) {
+                String uri = location("start", s);
+                Bundle installed = null;
+                for (Bundle b : context.getBundles()) {
+                    if (uri.equals(b.getLocation())) {
+                        installed = b;
+                    }
+                }
+                targets.add(installed != null ? installed : context.installBundle(uri));
+            } else {
+                targets.add(bundle("start", s));
+            }
+        }
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("start: name at least one bundle (ID or symbolic name)");
+        }
         List<String> out = new ArrayList<>();
-        for (Bundle b : bundles("start", idsOrNames)) {
+        for (Bundle b : targets) {
             try {
                 b.start();
             } catch (BundleException e) {
