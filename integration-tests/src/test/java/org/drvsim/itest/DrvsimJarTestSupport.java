@@ -53,12 +53,23 @@ public abstract class DrvsimJarTestSupport {
     record Run(int exitCode, String out, String err) {
     }
 
+    /**
+     * The drvsim.home of {@link #run}, unless its JVM arguments name another: a folder of the test's temporary folder,
+     * never the real {@code ~/.drvsim} (the build also sets DRVSIM_HOME for the jar processes tests start themselves).
+     */
+    Path home() {
+        return tmp.getRoot().toPath().resolve("drvsim-home");
+    }
+
     Run run(String script, String... jvmArgs) throws Exception {
         Path dir = tmp.getRoot().toPath();
         Path file = dir.resolve("script.gosh");
         Files.writeString(file, script);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (Arrays.stream(jvmArgs).noneMatch(a -> a.startsWith("-Ddrvsim.home="))) {
+            cmd.add("-Ddrvsim.home=" + home());
+        }
         cmd.addAll(Arrays.asList(jvmArgs));
         cmd.addAll(List.of("-jar", jar.toString(), "--script", file.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())

@@ -33,6 +33,8 @@ import org.osgi.framework.launch.Framework;
  * {@code launcher.arguments} service property). This bundle starts before gogo.jline (see
  * drvsim.bndrun), so what it sets is what gogo.jline reads when it starts its shell:
  * <ul>
+ * <li>{@code drvsim.home}: its folders, FileInstall's {@code deploy/} folder, the history file and
+ * {@code log/drvsim.log} ({@link DrvsimHome}).</li>
  * <li>{@code gosh.home}: a fresh folder whose {@code etc/gosh_profile} is drvsim's profile (prompt
  * {@code drvsim> }, and no line-reader options when there is no line reader).</li>
  * <li>No arguments on a terminal: gogo.jline runs the interactive shell; end of input or {@code exit} stops the
@@ -47,6 +49,7 @@ import org.osgi.framework.launch.Framework;
 public final class ConsoleActivator implements BundleActivator {
     static final String USAGE = "usage: java -jar drvsim.jar [--script FILE]";
     private ServiceRegistration<?> main;
+    private DrvsimHome home;
     /** Opened when the framework has reached its beginning start level: every driver has started. */
     private final CountDownLatch started = new CountDownLatch(1);
     /** Opened when this bundle stops, which happens after the drivers stopped during a framework stop. */
@@ -69,11 +72,8 @@ public final class ConsoleActivator implements BundleActivator {
         if (System.getProperty("gosh.home") == null && context.getProperty("gosh.home") == null) {
             System.setProperty("gosh.home", goshHome().toString());
         }
-        try {
-            Files.createDirectories(Path.of("drivers")); // FileInstall's deploy folder (felix.fileinstall.dir)
-        } catch (IOException e) {
-            System.err.println("drvsim: cannot create the drivers folder: " + e);
-        }
+        // drvsim.home (deploy/, etc/, data/, log/), set up before FileInstall (start level 10) reads its properties
+        home = DrvsimHome.setUp(context, System.getenv());
         installShutdownHook(context);
         ScriptMain.Console console = processConsole();
         boolean terminal = System.console() != null;
@@ -219,6 +219,9 @@ public final class ConsoleActivator implements BundleActivator {
             } catch (IllegalStateException alreadyGone) {
                 // the framework is stopping
             }
+        }
+        if (home != null) {
+            home.close(); // the drivers have stopped: their last records are in log/drvsim.log
         }
     }
 

@@ -31,7 +31,7 @@ public final class ShellCommands {
     static final String SCOPE_PATH = "shell:bundle:felix:*";
     /** The scopes of drvsim's own commands, listed first by {@code help}. */
     static final List<String> DRVSIM_SCOPES = List.of("shell", "bundle", "hw", "pnp", "driver", "ndis", "storport",
-            "wdf", "ramdisk", "trace", "verifier");
+            "wdf", "ramdisk", "trace", "verifier", "config", "log");
     /** Scopes {@code help} does not list: Gogo's reflection helpers. */
     static final List<String> HIDDEN_SCOPES = List.of("system", "context");
     private static final String EXIT_VARIABLE = "drvsim.exit";
