@@ -251,7 +251,8 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
                 "StorPortNotification RequestComplete SRB_STATUS_SUCCESS", "StorPortNotification BusChangeDetected",
                 "HwStorStartIo SCSIOP_REPORT_LUNS 0:0:0", "HwStorStartIo SCSIOP_INQUIRY 0:0:1");
         assertThat(disk.read(RD0, "0:0:1", 0, 2048)).isEqualTo(content);
-        assertThat(gogo("storport:luns")).contains("0:0:1").contains("2048 blocks x  512 bytes");
+        // ADAPTER  ADDRESS  VENDOR  PRODUCT  BLOCKS  BLOCK SIZE  CAPACITY  ACCESS
+        assertThat(gogo("storport:luns")).containsPattern("(?m)^ROOT\\\\RAMDISK\\\\0000 +0:0:1 .* 2048 +512 +1\\.0 MiB +read-write$");
         trace.clear();
         assertThat(gogo("ramdisk:detach ramdisk0 0:0:1")).contains("detached 0:0:1");
         assertThat(storCalls(RAMDISK)).contains("HwStorStartIo SRB_FUNCTION_PNP StorRemoveDevice 0:0:1");

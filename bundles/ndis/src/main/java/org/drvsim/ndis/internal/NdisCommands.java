@@ -1,5 +1,7 @@
 package org.drvsim.ndis.internal;
 
+import static org.drvsim.kernel.console.Table.column;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.drvsim.kernel.console.Table;
 import org.drvsim.ndis.NdisOid;
 import org.drvsim.ndis.NdisPacketType;
 import org.drvsim.ndis.NdisStatus;
@@ -38,16 +41,6 @@ public final class NdisCommands {
         this.harness = harness;
     }
 
-    /** One row of {@code ndis:adapters}. */
-    public record AdapterRow(String name, String instanceId, String state, String mac, String packetFilter,
-                             long sent, long sendCompleted, long sendRejected, long indicated, long returned, long oids) {
-        @Override
-        public String toString() {
-            return String.format("%-11s %-22s %-11s %-17s %-40s sent=%d completed=%d rejected=%d indicated=%d returned=%d oids=%d",
-                    name, instanceId, state, mac, packetFilter, sent, sendCompleted, sendRejected, indicated, returned, oids);
-        }
-    }
-
     private String resolve(String adapter, String usage) {
         try {
             return harness.resolveAdapter(adapter);
@@ -63,16 +56,27 @@ public final class NdisCommands {
         return HexFormat.ofDelimiter("-").withUpperCase().formatHex(mac);
     }
 
-    @Descriptor("lists the NDIS adapters: short name, instance ID, state, MAC address, packet filter and counters")
-    public List<AdapterRow> adapters() {
-        List<AdapterRow> rows = new ArrayList<>();
+    @Descriptor("lists the NDIS adapters: short name, instance ID, state, MAC address, packet filter and counters "
+            + "(sends and their completions, receive indications and their returns; --wide adds the driver, rejected "
+            + "sends and OID requests)")
+    public String adapters(@Descriptor("show everything: the driver, every counter, the packet filter's full flag names")
+                           @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false")
+                           boolean wide) {
+        Table t = new Table(column("NAME").uncut(), column("INSTANCE ID").uncut(), column("DRIVER").wideOnly(),
+                column("STATE").uncut(), column("MAC ADDRESS").uncut(), column("PACKET FILTER"),
+                column("SENT").alignRight(), column("COMPLETED").alignRight(), column("REJECTED").alignRight().wideOnly(),
+                column("INDICATED").alignRight(), column("RETURNED").alignRight(), column("OIDS").alignRight().wideOnly());
         for (ProtocolHarness.AdapterInfo a : harness.adapters()) {
-            rows.add(new AdapterRow(a.name(), a.instanceId(), a.state(), mac(a.currentAddress()),
-                    NdisPacketType.format(a.packetFilter()), a.sent(), a.sendCompleted(), a.sendRejected(), a.indicated(),
-                    a.returned(), a.oidRequests()));
+            String filter = NdisPacketType.format(a.packetFilter());
+            t.add(a.name(), a.instanceId(), a.driver(), a.state(), mac(a.currentAddress()),
+                    wide ? filter : filter.replace(FLAG_PREFIX, ""), a.sent(), a.sendCompleted(), a.sendRejected(),
+                    a.indicated(), a.returned(), a.oidRequests());
         }
-        return rows;
+        return t.format(wide);
     }
+
+    /** What the default form of {@code ndis:adapters} leaves out of the packet filter's flag names. */
+    static final String FLAG_PREFIX = "NDIS_PACKET_TYPE_";
 
     static final String OID_USAGE = "ndis:oid ADAPTER OID [VALUE]   (OID by name or number; VALUE decimal, 0x-hex, "
             + "packet-filter flags like 'NDIS_PACKET_TYPE_DIRECTED|NDIS_PACKET_TYPE_BROADCAST' (quoted: | is a Gogo pipe), or a MAC list aa-bb-cc-dd-ee-ff,...)";

@@ -1,14 +1,16 @@
 package org.drvsim.storport.internal;
 
+import static org.drvsim.kernel.console.Table.column;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.Locale;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.drvsim.kernel.TargetFile;
+import org.drvsim.kernel.console.Table;
 import org.drvsim.storport.harness.ClassDriverHarness;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,42 +35,37 @@ public final class StorportCommands {
         this.disk = disk;
     }
 
-    /** One row of {@code storport:adapters}. */
-    public record AdapterRow(ClassDriverHarness.AdapterInfo info) {
-        @Override
-        public String toString() {
-            return String.format("%-10s %-22s %-8s buses=%d targets=%d luns/target=%d maxTransfer=%d outstanding=%d units=%s",
-                    info.name(), info.instanceId(), info.state(), info.numberOfBuses(), info.maximumNumberOfTargets(),
-                    info.maximumNumberOfLogicalUnits(), info.maximumTransferLength(), info.outstandingRequests(),
-                    info.logicalUnits());
+    @Descriptor("lists the Storport adapters: short name, instance ID, state, bus geometry, maximum transfer, "
+            + "outstanding requests, logical units")
+    public String adapters(@Descriptor("show everything: every value uncut")
+                           @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false")
+                           boolean wide) {
+        Table t = new Table(column("NAME").uncut(), column("INSTANCE ID").uncut(), column("STATE").uncut(),
+                column("BUSES").alignRight(), column("TARGETS").alignRight(), column("LUNS/TARGET").alignRight(),
+                column("MAX TRANSFER").alignRight(), column("OUTSTANDING").alignRight(), column("LOGICAL UNITS"));
+        for (ClassDriverHarness.AdapterInfo a : disk.adapters()) {
+            t.add(a.name(), a.instanceId(), a.state(), a.numberOfBuses(), a.maximumNumberOfTargets(),
+                    a.maximumNumberOfLogicalUnits(), a.maximumTransferLength(), a.outstandingRequests(),
+                    String.join(", ", a.logicalUnits()));
         }
-    }
-
-    @Descriptor("lists the Storport adapters: short name, instance ID, state, bus geometry, maximum transfer, logical units")
-    public List<AdapterRow> adapters() {
-        return disk.adapters().stream().map(AdapterRow::new).toList();
-    }
-
-    /** One row of {@code storport:luns}. */
-    public record LunRow(String adapter, String address, String vendor, String product, long blocks, long blockSize,
-                         boolean readOnly) {
-        @Override
-        public String toString() {
-            return String.format("%-22s %-8s %-8s %-16s %12d blocks x %4d bytes = %10.1f MiB %s", adapter, address, vendor,
-                    product, blocks, blockSize, blocks * blockSize / 1048576.0, readOnly ? "read-only" : "read-write");
-        }
+        return t.format(wide);
     }
 
     @Descriptor("lists the logical units: adapter, address, vendor and product (INQUIRY), capacity (READ CAPACITY), "
             + "block size, read-only (MODE SENSE)")
-    public List<LunRow> luns() throws IOException {
-        List<LunRow> rows = new ArrayList<>();
+    public String luns(@Descriptor("show everything: every value uncut")
+                       @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false") boolean wide)
+            throws IOException {
+        Table t = new Table(column("ADAPTER").uncut(), column("ADDRESS").uncut(), column("VENDOR"), column("PRODUCT"),
+                column("BLOCKS").alignRight(), column("BLOCK SIZE").alignRight(), column("CAPACITY").alignRight(),
+                column("ACCESS"));
         for (ClassDriverHarness.LunInfo l : disk.luns()) {
             long[] cap = disk.readCapacity(l.adapter(), l.address());
-            rows.add(new LunRow(l.adapter(), l.address(), l.vendor(), l.product(), cap[0], cap[1],
-                    disk.writeProtected(l.adapter(), l.address())));
+            t.add(l.adapter(), l.address(), l.vendor(), l.product(), cap[0], cap[1],
+                    String.format(Locale.ROOT, "%.1f MiB", cap[0] * cap[1] / 1048576.0),
+                    disk.writeProtected(l.adapter(), l.address()) ? "read-only" : "read-write");
         }
-        return rows;
+        return t.format(wide);
     }
 
     @Descriptor("sends INQUIRY and prints the data (standard, or a VPD page with --vpd)")

@@ -1,13 +1,14 @@
 package org.drvsim.wdf.internal;
 
+import static org.drvsim.kernel.console.Table.column;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.drvsim.kernel.TargetFile;
+import org.drvsim.kernel.console.Table;
 import org.drvsim.nt.NtStatus;
 import org.drvsim.wdf.harness.IoManagerHarness;
 import org.osgi.service.component.annotations.Activate;
@@ -42,13 +43,17 @@ public final class WdfCommands {
     }
 
     @Descriptor("lists the framework devices: short name, instance ID, driver, state, queues and interrupts")
-    public List<String> devices() {
-        List<String> out = new ArrayList<>();
+    public String devices(@Descriptor("show everything: the drivers' versions, every value uncut")
+                          @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false")
+                          boolean wide) {
+        Table t = new Table(column("NAME").uncut(), column("INSTANCE ID").uncut(), column("DRIVER"),
+                column("STATE").uncut(), column("QUEUES").alignRight(), column("INTERRUPTS").alignRight());
         for (IoManagerHarness.DeviceInfo d : io.devices()) {
-            out.add(String.format("%-8s %-28s %-44s %-8s queues=%d interrupts=%d", d.name(), d.instanceId(), d.driver(),
-                    d.state(), d.queues(), d.interrupts()));
+            int slash = d.driver().indexOf('/');
+            t.add(d.name(), d.instanceId(), wide || slash < 0 ? d.driver() : d.driver().substring(0, slash), d.state(),
+                    d.queues(), d.interrupts());
         }
-        return out;
+        return t.format(wide);
     }
 
     @Descriptor("prints the device's object tree from its WDFDRIVER: type, handle, reference count")
@@ -69,15 +74,18 @@ public final class WdfCommands {
         }
     }
 
-    @Descriptor("lists the device's queues: dispatch type, power-managed, requests waiting and with the driver")
-    public List<String> queues(@Descriptor("DEVICE: instance ID (quoted) or short name") String device) {
-        FxDeviceImpl d = device(device, "wdf:queues DEVICE");
-        List<String> out = new ArrayList<>();
+    @Descriptor("lists the device's queues: dispatch type, power-managed, default, requests waiting and with the driver")
+    public String queues(@Descriptor("show everything: every value uncut")
+                         @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false") boolean wide,
+                         @Descriptor("DEVICE: instance ID (quoted) or short name") String device) {
+        FxDeviceImpl d = device(device, "wdf:queues [-v] DEVICE");
+        Table t = new Table(column("QUEUE").uncut(), column("DISPATCH TYPE"), column("POWER MANAGED"),
+                column("DEFAULT"), column("WAITING").alignRight(), column("IN DRIVER").alignRight());
         for (FxQueueImpl q : d.queues) {
-            out.add(String.format("%-12s %-28s powerManaged=%s default=%s waiting=%d inDriver=%d", q.label(),
-                    q.config.dispatchType, q.config.powerManaged, q.config.defaultQueue, q.waitingCount(), q.inDriverCount()));
+            t.add(q.label(), q.config.dispatchType, q.config.powerManaged, q.config.defaultQueue, q.waitingCount(),
+                    q.inDriverCount());
         }
-        return out;
+        return t.format(wide);
     }
 
     @Descriptor("writes a file to the device as write requests of at most 64 KiB; prints bytes and requests")

@@ -1,17 +1,14 @@
 package org.drvsim.shell.internal;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import static org.drvsim.kernel.console.Table.column;
+
 import java.util.List;
-import java.util.Locale;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.kernel.PnpManager;
-import org.drvsim.kernel.Trace;
-import org.drvsim.kernel.TraceEvent;
-import org.drvsim.kernel.Verifier;
+import org.drvsim.kernel.console.Table;
 import org.drvsim.kernel.driver.DriverDescriptor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -33,19 +30,12 @@ public final class DriverCommands {
         this.context = context;
     }
 
-    /** One driver bundle. */
-    public record DriverRow(long bundleId, String symbolicName, String model, String bundleState, String driverState,
-                            List<String> devices) {
-        @Override
-        public String toString() {
-            return String.format("%4d %-36s %-8s %-9s %-10s %s", bundleId, symbolicName, model, bundleState, driverState,
-                    devices.isEmpty() ? "-" : String.join(", ", devices));
-        }
-    }
-
     @Descriptor("lists driver bundles: bundle ID, symbolic name, model, bundle state, driver state and devices")
-    public List<DriverRow> list() {
-        List<DriverRow> rows = new ArrayList<>();
+    public String list(@Descriptor("show everything: the bundles' versions, every value uncut")
+                       @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false") boolean wide) {
+        Table t = new Table(column("ID").alignRight().uncut(), column("SYMBOLIC NAME").uncut(),
+                column("VERSION").wideOnly(), column("MODEL"), column("BUNDLE STATE"), column("DRIVER STATE"),
+                column("DEVICES"));
         List<DriverObject> loaded = pnp.drivers();
         for (Bundle b : context.getBundles()) {
             String header = b.getHeaders("").get(DriverDescriptor.HEADER);
@@ -60,10 +50,10 @@ public final class DriverCommands {
             }
             DriverObject d = loaded.stream().filter(o -> o.bundle().getBundleId() == b.getBundleId()).findFirst().orElse(null);
             List<String> devices = d == null ? List.of() : d.devices().stream().map(DeviceNode::instanceId).toList();
-            rows.add(new DriverRow(b.getBundleId(), b.getSymbolicName(), model, bundleState(b.getState()),
-                    d != null ? "Loaded" : "NotLoaded", devices));
+            t.add(b.getBundleId(), b.getSymbolicName(), b.getVersion(), model, bundleState(b.getState()),
+                    d != null ? "Loaded" : "NotLoaded", devices.isEmpty() ? "-" : String.join(", ", devices));
         }
-        return rows;
+        return t.format(wide);
     }
 
     static String bundleState(int state) {

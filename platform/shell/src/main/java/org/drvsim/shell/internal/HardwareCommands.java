@@ -1,5 +1,7 @@
 package org.drvsim.shell.internal;
 
+import static org.drvsim.kernel.console.Table.column;
+
 import java.util.List;
 import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
@@ -9,6 +11,7 @@ import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.HardwareBus;
 import org.drvsim.hw.SimDevice;
 import org.drvsim.kernel.PnpManager;
+import org.drvsim.kernel.console.Table;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -43,19 +46,18 @@ public final class HardwareCommands {
                 .orElse("gone from the device tree");
     }
 
-    /** One device. */
-    public record DeviceRow(String instanceId, List<String> hardwareIds, String description, List<String> faults) {
-        @Override
-        public String toString() {
-            return String.format("%-26s %-22s %-44s faults armed: %s", instanceId, String.join(",", hardwareIds),
-                    description, faults.isEmpty() ? "none" : String.join(",", faults));
+    @Descriptor("lists the simulated devices: instance ID, hardware IDs, description and the faults armed")
+    public String devices(@Descriptor("show everything: every value uncut")
+                          @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false")
+                          boolean wide) {
+        Table t = new Table(column("INSTANCE ID").uncut(), column("HARDWARE IDS"), column("DESCRIPTION"),
+                column("FAULTS ARMED"));
+        for (SimDevice d : bus.devices()) {
+            List<String> faults = d.faults().armed().stream().sorted().toList();
+            t.add(d.instanceId(), String.join(",", d.hardwareIds()), d.description(),
+                    faults.isEmpty() ? "none" : String.join(",", faults));
         }
-    }
-
-    @Descriptor("lists the simulated devices")
-    public List<DeviceRow> devices() {
-        return bus.devices().stream().map(d -> new DeviceRow(d.instanceId(), d.hardwareIds(), d.description(),
-                d.faults().armed().stream().sorted().toList())).toList();
+        return t.format(wide);
     }
 
     @Descriptor("lists the kinds of device the machine models, by hardware ID (hw:plug ID HWID plugs one)")

@@ -1,20 +1,12 @@
 package org.drvsim.shell.internal;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import static org.drvsim.kernel.console.Table.column;
+
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.drvsim.kernel.DeviceNode;
-import org.drvsim.kernel.DriverObject;
 import org.drvsim.kernel.PnpManager;
-import org.drvsim.kernel.Trace;
-import org.drvsim.kernel.TraceEvent;
-import org.drvsim.kernel.Verifier;
-import org.drvsim.kernel.driver.DriverDescriptor;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
+import org.drvsim.kernel.console.Table;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -31,25 +23,27 @@ public final class PnpCommands {
         this.pnp = pnp;
     }
 
-    /** One device node. */
-    public record NodeRow(String instanceId, List<String> hardwareIds, String state, String driver, int problem,
-                          String problemStatus) {
-        @Override
-        public String toString() {
-            return String.format("%-26s %-22s %-20s %-48s %s", instanceId, String.join(",", hardwareIds), state,
-                    driver.isEmpty() ? "(no driver)" : driver,
-                    problem == 0 ? "" : "Code " + problem + (problemStatus == null ? "" : " (" + problemStatus + ")"));
-        }
-    }
-
     @Descriptor("shows the PnP device tree: instance ID, hardware IDs, state, driver and problem code")
-    public List<NodeRow> tree() {
-        List<NodeRow> rows = new ArrayList<>();
+    public String tree(@Descriptor("show everything: the drivers' versions, every value uncut")
+                       @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false") boolean wide) {
+        Table t = new Table(column("INSTANCE ID").uncut(), column("HARDWARE IDS"), column("STATE").uncut(),
+                column("DRIVER"), column("PROBLEM"));
         for (DeviceNode n : pnp.deviceTree()) {
-            rows.add(new NodeRow(n.instanceId(), n.hardwareIds(), n.state().name(), n.driverName(), n.problem(),
-                    n.problemStatus()));
+            t.add(n.instanceId(), String.join(",", n.hardwareIds()), n.state().name(),
+                    n.driverName().isEmpty() ? "(no driver)" : driver(n.driverName(), wide),
+                    n.problem() == 0 ? "" : "Code " + n.problem()
+                            + (n.problemStatus() == null ? "" : " (" + n.problemStatus() + ")"));
         }
-        return rows;
+        return t.format(wide);
     }
 
+    /**
+     * @param driver a driver as the kernel names it, {@code symbolicName/version}
+     * @return the driver as the tables show it: by symbolic name, which {@code start} and {@code stop} take; the wide
+     *         form keeps the version
+     */
+    static String driver(String driver, boolean wide) {
+        int slash = driver.indexOf('/');
+        return wide || slash < 0 ? driver : driver.substring(0, slash);
+    }
 }

@@ -1,20 +1,17 @@
 package org.drvsim.shell.internal;
 
+import static org.drvsim.kernel.console.Table.column;
+
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
-import org.drvsim.kernel.DeviceNode;
-import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.PnpManager;
+import org.apache.felix.service.command.Parameter;
 import org.drvsim.kernel.Trace;
 import org.drvsim.kernel.TraceEvent;
-import org.drvsim.kernel.Verifier;
-import org.drvsim.kernel.driver.DriverDescriptor;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
+import org.drvsim.kernel.console.Table;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -34,15 +31,62 @@ public final class TraceCommands {
         this.trace = trace;
     }
 
-    @Descriptor("shows the whole trace")
-    public List<TraceEvent> show() {
-        return trace.events();
+    @Descriptor("shows the whole trace: sequence number, time, processor, IRQL, driver, device and the event")
+    public String show(@Descriptor("show everything: times to the nanosecond, the drivers' versions, whole events")
+                       @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false") boolean wide) {
+        return table(trace.events(), wide);
     }
 
     @Descriptor("shows the trace events whose name, driver, device or arguments contain the filter text (case-insensitive)")
-    public List<TraceEvent> show(@Descriptor("text to look for, for example MiniportHaltEx or 'ROOT\\NETVMINI\\0001'") String filter) {
+    public String show(@Descriptor("show everything: times to the nanosecond, the drivers' versions, whole events")
+                       @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false") boolean wide,
+                       @Descriptor("text to look for, for example MiniportHaltEx or 'ROOT\\NETVMINI\\0001'") String filter) {
         String f = filter.toLowerCase(Locale.ROOT);
-        return trace.events(e -> e.toString().toLowerCase(Locale.ROOT).contains(f));
+        return table(trace.events(e -> e.toString().toLowerCase(Locale.ROOT).contains(f)), wide);
+    }
+
+    /**
+     * The trace as a table: the default form shows the time to the microsecond and the driver by the last part of
+     * its symbolic name ({@code netvmini} for {@code org.drvsim.drivers.netvmini}, as Windows names it netvmini.sys),
+     * and cuts the event to fit; the wide form shows all that {@link TraceEvent#toString()} shows.
+     */
+    static String table(List<TraceEvent> events, boolean wide) {
+        Table t = new Table(column("SEQ").alignRight().uncut(), column("TIME (MS)").alignRight().uncut(),
+                column("CPU").alignRight().uncut(), column("IRQL").uncut(), column("DRIVER"),
+                column("DEVICE").uncut(), column("EVENT"));
+        for (TraceEvent e : events) {
+            t.add(e.seq(), String.format(Locale.ROOT, wide ? "%.6f" : "%.3f", e.timeNanos() / 1e6), e.processor(),
+                    e.irql(), wide ? e.driver() : shortName(e.driver()), e.device(), event(e));
+        }
+        return t.format(wide);
+    }
+
+    /** @return the last part of the driver's symbolic name, without the version */
+    static String shortName(String driver) {
+        String name = PnpCommands.driver(driver, false);
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * @return the event as the trace line ends: a callback unindented with what it returned, a DDI indented, a PnP
+     *         manager action or a verifier violation after {@code *}, then the arguments
+     */
+    static String event(TraceEvent e) {
+        StringBuilder b = new StringBuilder(switch (e.kind()) {
+            case CALLBACK -> "";
+            case DDI -> "  ";
+            default -> "* ";
+        }).append(e.name());
+        String sep = " ";
+        for (Map.Entry<String, Object> a : e.args().entrySet()) {
+            b.append(sep).append(a.getKey()).append(": ").append(a.getValue());
+            sep = ", ";
+        }
+        if (e.kind() == TraceEvent.Kind.CALLBACK) {
+            Object r = e.returnValue();
+            b.append(r == null ? "  (running)" : "  -> " + r);
+        }
+        return b.toString();
     }
 
     @Descriptor("writes the trace in the Trace Event Format (JSON) that Perfetto and chrome://tracing open")

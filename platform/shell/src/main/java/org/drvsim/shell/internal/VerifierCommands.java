@@ -1,20 +1,11 @@
 package org.drvsim.shell.internal;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import static org.drvsim.kernel.console.Table.column;
+
 import org.apache.felix.service.command.Descriptor;
-import org.drvsim.kernel.DeviceNode;
-import org.drvsim.kernel.DriverObject;
-import org.drvsim.kernel.PnpManager;
-import org.drvsim.kernel.Trace;
-import org.drvsim.kernel.TraceEvent;
+import org.apache.felix.service.command.Parameter;
 import org.drvsim.kernel.Verifier;
-import org.drvsim.kernel.driver.DriverDescriptor;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
+import org.drvsim.kernel.console.Table;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -31,14 +22,23 @@ public final class VerifierCommands {
         this.verifier = verifier;
     }
 
-    @Descriptor("lists the rule violations the verifier recorded (the newest, when more than it keeps), and how many it dropped")
-    public List<Object> violations() {
-        List<Object> out = new ArrayList<>(verifier.violations());
-        if (verifier.dropped() > 0) {
-            out.add(0, verifier.dropped() + " older violation(s) dropped: the record keeps the newest "
-                    + verifier.capacity() + " (framework property drvsim.verifier.capacity)");
+    @Descriptor("lists the rule violations the verifier recorded (the newest, when more than it keeps), and how many it "
+            + "dropped: trace sequence number, rule, bug check code, driver, device and message")
+    public String violations(@Descriptor("show everything: the drivers' versions, whole messages")
+                             @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false")
+                             boolean wide) {
+        Table t = new Table(column("SEQ").alignRight().uncut(), column("RULE"), column("BUG CHECK").uncut(),
+                column("DRIVER"), column("DEVICE").uncut(), column("MESSAGE"));
+        for (Verifier.Violation v : verifier.violations()) {
+            t.add(v.seq(), v.rule(), String.format("0x%X", v.bugCheckCode()),
+                    v.driver() == null ? "" : PnpCommands.driver(v.driver(), wide), v.device(), v.message());
         }
-        return out;
+        String table = t.format(wide);
+        if (verifier.dropped() > 0) {
+            return verifier.dropped() + " older violation(s) dropped: the record keeps the newest " + verifier.capacity()
+                    + " (framework property drvsim.verifier.capacity)" + System.lineSeparator() + table;
+        }
+        return table;
     }
 
     @Descriptor("forgets the recorded violations (the trace keeps its DriverVerifierViolation events)")
