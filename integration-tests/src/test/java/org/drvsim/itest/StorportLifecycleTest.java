@@ -293,7 +293,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
         r = disk.executeScsi(RD0, "0:0:0", mismatch, ones, false, 512);
         assertThat(SrbStatus.status(r.srbStatus())).isEqualTo(SrbStatus.SRB_STATUS_INVALID_REQUEST);
         assertThat(disk.read(RD0, "0:0:0", 0, 8)).isEqualTo(before);
-        assertThat(gogoError("ramdisk:attach ramdisk0 /no/such/image.img")).contains("image /no/such/image.img does not exist");
+        assertThat(gogoError("ramdisk:attach ramdisk0 /no/such/image.img")).contains("cannot read image /no/such/image.img: folder /no/such does not exist");
         Path odd = Files.createTempFile("drvsim-odd-", ".img");
         Files.write(odd, new byte[1000]);
         assertThat(gogoError("ramdisk:attach ramdisk0 " + odd)).contains("not a multiple");

@@ -84,7 +84,9 @@ public final class HardwareCommands {
         DeviceSpec spec = kind != null ? kind.spec(instanceId, kind.description() + " (hot-plugged)")
                 : new DeviceSpec(instanceId, List.of(hardwareId), "hot-plugged device", Map.of());
         SimDevice d = bus.plug(spec);
-        String what = kind != null ? "" : " (no device model for " + hardwareId + ": a device without resources)";
+        // a root-enumerated device has no resources anyway; a bus device without a model would be a surprise
+        String what = kind != null || !hardwareId.toUpperCase(java.util.Locale.ROOT).startsWith("PCI\\") ? ""
+                : " (no device model for " + hardwareId + ": a device without resources)";
         if (async) {
             return "plugged " + d.instanceId() + what + "; the PnP manager starts it in the background";
         }
