@@ -118,7 +118,7 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
             Thread.sleep(1000);
             keys.write(3); // Ctrl-C while a command runs: that command is interrupted
             keys.flush();
-            awaitOutput("sleep interrupted", 1, 10);
+            awaitOutput("InterruptedException", 1, 10); // the running command was interrupted
             keys.write("hw:devices\r".getBytes(StandardCharsets.UTF_8));
             keys.flush();
             awaitOutput("FAULTS ARMED", 1, 20); // the platform is still up: the table's header, then four devices
