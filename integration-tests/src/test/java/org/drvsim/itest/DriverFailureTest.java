@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.drvsim.itest.fixtures.ErrorInInitializeExDriver;
 import org.drvsim.itest.fixtures.FailingInitializeDriver;
+import org.drvsim.itest.fixtures.StackOverflowInHaltExDriver;
 import org.drvsim.itest.fixtures.FixtureDriver;
 import org.drvsim.itest.fixtures.MissingHaltHandlerDriver;
 import org.drvsim.itest.fixtures.NoDeregisterDriver;
@@ -40,6 +42,10 @@ public class DriverFailureTest extends DrvsimTestSupport {
         return new Option[] {
             fixtureBundle("fixture.failing.initialize", FIX + "FailingInitializeDriver" + IDS,
                     FixtureDriver.class, FailingInitializeDriver.class),
+            fixtureBundle("fixture.error.initialize", FIX + "ErrorInInitializeExDriver" + IDS,
+                    FixtureDriver.class, ErrorInInitializeExDriver.class),
+            fixtureBundle("fixture.overflow.halt", FIX + "StackOverflowInHaltExDriver" + IDS,
+                    FixtureDriver.class, StackOverflowInHaltExDriver.class),
             fixtureBundle("fixture.missing.halt", FIX + "MissingHaltHandlerDriver" + IDS,
                     FixtureDriver.class, MissingHaltHandlerDriver.class),
             fixtureBundle("fixture.no.deregister", FIX + "NoDeregisterDriver" + IDS,
@@ -98,6 +104,67 @@ public class DriverFailureTest extends DrvsimTestSupport {
                 "MiniportPause " + A0, "MiniportHaltEx " + A0,
                 "MiniportDriverUnload");
         assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
+    public void anErrorThrownByInitializeExIsReportedAndIsAFailedStartWithoutHaltExForThatAdapter() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.error.initialize");
+        b.start();
+        DeviceNode failed = pnp.node(A1).orElseThrow();
+        assertThat(failed.state()).isEqualTo(DeviceNodeState.DeviceNodeStartFailed);
+        assertThat(failed.problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_START);
+        assertThat(pnp.node(A0).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
+        List<Verifier.Violation> v = verifier.violations();
+        assertThat(v).extracting(Verifier.Violation::rule).containsExactly("DriverCallbackThrew");
+        assertThat(v.get(0).driver()).startsWith("fixture.error.initialize/");
+        assertThat(v.get(0).device()).isEqualTo(A1);
+        assertThat(v.get(0).message()).contains("MiniportInitializeEx threw java.lang.Error: adapter on fire");
+        b.stop();
+        assertThat(callbacks("fixture.error.initialize")).containsExactly(
+                "DriverEntry",
+                "MiniportInitializeEx " + A0, "MiniportDevicePnPEventNotify " + A0, "MiniportRestart " + A0,
+                "MiniportInitializeEx " + A1,
+                "MiniportPause " + A0, "MiniportHaltEx " + A0,
+                "MiniportDriverUnload");
+        assertThat(ndisDrivers()).isEmpty();
+        netvminiCarriesTrafficAgain();
+    }
+
+    @Test
+    public void aStackOverflowInHaltExIsReportedTheAdapterStillHaltsAndTheUnloadFollows() throws Exception {
+        freeTheAdapters();
+        expectViolations();
+        Bundle b = installedBundle("fixture.overflow.halt");
+        b.start();
+        b.stop();
+        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
+        List<Verifier.Violation> v = verifier.violations();
+        assertThat(v).extracting(Verifier.Violation::rule).containsExactly("DriverCallbackThrew");
+        assertThat(v.get(0).driver()).startsWith("fixture.overflow.halt/");
+        assertThat(v.get(0).device()).isEqualTo(A0);
+        assertThat(v.get(0).message()).contains("MiniportHaltEx threw java.lang.StackOverflowError");
+        assertThat(callbacks("fixture.overflow.halt")).containsExactly(
+                "DriverEntry",
+                "MiniportInitializeEx " + A0, "MiniportDevicePnPEventNotify " + A0, "MiniportRestart " + A0,
+                "MiniportInitializeEx " + A1, "MiniportDevicePnPEventNotify " + A1, "MiniportRestart " + A1,
+                "MiniportPause " + A0, "MiniportHaltEx " + A0, "MiniportPause " + A1, "MiniportHaltEx " + A1,
+                "MiniportDriverUnload");
+        assertThat(gogo("ndis:adapters")).doesNotContain(A0);
+        assertThat(ndisDrivers()).isEmpty();
+        netvminiCarriesTrafficAgain();
+    }
+
+    /** netvmini takes both adapters again and sends a frame: the platform went on. */
+    private void netvminiCarriesTrafficAgain() throws Exception {
+        trace.clear();
+        installedBundle(NETVMINI).start();
+        awaitCallback("MiniportRestart", A0);
+        awaitCallback("MiniportRestart", A1);
+        byte[] frame = new byte[60];
+        frame[0] = (byte) 0xFF;
+        assertThat(ndis.send(A0, List.of(frame)).framesSent()).isEqualTo(1);
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.drvsim.itest.fixtures.HangInIoWriteKmdf;
 import org.drvsim.itest.fixtures.HangInFreeAdapterResourcesMiniport;
 import org.drvsim.itest.fixtures.HangInOidDriver;
 import org.drvsim.itest.fixtures.HangInPauseDriver;
+import org.drvsim.itest.fixtures.HangInResetBusMiniport;
 import org.drvsim.itest.fixtures.HangInStartIoMiniport;
 import org.drvsim.itest.fixtures.HangInStopAdapterMiniport;
 import org.drvsim.itest.fixtures.HangingStorportMiniport;
@@ -93,6 +94,7 @@ public class HungDriverTest extends DrvsimTestSupport {
             ndisFixture("fixture.hang.unload", HangInDriverUnloadDriver.class),
             storFixture("fixture.hang.findadapter", HangInFindAdapterMiniport.class),
             storFixture("fixture.hang.startio", HangInStartIoMiniport.class),
+            storFixture("fixture.hang.resetbus", HangInResetBusMiniport.class),
             storFixture("fixture.hang.stopadapter", HangInStopAdapterMiniport.class),
             storFixture("fixture.hang.freeadapter", HangInFreeAdapterResourcesMiniport.class),
             storFixture("fixture.throw.freeadapter", ThrowInFreeAdapterResourcesMiniport.class),
@@ -341,6 +343,44 @@ public class HungDriverTest extends DrvsimTestSupport {
         List<String> after = callbacks("fixture.hang.startio");
         assertThat(after.get(after.size() - 1)).isEqualTo("HwStorStartIo " + RD0);
         assertThat(after).doesNotContain("HwStorAdapterControl " + RD0, "HwStorFreeAdapterResources " + RD0);
+        ramdiskServesAgain();
+    }
+
+    @Test
+    public void anHwStorResetBusThatNeverReturnsAtRemovalIsADispatchLevelHangAndTheHeldRequestIsNotLeftWaiting()
+            throws Exception {
+        freeTheRamdisk();
+        expectViolations();
+        Bundle b = installedBundle("fixture.hang.resetbus");
+        b.start();
+        storport.awaitBusScan();
+        trace.clear();
+        // the miniport keeps this request: at removal Storport waits its TimeOutValue (10 s), then resets the bus
+        java.util.concurrent.CompletableFuture<String> held = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return storport.miniportIoControl(RD0, "DRVSIMFX", 1, new byte[0], 0).describe();
+            } catch (java.io.IOException e) {
+                return e.getMessage();
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (storport.adapters().stream().noneMatch(a -> a.instanceId().equals(RD0) && a.outstandingRequests() == 1)) {
+            assertThat(System.nanoTime()).as("the request reached the miniport").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        long start = System.nanoTime();
+        b.stop();
+        assertThat(millisSince(start)).isBetween(10_000 + DISPATCH_MILLIS, 10_000 + RETURNS_WITHIN_MILLIS);
+        assertThat(b.getState()).isEqualTo(Bundle.RESOLVED);
+        theHang("fixture.hang.resetbus", "HwStorResetBus", RD0, 0x133, DISPATCH_MILLIS);
+        // whichever the class driver sees first: the abort of what the isolated driver held, or the isolation
+        assertThat(held.get(5, TimeUnit.SECONDS)).satisfiesAnyOf(
+                r -> assertThat(r).isEqualTo("SRB_STATUS_ABORTED"),
+                r -> assertThat(r).isEqualTo("IOCTL_SCSI_MINIPORT DRVSIMFX 1 on " + RD0 + " did not complete: the "
+                        + "watchdog isolated the driver fixture.hang.resetbus/1.0.0 (CallbackHung)"));
+        assertThat(callbacks("fixture.hang.resetbus")).endsWith("HwStorResetBus " + RD0)
+                .doesNotContain("HwStorAdapterControl " + RD0, "HwStorFreeAdapterResources " + RD0);
+        assertThat(pnp.node(RD0).orElseThrow().problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
         ramdiskServesAgain();
     }
 
