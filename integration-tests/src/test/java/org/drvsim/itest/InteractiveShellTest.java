@@ -118,7 +118,15 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
             Thread.sleep(1000);
             keys.write(3); // Ctrl-C while a command runs: that command is interrupted
             keys.flush();
-            awaitOutput("InterruptedException", 1, 10); // the running command was interrupted
+            awaitOutput("'sleep 600000' failed: interrupted (Ctrl-C)", 1, 10); // that command, not the platform
+            // a failure at the prompt is one line naming the command and what is wrong, with the usage for wrong
+            // arguments, and no Java class name
+            type(keys, "nosuchcommand\r");
+            awaitOutput("'nosuchcommand' failed: unknown command 'nosuchcommand' ('help' lists the commands)", 1, 10);
+            type(keys, "hw:unplug\r");
+            awaitOutput("'hw:unplug' failed: wrong arguments for hw:unplug; usage:", 1, 10);
+            type(keys, "hw:unplug nosuch\r");
+            awaitOutput("'hw:unplug nosuch' failed: 'nosuch' has no backslash: quote device instance IDs", 1, 10);
             keys.write("hw:devices\r".getBytes(StandardCharsets.UTF_8));
             keys.flush();
             awaitOutput("FAULTS ARMED", 1, 20); // the platform is still up: the table's header, then four devices
@@ -130,7 +138,8 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
             p.destroyForcibly();
         }
         assertThat(p.exitValue()).as(seen()).isZero();
-        assertThat(seen()).doesNotContain("Cannot coerce");
+        assertThat(seen()).doesNotContain("Cannot coerce").doesNotContain("Exception").doesNotContain("java.lang")
+                .doesNotContain("gosh: stopping framework");
         String json = Files.readString(trace);
         assertThat(json.split("\"MiniportHaltEx\"", -1)).as("a MiniportHaltEx per netvmini adapter").hasSize(3);
         assertThat(json).contains("\"HwStorFreeAdapterResources\"").contains("\"EvtDeviceReleaseHardware\"");

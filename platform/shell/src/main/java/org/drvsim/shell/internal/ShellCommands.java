@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
@@ -22,7 +23,8 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = ShellCommands.class, property = {
         "osgi.command.scope=shell",
         "osgi.command.function=exit", "osgi.command.function=shutdown", "osgi.command.function=help",
-        "osgi.command.function=completion"})
+        "osgi.command.function=completion", "osgi.command.function=repl",
+        "osgi.command.function=sleep"})
 public final class ShellCommands {
     /**
      * Where a command name without a scope is looked up: drvsim's shell and bundle commands (so {@code start NAME} is
@@ -96,6 +98,31 @@ public final class ShellCommands {
         } catch (NoClassDefFoundError noJLine) {
             throw new IllegalStateException("completion: JLine is not installed");
         }
+        return null;
+    }
+
+    @Descriptor("waits the given number of seconds (milliseconds with -m); Ctrl-C at the prompt interrupts it")
+    public void sleep(
+            @Parameter(names = {"-m", "--millis"}, presentValue = "true", absentValue = "false")
+            @Descriptor("the time is in milliseconds") boolean millis,
+            @Descriptor("how long, 0 or more") long time) throws InterruptedException {
+        if (time < 0) {
+            throw new IllegalArgumentException("sleep: the time must be 0 or more, not " + time);
+        }
+        Thread.sleep(millis ? time : java.util.concurrent.TimeUnit.SECONDS.toMillis(time));
+    }
+
+    @Descriptor("runs the interactive prompt (drvsim's profile starts it): failures print one line without Java class "
+            + "names, Ctrl-C interrupts the running command, end of input stops the platform")
+    public String repl(CommandSession session) throws InterruptedException {
+        try {
+            if (!Repl.available(session)) {
+                throw new IllegalStateException("repl: this session has no line editor (a script or piped input)");
+            }
+        } catch (NoClassDefFoundError noJLine) {
+            throw new IllegalStateException("repl: JLine or gogo.jline is not installed");
+        }
+        new Repl(session, context, processor).run();
         return null;
     }
 

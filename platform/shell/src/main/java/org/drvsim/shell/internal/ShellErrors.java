@@ -26,6 +26,9 @@ final class ShellErrors {
     /** What is wrong, one line where the exception has one; no class names but for a bug with no message. */
     static String describe(Throwable e) {
         Throwable t = cause(e);
+        if (t instanceof InterruptedException || t instanceof java.util.concurrent.CancellationException) {
+            return "interrupted";
+        }
         if (t instanceof StackOverflowError) {
             return "stack overflow (a bug; the log has the stack)";
         }
