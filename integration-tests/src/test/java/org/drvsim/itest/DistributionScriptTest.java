@@ -194,7 +194,15 @@ public class DistributionScriptTest extends DrvsimJarTestSupport {
         Files.write(d.resolve("empty.bin"), new byte[0]);
         Run missing = run("wdf:write echo0 " + d.resolve("missing.bin") + "\n");
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err()).contains("does not exist");
+        assertThat(missing.err()).contains("cannot read file " + d.resolve("missing.bin") + ": it does not exist\n"
+                + "usage: wdf:write DEVICE FILE");
+        // every command that reads a file says the same of a folder and of a device
+        Run folder = run("wdf:write echo0 " + d + "\n");
+        assertThat(folder.exitCode()).isEqualTo(1);
+        assertThat(folder.err()).contains("cannot read file " + d + ": it is a folder");
+        Run device = run("storport:import /dev/zero ramdisk0 0:0:0\n");
+        assertThat(device.exitCode()).isEqualTo(1);
+        assertThat(device.err()).contains("cannot read file /dev/zero: it is not a regular file (a FIFO or a device)");
         Run empty = run("wdf:write echo0 " + d.resolve("empty.bin") + "\n");
         assertThat(empty.exitCode()).isEqualTo(1);
         assertThat(empty.err()).contains("is empty");

@@ -40,4 +40,25 @@ public final class SourceFile {
         }
         return absolute;
     }
+
+    /**
+     * {@link #check(Path, String)} for a shell command: the message names the file and what is wrong, then the
+     * command's usage on the next line.
+     *
+     * @param file  the file as the user typed it, absolute or relative to the current folder
+     * @param what  what the file is for the command, for example {@code "file"} or {@code "image"}
+     * @param usage the command's usage line, for example {@code "wdf:write DEVICE FILE"}
+     * @return the file, absolute
+     * @throws IllegalArgumentException as {@link #check(Path, String)}, with {@code "\nusage: " + usage} appended
+     */
+    public static Path check(String file, String what, String usage) {
+        try {
+            return check(Path.of(file), what);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("cannot read " + what + " " + file + ": not a valid path\nusage: " + usage,
+                    e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\nusage: " + usage, e);
+        }
+    }
 }

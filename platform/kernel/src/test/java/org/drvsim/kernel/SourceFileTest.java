@@ -28,4 +28,17 @@ public class SourceFileTest {
         assertThatThrownBy(() -> SourceFile.check(Path.of("/dev/zero"), "image"))
                 .hasMessage("cannot read image /dev/zero: it is not a regular file (a FIFO or a device)");
     }
+
+    @Test
+    public void aShellCommandsCheckAddsItsUsageOnTheNextLine() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        Path file = Files.writeString(dir.resolve("data.bin"), "x");
+        assertThat(SourceFile.check(file.toString(), "file", "wdf:write DEVICE FILE")).isEqualTo(file.toAbsolutePath());
+        assertThatThrownBy(() -> SourceFile.check(dir.toString(), "file", "wdf:write DEVICE FILE"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot read file " + dir + ": it is a folder\nusage: wdf:write DEVICE FILE");
+        assertThatThrownBy(() -> SourceFile.check("a\0b", "file", "wdf:write DEVICE FILE"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot read file a\0b: not a valid path\nusage: wdf:write DEVICE FILE");
+    }
 }

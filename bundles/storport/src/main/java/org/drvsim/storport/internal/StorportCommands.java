@@ -126,10 +126,7 @@ public final class StorportCommands {
                              @Descriptor("ADAPTER: instance ID (quoted) or short name") String adapter,
                              @Descriptor("ADDR: path:target:lun") String address) throws IOException {
         long[] cap = disk.readCapacity(adapter, address);
-        Path p = Path.of(file);
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("file " + file + " does not exist\nusage: storport:import FILE ADAPTER ADDR");
-        }
+        Path p = org.drvsim.kernel.SourceFile.check(file, "file", "storport:import FILE ADAPTER ADDR");
         long size = Files.size(p);
         if (size > cap[0] * cap[1]) {
             throw new IllegalArgumentException("file " + file + " is " + size + " bytes; logical unit " + address
@@ -187,11 +184,7 @@ public final class StorportCommands {
     }
 
     private static byte[] readFile(String file, String usage) throws IOException {
-        Path p = Path.of(file);
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("file " + file + " does not exist\nusage: " + usage);
-        }
-        return Files.readAllBytes(p);
+        return Files.readAllBytes(org.drvsim.kernel.SourceFile.check(file, "file", usage));
     }
 
     static String hexDump(byte[] d, long baseOffset) {

@@ -93,11 +93,7 @@ public final class WdfCommands {
                         @Descriptor("file to write") String file) throws IOException {
         String usage = "wdf:write DEVICE FILE";
         String id = device(device, usage).instanceId();
-        Path p = Path.of(file);
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("file " + file + " does not exist\nusage: " + usage);
-        }
-        byte[] data = Files.readAllBytes(p);
+        byte[] data = Files.readAllBytes(org.drvsim.kernel.SourceFile.check(file, "file", usage));
         if (data.length == 0) {
             throw new IllegalArgumentException("file " + file + " is empty: nothing to write\nusage: " + usage);
         }

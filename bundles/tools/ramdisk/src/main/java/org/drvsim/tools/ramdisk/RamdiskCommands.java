@@ -39,12 +39,7 @@ public final class RamdiskCommands {
         if (blockSize != 512 && blockSize != 4096) {
             throw new IllegalArgumentException("block size " + blockSize + " is not 512 or 4096\nusage: " + ATTACH_USAGE);
         }
-        Path p;
-        try {
-            p = org.drvsim.kernel.SourceFile.check(Path.of(image), "image");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + "\nusage: " + ATTACH_USAGE, e);
-        }
+        Path p = org.drvsim.kernel.SourceFile.check(image, "image", ATTACH_USAGE);
         String id = storport.resolveAdapter(adapter);
         byte[] in = (p + "\n" + readOnly + "\n" + blockSize).getBytes(StandardCharsets.UTF_8);
         ClassDriverHarness.SrbResult r = storport.miniportIoControl(id, RamdiskIoctl.SIGNATURE, RamdiskIoctl.IOCTL_ATTACH,
