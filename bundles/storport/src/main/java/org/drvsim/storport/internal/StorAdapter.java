@@ -35,11 +35,12 @@ import org.drvsim.storport.VirtualHwInitializationData;
  *
  * <p>Start (spec section 2, oracle 1): VirtualHwStorFindAdapter → HwStorInitialize →
  * HwStorAdapterControl(ScsiQuerySupportedControlTypes) → bus scan (REPORT LUNS, INQUIRY). Orderly removal
- * (section 4.A, oracle 4): per LUN SRB_FUNCTION_PNP StorRemoveDevice, every outstanding SRB completed or
- * aborted, SRB_FUNCTION_PNP StorRemoveDevice for the adapter, SRB_FUNCTION_FLUSH,
- * [ScsiStopAdapter], [ScsiSetBootConfig], [HwStorCompleteServiceIrp], HwStorFreeAdapterResources last.
- * Surprise removal (4.B, oracle 6): StorSurpriseRemoval for the adapter, [ScsiAdapterSurpriseRemoval],
- * then the same tail without FLUSH. Only the adapter-control types the miniport marked supported are sent.
+ * (section 4.A, oracle 4): every outstanding SRB completed or aborted (so that no logical unit goes while a request
+ * to it is outstanding), per LUN SRB_FUNCTION_PNP StorRemoveDevice, SRB_FUNCTION_PNP StorRemoveDevice for the
+ * adapter, SRB_FUNCTION_FLUSH, [ScsiStopAdapter], [ScsiSetBootConfig], [HwStorCompleteServiceIrp],
+ * HwStorFreeAdapterResources last. Surprise removal (4.B, oracle 6): StorSurpriseRemoval for the adapter,
+ * [ScsiAdapterSurpriseRemoval], then [ScsiStopAdapter], [HwStorCompleteServiceIrp], HwStorFreeAdapterResources:
+ * no FLUSH and no ScsiSetBootConfig. Only the adapter-control types the miniport marked supported are sent.
  *
  * <p>Threads: start, scans and removal run on the PnP worker (PASSIVE_LEVEL); HwStorStartIo runs on the
  * submitting thread raised to DISPATCH_LEVEL; completions arrive on any thread.
@@ -314,10 +315,10 @@ final class StorAdapter implements StorPortAdapter {
             adapterControl(ScsiAdapterControlType.ScsiAdapterSurpriseRemoval);
             drain();
         } else {
+            drain(); // a logical unit is removed only once every request to it has completed
             for (Lun l : luns()) {
                 removeLun(l.address());
             }
-            drain();
             StorageRequestBlock pnp = StorageRequestBlock.pnp(StorPnpAction.StorRemoveDevice,
                     StorageRequestBlock.SRB_PNP_FLAGS_ADAPTER_REQUEST, 0, 0, 0);
             await(submit(pnp, true), pnp);
@@ -325,7 +326,10 @@ final class StorAdapter implements StorPortAdapter {
             await(submit(flush, true), flush);
         }
         adapterControl(ScsiAdapterControlType.ScsiStopAdapter);
-        adapterControl(ScsiAdapterControlType.ScsiSetBootConfig);
+        if (!surprise) {
+            // spec/storport-lifecycle.md section 9, oracles 4 and 6: after StopAdapter on a removal, not on a surprise one
+            adapterControl(ScsiAdapterControlType.ScsiSetBootConfig);
+        }
         if (init.hwCompleteServiceIrp != null) {
             port.callbacks.callVoid(name, instanceId(), "HwStorCompleteServiceIrp", TraceEvent.argMap(),
                     () -> init.hwCompleteServiceIrp.completeServiceIrp(ext));

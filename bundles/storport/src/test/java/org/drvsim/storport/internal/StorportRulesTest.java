@@ -2,6 +2,7 @@ package org.drvsim.storport.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +23,7 @@ import org.drvsim.storport.ScsiAdapterControlType;
 import org.drvsim.storport.ScsiOp;
 import org.drvsim.storport.ScsiSupportedControlTypeList;
 import org.drvsim.storport.SpReturn;
+import org.drvsim.storport.SrbFunction;
 import org.drvsim.storport.SrbStatus;
 import org.drvsim.storport.StorPortAdapter;
 import org.drvsim.storport.StorPortDriverObject;
@@ -287,6 +289,71 @@ public class StorportRulesTest {
         List<String> order = callbacks();
         assertThat(order.indexOf("HwStorResetBus")).isLessThan(order.lastIndexOf("HwStorAdapterControl"));
         assertThat(order).endsWith("HwStorFreeAdapterResources");
+    }
+
+    @Test
+    public void aLunIsRemovedOnlyAfterTheRequestsToItHaveCompleted() throws Exception {
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        VirtualHwInitializationData.HwStartIo<StorPortAdapter> normal = miniport.init.hwStartIo;
+        miniport.init.hwStartIo = (ext, srb) -> {
+            if (srb.cdbOpcode() == ScsiOp.SCSIOP_READ) {
+                new Thread(() -> { // the hardware completes it later
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    srb.srbStatus = SrbStatus.SRB_STATUS_SUCCESS;
+                    order.add("READ completed");
+                    ext.storPortNotification(StorPortNotificationType.RequestComplete, srb);
+                }).start();
+                return true;
+            }
+            if (srb.srbFunction() == SrbFunction.SRB_FUNCTION_PNP) {
+                order.add("PNP " + (srb.pnpFlags() == 0 ? "LUN " + srb.address() : "adapter"));
+            }
+            return normal.startIo(ext, srb);
+        };
+        load();
+        StorAdapter a = storport.adapter(DEV).orElseThrow();
+        byte[] read = {(byte) ScsiOp.SCSIOP_READ, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+        var pending = a.submit(StorageRequestBlock.executeScsi(0, 0, 0, read, StorageRequestBlock.SRB_FLAGS_DATA_IN,
+                new byte[512], 512, 10), false);
+        storport.removeDevice(driverObject, node);
+        assertThat(SrbStatus.status(pending.get().srbStatus)).isEqualTo(SrbStatus.SRB_STATUS_SUCCESS);
+        assertThat(order).containsExactly("READ completed", "PNP LUN 0:0:0", "PNP adapter");
+        assertThat(rules()).isEmpty();
+    }
+
+    @Test
+    public void scsiSetBootConfigFollowsScsiStopAdapterOnAnOrderlyRemovalButNotOnASurpriseRemoval() {
+        var query = miniport.init.hwAdapterControl;
+        miniport.init.hwAdapterControl = (ext, type, params) -> {
+            if (type == ScsiAdapterControlType.ScsiQuerySupportedControlTypes) {
+                ((ScsiSupportedControlTypeList) params).support(ScsiAdapterControlType.ScsiSetBootConfig);
+            }
+            return query.adapterControl(ext, type, params);
+        };
+        for (boolean surprise : new boolean[] {false, true}) {
+            trace.clear();
+            load();
+            if (surprise) {
+                storport.surpriseRemoveDevice(driverObject, node);
+            } else {
+                storport.removeDevice(driverObject, node);
+            }
+            List<String> controls = trace.events(e -> e.kind() == TraceEvent.Kind.CALLBACK
+                    && e.name().equals("HwStorAdapterControl")).stream().map(e -> e.arg("controlType")).toList();
+            if (surprise) {
+                assertThat(controls).as("surprise removal").endsWith("ScsiStopAdapter")
+                        .doesNotContain("ScsiSetBootConfig");
+            } else {
+                assertThat(controls).as("orderly removal").endsWith("ScsiStopAdapter",
+                        "ScsiSetBootConfig");
+            }
+            assertThat(callbacks()).endsWith("HwStorFreeAdapterResources");
+            storport.driverUnload(driverObject);
+        }
     }
 
     @Test
