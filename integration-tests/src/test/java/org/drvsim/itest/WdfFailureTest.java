@@ -57,18 +57,25 @@ public class WdfFailureTest extends DrvsimTestSupport {
     }
 
     @Test
-    public void aFailedPrepareHardwareIsFollowedByReleaseHardwareAndTheDeviceGetsCode10() throws Exception {
+    public void aFailedPrepareHardwareIsFollowedByReleaseHardwareTheDeviceGetsCode10AndTheDriverUnloads() throws Exception {
         Bundle b = installedBundle("fixture.kmdf.prepare");
         b.start();
+        // the driver's only device failed to start: the driver is unloaded at once, its bundle stays active
         assertThat(callbacks("fixture.kmdf.prepare")).containsExactly("DriverEntry", "EvtDriverDeviceAdd",
                 "EvtDevicePrepareHardware", "EvtDeviceReleaseHardware",
                 "EvtCleanupCallback WDFOBJECT", "EvtCleanupCallback WDFDEVICE",
-                "EvtDestroyCallback WDFOBJECT", "EvtDestroyCallback WDFDEVICE");
+                "EvtDestroyCallback WDFOBJECT", "EvtDestroyCallback WDFDEVICE",
+                "EvtCleanupCallback WDFDRIVER", "EvtDestroyCallback WDFDRIVER");
+        assertThat(trace.events(e -> e.name().equals("ZwUnloadDriver")).get(0).arg("reason"))
+                .isEqualTo("its only device failed to start");
+        assertThat(b.getState()).isEqualTo(Bundle.ACTIVE);
+        assertThat(pnp.drivers()).noneMatch(d -> d.name().startsWith("fixture.kmdf.prepare/"));
         DeviceNode n = pnp.node(ECHO0).orElseThrow();
         assertThat(n.problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_START);
         assertThat(n.problemStatus()).startsWith("STATUS_INSUFFICIENT_RESOURCES");
-        b.stop();
-        assertThat(callbacks("fixture.kmdf.prepare")).endsWith("EvtCleanupCallback WDFDRIVER", "EvtDestroyCallback WDFDRIVER");
+        int before = callbacks("fixture.kmdf.prepare").size();
+        b.stop(); // unloaded already: nothing more reaches the driver
+        assertThat(callbacks("fixture.kmdf.prepare")).hasSize(before);
         assertThat(verifier.violations()).isEmpty();
     }
 

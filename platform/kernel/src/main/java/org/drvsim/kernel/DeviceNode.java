@@ -23,6 +23,10 @@ public interface DeviceNode {
      * (CM_PROB_FAILED_POST_START); the simulation sets it when the watchdog isolates a hung driver.
      */
     int CM_PROB_FAILED_POST_START = 43;
+    /** Device Manager problem code 37: the driver's DriverEntry failed (CM_PROB_FAILED_DRIVER_ENTRY). */
+    int CM_PROB_FAILED_DRIVER_ENTRY = 37;
+    /** Device Manager problem code 22: the device is disabled (CM_PROB_DISABLED); {@code pnp:enable} starts it. */
+    int CM_PROB_DISABLED = 22;
     /** Device Manager problem code 31: the driver failed to add the device (CM_PROB_FAILED_ADD). */
     int CM_PROB_FAILED_ADD = 31;
 

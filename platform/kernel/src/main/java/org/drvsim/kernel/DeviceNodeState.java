@@ -17,6 +17,11 @@ public enum DeviceNodeState {
     DeviceNodeAwaitingQueuedRemoval,
     /** Start failed; see the problem code. */
     DeviceNodeStartFailed,
+    /**
+     * Removed by its driver but still enumerated: a disabled device (problem code 22, {@link
+     * DeviceNode#CM_PROB_DISABLED}); enabling it starts it again.
+     */
+    DeviceNodeRemoved,
     /** Removed and no longer enumerated. */
     DeviceNodeDeleted
 }

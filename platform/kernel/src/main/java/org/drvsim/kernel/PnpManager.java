@@ -38,6 +38,36 @@ public interface PnpManager {
     void addDependency(DriverObject driver, String model);
 
     /**
+     * Disables a device, as Device Manager's Disable does: IRP_MN_QUERY_REMOVE_DEVICE, then (unless the driver vetoes
+     * it) IRP_MN_REMOVE_DEVICE with the model's removal sequence; the node stays in the tree as {@link
+     * DeviceNodeState#DeviceNodeRemoved} with problem code 22 ({@link DeviceNode#CM_PROB_DISABLED}). When it was the
+     * driver's last device the driver is unloaded. A device that is not started (no driver, or a failed start) just
+     * gets problem code 22. Runs on the PnP worker; returns when done. Callable at PASSIVE_LEVEL from any thread but
+     * the PnP worker.
+     *
+     * @param instanceId the device instance ID (case-insensitive)
+     * @return the node as it ended up
+     * @throws IllegalArgumentException if there is no such device
+     * @throws IllegalStateException    if the device is disabled already, or its driver vetoed the removal (the
+     *                                  message names the driver and the status; IRP_MN_CANCEL_REMOVE_DEVICE was sent
+     *                                  and the device stays started)
+     * @throws InterruptedException     if interrupted while waiting for the PnP worker
+     */
+    DeviceNode disable(String instanceId) throws InterruptedException;
+
+    /**
+     * Enables a disabled device: the problem code is cleared and the driver that claims it (loaded again if it was
+     * unloaded with its last device) starts it. Runs on the PnP worker; returns when done.
+     *
+     * @param instanceId the device instance ID (case-insensitive)
+     * @return the node as it ended up: started, or with the problem code of a failed start
+     * @throws IllegalArgumentException if there is no such device
+     * @throws IllegalStateException    if the device is not disabled
+     * @throws InterruptedException     if interrupted while waiting for the PnP worker
+     */
+    DeviceNode enable(String instanceId) throws InterruptedException;
+
+    /**
      * Isolates a driver the watchdog found hung: on the PnP worker, its devices get problem code 43 ({@link
      * DeviceNode#CM_PROB_FAILED_POST_START}) with the reason, every port it used forgets it without calling it
      * ({@link PortDriver#driverIsolated}), the kernel forgets it, and its bundle is stopped (on another thread).

@@ -33,7 +33,21 @@ public interface PortDriver {
     PortStatus driverEntry(DriverObject driver, Object entry);
 
     /**
-     * Adds and starts a device the driver claims (AddDevice, then IRP_MN_START_DEVICE).
+     * AddDevice (DRIVER_ADD_DEVICE): the driver creates its device for the node, before the kernel sends (and traces)
+     * IRP_MN_START_DEVICE. A model whose driver does nothing the driver can observe at AddDevice (NDIS, Storport) keeps
+     * the default and adds the device in {@link #startDevice}. On the PnP worker at PASSIVE_LEVEL.
+     *
+     * @param resources the same grant {@link #startDevice} gets
+     * @return the AddDevice status; on failure the port has forgotten the device and the kernel gives the node
+     *         problem code 31 ({@link DeviceNode#CM_PROB_FAILED_ADD}) without sending IRP_MN_START_DEVICE
+     */
+    default PortStatus addDevice(DriverObject driver, DeviceNode node, DeviceResources resources) {
+        return PortStatus.SUCCESS;
+    }
+
+    /**
+     * Starts a device the driver claims (IRP_MN_START_DEVICE), after {@link #addDevice} (a port that was not asked to
+     * add the device first adds it here).
      *
      * @param driver    the driver
      * @param node      the device node
@@ -46,15 +60,49 @@ public interface PortDriver {
     PortStatus startDevice(DriverObject driver, DeviceNode node, DeviceResources resources);
 
     /**
-     * Removes a started device in an orderly way (IRP_MN_QUERY_REMOVE_DEVICE then
-     * IRP_MN_REMOVE_DEVICE): the model's documented removal sequence.
+     * IRP_MN_QUERY_REMOVE_DEVICE: may the started device be removed? The model runs the callbacks its documentation
+     * ties to this IRP (KMDF: EvtDeviceQueryRemove) and returns the driver's answer. The kernel traces the IRP before
+     * this call. A failure is a veto: for a removal the user asked for ({@code pnp:disable}) the kernel then sends
+     * {@link #cancelRemoveDevice} and the device stays started; for a driver unload (its bundle stops) the kernel
+     * records the veto and removes the device anyway.
+     *
+     * @return {@link PortStatus#SUCCESS}, or the driver's veto status
+     */
+    default PortStatus queryRemoveDevice(DriverObject driver, DeviceNode node) {
+        return PortStatus.SUCCESS;
+    }
+
+    /** IRP_MN_CANCEL_REMOVE_DEVICE: the removal was vetoed; the device goes on running. */
+    default void cancelRemoveDevice(DriverObject driver, DeviceNode node) {
+    }
+
+    /**
+     * IRP_MN_REMOVE_DEVICE after IRP_MN_QUERY_REMOVE_DEVICE: removes a started device in an orderly way, the
+     * model's documented removal sequence. The kernel traces the IRP before this call.
      */
     void removeDevice(DriverObject driver, DeviceNode node);
 
-    /** The device vanished (IRP_MN_SURPRISE_REMOVAL then IRP_MN_REMOVE_DEVICE). */
+    /**
+     * IRP_MN_SURPRISE_REMOVAL: the device vanished. The model runs what its documentation ties to this IRP (NDIS:
+     * MiniportDevicePnPEventNotify(NdisDevicePnPEventSurpriseRemoved); Storport: the surprise-removal SRB and adapter
+     * control; KMDF: EvtDeviceSurpriseRemoval and the power-down) and nothing of IRP_MN_REMOVE_DEVICE, which
+     * follows with {@link #surpriseRemoveDevice}. The kernel traces the IRP before this call.
+     */
+    default void surpriseRemoval(DriverObject driver, DeviceNode node) {
+    }
+
+    /**
+     * IRP_MN_REMOVE_DEVICE after IRP_MN_SURPRISE_REMOVAL: the rest of the removal of a device that vanished (a
+     * model that does nothing in {@link #surpriseRemoval} does all of it here).
+     */
     void surpriseRemoveDevice(DriverObject driver, DeviceNode node);
 
-    /** Every device of the driver is removed: call its unload routine and forget it. */
+    /**
+     * Every device of the driver is removed: call its unload routine and forget it. The kernel calls it when the
+     * driver's bundle stops and when the driver's last device has been removed (or its only device failed to start)
+     * while the bundle stays active; a device the driver claims that arrives later loads it again with
+     * {@link #driverEntry} (a new entry object, the same {@link DriverObject}).
+     */
     void driverUnload(DriverObject driver);
 
     /**

@@ -8,5 +8,5 @@
  * Nothing here is OSGi.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.drvsim.nt;

@@ -214,6 +214,26 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     }
 
     /**
+     * IRP_MN_SURPRISE_REMOVAL (spec/ndis-lifecycle.md section 5): NDIS tells the miniport at once with
+     * MiniportDevicePnPEventNotify(NdisDevicePnPEventSurpriseRemoved), on the PnP worker at PASSIVE_LEVEL; the pause
+     * and MiniportHaltEx(NdisHaltDeviceSurpriseRemoved) follow with IRP_MN_REMOVE_DEVICE. Once per adapter.
+     */
+    void surpriseRemoved() {
+        if (halted || surpriseNotified) {
+            return;
+        }
+        surpriseNotified = true;
+        closing = true;
+        port.callVoid(name, instanceId(), "MiniportDevicePnPEventNotify",
+                TraceEvent.argMap("devicePnPEvent", NdisDevicePnpEvent.NdisDevicePnPEventSurpriseRemoved),
+                () -> chars.devicePnPEventNotifyHandler.devicePnPEventNotify(context,
+                        NdisDevicePnpEvent.NdisDevicePnPEventSurpriseRemoved));
+    }
+
+    /** Whether MiniportDevicePnPEventNotify(NdisDevicePnPEventSurpriseRemoved) was sent. PnP worker only. */
+    private boolean surpriseNotified;
+
+    /**
      * Orderly or surprise removal: [DevicePnPEventNotify(SurpriseRemoved)] → Pause (if Running) → HaltEx
      * (spec section 4.1 and 5.1, oracles 4 and 6).
      */
@@ -223,10 +243,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         }
         closing = true;
         if (surprise) {
-            port.callVoid(name, instanceId(), "MiniportDevicePnPEventNotify",
-                    TraceEvent.argMap("devicePnPEvent", NdisDevicePnpEvent.NdisDevicePnPEventSurpriseRemoved),
-                    () -> chars.devicePnPEventNotifyHandler.devicePnPEventNotify(context,
-                            NdisDevicePnpEvent.NdisDevicePnPEventSurpriseRemoved));
+            surpriseRemoved(); // when IRP_MN_SURPRISE_REMOVAL did not come first
         }
         pause(NdisMiniportPauseParameters.NDIS_PAUSE_MINIPORT_DEVICE_REMOVE);
         halt(surprise ? NdisHaltAction.NdisHaltDeviceSurpriseRemoved : NdisHaltAction.NdisHaltDeviceDisabled);

@@ -161,6 +161,14 @@ public final class NdisPort implements PortDriver {
     }
 
     @Override
+    public void surpriseRemoval(DriverObject driverObject, DeviceNode node) {
+        MiniportBlock adapter = adapters.get(node.instanceId());
+        if (adapter != null) {
+            adapter.surpriseRemoved();
+        }
+    }
+
+    @Override
     public void surpriseRemoveDevice(DriverObject driverObject, DeviceNode node) {
         MiniportBlock adapter = adapters.get(node.instanceId());
         if (adapter != null) {

@@ -300,21 +300,45 @@ final class StorAdapter implements StorPortAdapter {
 
     // ---- removal (PnP worker)
 
-    void remove(boolean surprise) {
+    /**
+     * IRP_MN_SURPRISE_REMOVAL (section 4.B): ScsiUnitSurpriseRemoval per LUN, the StorSurpriseRemoval SRB for the
+     * adapter, [ScsiAdapterSurpriseRemoval], then every outstanding request completed or aborted; the rest follows
+     * with IRP_MN_REMOVE_DEVICE ({@link #remove}). On the PnP worker, PASSIVE_LEVEL.
+     */
+    void surpriseRemoved() {
         if (state != State.Started) {
             return;
         }
         state = State.Stopping; // from now on only Storport's own requests reach the miniport
+        surpriseRemovalDone = true;
+        for (Lun l : luns()) {
+            unitControl(l.address(), ScsiUnitControlType.ScsiUnitSurpriseRemoval);
+        }
+        StorageRequestBlock srb = StorageRequestBlock.pnp(StorPnpAction.StorSurpriseRemoval,
+                StorageRequestBlock.SRB_PNP_FLAGS_ADAPTER_REQUEST, 0, 0, 0);
+        await(submit(srb, true), srb);
+        adapterControl(ScsiAdapterControlType.ScsiAdapterSurpriseRemoval);
+        drain();
+    }
+
+    /** Whether IRP_MN_SURPRISE_REMOVAL ran {@link #surpriseRemoved}; PnP worker only. */
+    private boolean surpriseRemovalDone;
+
+    /**
+     * IRP_MN_REMOVE_DEVICE: the orderly removal, or the rest of a surprise removal (its first part runs here when
+     * IRP_MN_SURPRISE_REMOVAL did not come first). On the PnP worker, PASSIVE_LEVEL.
+     */
+    void remove(boolean surprise) {
         if (surprise) {
-            for (Lun l : luns()) {
-                unitControl(l.address(), ScsiUnitControlType.ScsiUnitSurpriseRemoval);
+            surpriseRemoved();
+            if (!surpriseRemovalDone || state != State.Stopping) {
+                return; // not started, or removed already
             }
-            StorageRequestBlock srb = StorageRequestBlock.pnp(StorPnpAction.StorSurpriseRemoval,
-                    StorageRequestBlock.SRB_PNP_FLAGS_ADAPTER_REQUEST, 0, 0, 0);
-            await(submit(srb, true), srb);
-            adapterControl(ScsiAdapterControlType.ScsiAdapterSurpriseRemoval);
-            drain();
         } else {
+            if (state != State.Started) {
+                return;
+            }
+            state = State.Stopping; // from now on only Storport's own requests reach the miniport
             drain(); // a logical unit is removed only once every request to it has completed
             for (Lun l : luns()) {
                 removeLun(l.address());

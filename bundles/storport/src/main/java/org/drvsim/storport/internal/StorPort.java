@@ -114,6 +114,14 @@ public final class StorPort implements PortDriver {
     }
 
     @Override
+    public void surpriseRemoval(DriverObject driverObject, DeviceNode node) {
+        StorAdapter a = adapters.get(node.instanceId());
+        if (a != null) {
+            a.surpriseRemoved();
+        }
+    }
+
+    @Override
     public void surpriseRemoveDevice(DriverObject driverObject, DeviceNode node) {
         StorAdapter a = adapters.remove(node.instanceId());
         if (a != null) {

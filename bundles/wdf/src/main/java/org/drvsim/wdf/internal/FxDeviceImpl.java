@@ -38,7 +38,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     /** How long the framework waits for drivers to finish requests when the device leaves D0. */
     static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
-    enum State { Added, Started, Removed, Failed, Miniport }
+    enum State { Added, Started, SurpriseRemoved, Removed, Failed, Miniport }
 
     final DeviceNode node;
     /** The device's hardware (registers, interrupt, DMA) the PnP manager handed this port; null for a miniport. */
@@ -320,7 +320,8 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         if (!s.isSuccess()) {
             powerDown(false);
             releaseHardware(res);
-            finishRemoval();
+            purgeAndFlush();
+            cleanupAndDelete();
             state = State.Failed;
             return s;
         }
@@ -378,13 +379,19 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         d0Exit();
     }
 
-    /** Steps 8 to 11 of 3b: purge, SMIO flush and cleanup, then the device object is deleted. */
-    private void finishRemoval() {
+    /** Steps 8 and 9 of 3b: the queues purged, then EvtDeviceSelfManagedIoFlush. */
+    private void purgeAndFlush() {
         for (FxQueueImpl q : queues) {
             q.stop(WdfIoQueueConfig.WdfRequestStopActionPurge, STOP_WAIT);
         }
         if (selfManagedIoStarted) {
             callVoid("EvtDeviceSelfManagedIoFlush", cb.evtDeviceSelfManagedIoFlush, () -> cb.evtDeviceSelfManagedIoFlush.evtDeviceSelfManagedIoFlush(this));
+        }
+    }
+
+    /** Steps 10 and 11 of 3b: EvtDeviceSelfManagedIoCleanup, then the device object is deleted. */
+    private void cleanupAndDelete() {
+        if (selfManagedIoStarted) {
             callVoid("EvtDeviceSelfManagedIoCleanup", cb.evtDeviceSelfManagedIoCleanup,
                     () -> cb.evtDeviceSelfManagedIoCleanup.evtDeviceSelfManagedIoCleanup(this));
         }
@@ -396,25 +403,69 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         delete();
     }
 
-    /** Orderly (oracle (ii)) or surprise (oracle (iii)) removal of a started device. */
-    void remove(boolean surprise) {
+    /** Whether IRP_MN_QUERY_REMOVE_DEVICE reached the device since it started. PnP worker only. */
+    private boolean queriedForRemoval;
+
+    /**
+     * IRP_MN_QUERY_REMOVE_DEVICE (oracle (ii) step 1): EvtDeviceQueryRemove, whose failure is the driver's veto. On the
+     * PnP worker at PASSIVE_LEVEL.
+     *
+     * @return STATUS_SUCCESS (also without EvtDeviceQueryRemove), or the driver's veto
+     */
+    NtStatus queryRemove() {
+        if (state != State.Started) {
+            return NtStatus.STATUS_SUCCESS;
+        }
+        queriedForRemoval = true;
+        return callStatus("EvtDeviceQueryRemove", cb.evtDeviceQueryRemove, () -> cb.evtDeviceQueryRemove.evtDeviceQueryRemove(this));
+    }
+
+    /** IRP_MN_CANCEL_REMOVE_DEVICE after a veto: the device goes on in D0, as it was. */
+    void cancelRemove() {
+        queriedForRemoval = false;
+    }
+
+    /**
+     * IRP_MN_SURPRISE_REMOVAL (oracle (iii) steps 1 to 9): EvtDeviceSurpriseRemoval, then the power-down to
+     * WdfPowerDeviceD3Final, EvtDeviceReleaseHardware, the purge and EvtDeviceSelfManagedIoFlush. On the PnP worker at
+     * PASSIVE_LEVEL.
+     */
+    void surpriseRemoved() {
         if (state != State.Started) {
             return;
         }
-        if (surprise) {
-            callVoid("EvtDeviceSurpriseRemoval", cb.evtDeviceSurpriseRemoval, () -> cb.evtDeviceSurpriseRemoval.evtDeviceSurpriseRemoval(this));
-        } else {
-            NtStatus veto = callStatus("EvtDeviceQueryRemove", cb.evtDeviceQueryRemove, () -> cb.evtDeviceQueryRemove.evtDeviceQueryRemove(this));
-            if (!veto.isSuccess()) {
-                // A veto fails a user's disable; a driver unload removes the device anyway.
-                drv().port.trace.event(TraceEvent.Kind.PNP, drv().name, instanceId, "IRP_MN_QUERY_REMOVE_DEVICE",
-                        TraceEvent.argMap("vetoed", veto, "outcome", "removed anyway: the driver is unloading"));
-            }
-        }
+        callVoid("EvtDeviceSurpriseRemoval", cb.evtDeviceSurpriseRemoval, () -> cb.evtDeviceSurpriseRemoval.evtDeviceSurpriseRemoval(this));
         List<CmResourceDescriptor> res = resources();
         powerDown(true);
         releaseHardware(res);
-        finishRemoval();
+        purgeAndFlush();
+        state = State.SurpriseRemoved;
+    }
+
+    /**
+     * IRP_MN_REMOVE_DEVICE: after IRP_MN_QUERY_REMOVE_DEVICE, oracle (ii) steps 2 to 12; after IRP_MN_SURPRISE_REMOVAL,
+     * oracle (iii) steps 10 to 12. A step the PnP manager's earlier IRP would have run and did not (a caller that sends
+     * only this IRP) runs first. On the PnP worker at PASSIVE_LEVEL.
+     */
+    void remove(boolean surprise) {
+        if (surprise) {
+            surpriseRemoved();
+            if (state != State.SurpriseRemoved) {
+                return;
+            }
+        } else {
+            if (state != State.Started) {
+                return;
+            }
+            if (!queriedForRemoval) {
+                queryRemove(); // a veto cannot stop this removal: the caller removes the device anyway
+            }
+            List<CmResourceDescriptor> res = resources();
+            powerDown(true);
+            releaseHardware(res);
+            purgeAndFlush();
+        }
+        cleanupAndDelete();
         state = State.Removed;
     }
 

@@ -104,8 +104,11 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         return PortStatus.of(s);
     }
 
+    /** Devices EvtDriverDeviceAdd created whose IRP_MN_START_DEVICE has not come yet, by instance ID (PnP worker). */
+    private final Map<String, FxDeviceImpl> added = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
+
     @Override
-    public PortStatus startDevice(DriverObject driverObject, DeviceNode node, DeviceResources resources) {
+    public PortStatus addDevice(DriverObject driverObject, DeviceNode node, DeviceResources resources) {
         FxDriverImpl d = drivers.get(driverObject);
         if (d == null || d.config.evtDriverDeviceAdd == null) {
             return PortStatus.of(NtStatus.STATUS_NOT_SUPPORTED).because("the driver has no EvtDriverDeviceAdd");
@@ -124,6 +127,24 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
             return s == null || s.isSuccess() ? PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL).because("EvtDriverDeviceAdd "
                     + "returned success without WdfDeviceCreate") : PortStatus.of(s).because("EvtDriverDeviceAdd failed");
         }
+        added.put(node.instanceId(), device);
+        return PortStatus.SUCCESS;
+    }
+
+    /**
+     * IRP_MN_START_DEVICE: the device EvtDriverDeviceAdd created goes through PrepareHardware and D0Entry (oracle (i)
+     * steps 3 to 8); a device not added first is added here.
+     */
+    @Override
+    public PortStatus startDevice(DriverObject driverObject, DeviceNode node, DeviceResources resources) {
+        FxDeviceImpl device = added.remove(node.instanceId());
+        if (device == null) {
+            PortStatus add = addDevice(driverObject, node, resources);
+            if (!add.isSuccess()) {
+                return add;
+            }
+            device = added.remove(node.instanceId());
+        }
         devices.put(node.instanceId(), device);
         NtStatus started = device.start();
         if (!started.isSuccess()) {
@@ -138,6 +159,28 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         FxDeviceImpl device = devices.remove(node.instanceId());
         if (device != null) {
             device.remove(false);
+        }
+    }
+
+    @Override
+    public PortStatus queryRemoveDevice(DriverObject driverObject, DeviceNode node) {
+        FxDeviceImpl device = devices.get(node.instanceId());
+        return device == null ? PortStatus.SUCCESS : PortStatus.of(device.queryRemove());
+    }
+
+    @Override
+    public void cancelRemoveDevice(DriverObject driverObject, DeviceNode node) {
+        FxDeviceImpl device = devices.get(node.instanceId());
+        if (device != null) {
+            device.cancelRemove();
+        }
+    }
+
+    @Override
+    public void surpriseRemoval(DriverObject driverObject, DeviceNode node) {
+        FxDeviceImpl device = devices.get(node.instanceId());
+        if (device != null) {
+            device.surpriseRemoved();
         }
     }
 

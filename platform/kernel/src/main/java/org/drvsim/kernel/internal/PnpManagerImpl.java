@@ -14,6 +14,7 @@ import org.drvsim.hw.HardwareBus;
 import org.drvsim.hw.HardwareListener;
 import org.drvsim.hw.SimDevice;
 import org.drvsim.kernel.DeviceNode;
+import org.drvsim.kernel.DeviceResources;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.nt.NtStatus;
@@ -63,6 +64,11 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     private final Map<Long, Set<String>> awaitedLibraries = new ConcurrentHashMap<>();
     /** The driver whose DriverEntry runs now (on the PnP worker), or null. */
     private volatile DriverObjectImpl loading;
+    /**
+     * Drivers whose bundle is active but that were unloaded when their last device was removed (or their only device
+     * failed to start), by bundle ID: a device one claims that arrives or is enabled later loads it again. PnP worker.
+     */
+    private final Map<Long, DriverObjectImpl> idle = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final AutoCloseable busListener;
     /** Simulated host memory for DMA common buffers (hardware-sim), or null. */
     private final org.drvsim.hw.HostMemory hostMemory;
@@ -219,6 +225,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         awaitedLibraries.remove(bundle.getBundleId());
         try {
             scheduler.callPnp("unload " + bundle.getSymbolicName(), () -> {
+                idle.remove(bundle.getBundleId()); // unloaded with its last device already: nothing to call
                 DriverObjectImpl d = drivers.get(bundle.getBundleId());
                 if (d != null) {
                     List<DeviceNodeImpl> freed = new ArrayList<>(d.devices);
@@ -284,37 +291,70 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
      * driver for the same hardware ID takes over). On the PnP worker.
      */
     private void startOnOtherDrivers(List<DeviceNodeImpl> freed) {
-        List<DriverObjectImpl> loaded;
-        synchronized (drivers) {
-            loaded = new ArrayList<>(drivers.values());
-        }
         for (DeviceNodeImpl node : freed) {
             if (node.driver != null || !node.device.present() || node.state != DeviceNodeState.DeviceNodeUninitialized) {
                 continue;
             }
-            for (DriverObjectImpl d : loaded) {
-                if (d.claims(node)) {
-                    startOnPnp(d, node);
-                    break;
-                }
-            }
+            startOnAnyDriver(node, "a device it claims lost its driver");
         }
     }
 
-    /** Runs DriverEntry, then starts every device the driver claims. On the PnP worker. */
+    /**
+     * Runs DriverEntry, then starts every device the driver claims; when every device it claims failed to start, the
+     * driver is unloaded again (its bundle stays active). On the PnP worker.
+     */
     private DriverObjectImpl loadOnPnp(Bundle bundle, DriverDescriptor descriptor, Object entry) throws BundleException {
-        PortDriver port = ports.get(descriptor.model());
+        idle.remove(bundle.getBundleId());
         DriverObjectImpl driver = new DriverObjectImpl(bundle, descriptor);
+        PortStatus status = driverEntryOnPnp(driver, entry, null);
+        if (!status.isSuccess()) {
+            throw new BundleException("driver bundle " + bundle.getSymbolicName() + ": DriverEntry failed with "
+                    + status + "; the driver is not loaded", BundleException.ACTIVATOR_ERROR);
+        }
+        startClaimedOnPnp(driver);
+        return driver;
+    }
+
+    /** Starts every present, enabled device without a driver that the loaded driver claims, then unloads it if idle. */
+    private void startClaimedOnPnp(DriverObjectImpl driver) {
+        boolean tried = false;
+        for (DeviceNodeImpl node : nodes) {
+            if (startable(node) && driver.claims(node)) {
+                tried = true;
+                startOnPnp(driver, node);
+            }
+        }
+        if (tried) {
+            unloadIfIdle(driver, "its only device failed to start");
+        }
+    }
+
+    /** Whether a node waits for a driver: present, not disabled, no driver, not being removed. */
+    private static boolean startable(DeviceNodeImpl node) {
+        return node.driver == null && node.device.present() && node.problem != DeviceNode.CM_PROB_DISABLED
+                && (node.state == DeviceNodeState.DeviceNodeUninitialized || node.state == DeviceNodeState.DeviceNodeStartFailed);
+    }
+
+    /**
+     * ZwLoadDriver and DriverEntry. On success the driver is loaded (in {@link #drivers}); on failure the port and the
+     * libraries it used have forgotten it. On the PnP worker.
+     *
+     * @param reason why the driver is loaded again after it was unloaded with its last device, or null at bundle start
+     */
+    private PortStatus driverEntryOnPnp(DriverObjectImpl driver, Object entry, String reason) {
+        DriverDescriptor descriptor = driver.descriptor;
+        PortDriver port = ports.get(descriptor.model());
         String shared = sharedClaims(driver);
         trace.event(TraceEvent.Kind.PNP, driver.name, null, "ZwLoadDriver",
                 TraceEvent.argMap("model", descriptor.model(), "hardwareIds", String.join(",", descriptor.hardwareIds()),
-                        "alsoClaimedBy", shared));
+                        "alsoClaimedBy", shared, "reason", reason));
         if (shared != null) {
-            LOG.warning("drvsim: driver bundle " + bundle.getSymbolicName() + " claims hardware IDs another loaded driver "
+            LOG.warning("drvsim: driver bundle " + driver.bundle.getSymbolicName() + " claims hardware IDs another loaded driver "
                     + "claims (" + shared + "); the devices stay with the driver that runs them, and " + driver.name
                     + " takes them over when that driver stops");
         }
         PortStatus status;
+        driver.dependencies.clear();
         loading = driver;
         try {
             status = port.driverEntry(driver, entry);
@@ -326,17 +366,93 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         }
         if (!status.isSuccess()) {
             notifyLibraries(driver);
-            throw new BundleException("driver bundle " + bundle.getSymbolicName() + ": DriverEntry failed with "
-                    + status + "; the driver is not loaded", BundleException.ACTIVATOR_ERROR);
+            return status;
         }
-        drivers.put(bundle.getBundleId(), driver);
-        for (DeviceNodeImpl node : nodes) {
-            if (node.driver == null && node.state != DeviceNodeState.DeviceNodeDeleted && node.device.present()
-                    && driver.claims(node)) {
-                startOnPnp(driver, node);
+        drivers.put(driver.bundle.getBundleId(), driver);
+        return status;
+    }
+
+    /**
+     * Unloads a loaded driver that has no device left, as Windows unloads a PnP driver "when all the devices the
+     * miniport driver services have been removed" (MINIPORT_UNLOAD; WDF digest oracle (ii) 13): ZwUnloadDriver and
+     * its unload routine, while its bundle stays active. On the PnP worker.
+     */
+    private void unloadIfIdle(DriverObjectImpl driver, String reason) {
+        if (!driver.devices.isEmpty() || drivers.get(driver.bundle.getBundleId()) != driver) {
+            return;
+        }
+        int state = driver.bundle.getState();
+        if ((state & (Bundle.ACTIVE | Bundle.STARTING)) == 0) {
+            return; // the bundle is stopping: its own unload follows
+        }
+        unloadOnPnp(driver, reason);
+        idle.put(driver.bundle.getBundleId(), driver);
+    }
+
+    /**
+     * Loads a driver that was unloaded with its last device again, because a device it claims arrived or was enabled,
+     * and starts that device. On the PnP worker.
+     *
+     * @return whether the driver is loaded now
+     */
+    private boolean reloadOnPnp(DriverObjectImpl driver, DeviceNodeImpl node, String reason) {
+        if (!ports.containsKey(driver.model())) {
+            idle.remove(driver.bundle.getBundleId());
+            waiting.put(driver.bundle.getBundleId(), driver.bundle);
+            return false;
+        }
+        Object entry;
+        try {
+            entry = instantiate(driver.bundle, driver.descriptor);
+        } catch (BundleException e) {
+            LOG.severe("drvsim: " + e.getMessage());
+            failDriverEntry(node, e.getMessage());
+            return false;
+        }
+        PortStatus status = driverEntryOnPnp(driver, entry, reason);
+        if (!status.isSuccess()) {
+            failDriverEntry(node, "DriverEntry of " + driver.name + " failed with " + status);
+            return false;
+        }
+        idle.remove(driver.bundle.getBundleId());
+        startClaimedOnPnp(driver);
+        return true;
+    }
+
+    /** The driver a device needs could not be loaded: problem code 37, as Device Manager shows it. */
+    private static void failDriverEntry(DeviceNodeImpl node, String why) {
+        node.state = DeviceNodeState.DeviceNodeStartFailed;
+        node.problem = DeviceNode.CM_PROB_FAILED_DRIVER_ENTRY;
+        node.problemStatus = why;
+        LOG.warning("drvsim: device " + node.instanceId() + " cannot start (Code 37): " + why);
+    }
+
+    /**
+     * Finds a driver for a node that waits for one: a loaded driver that claims it (in load order), else a driver that
+     * was unloaded with its last device (loaded again), and starts the node. On the PnP worker.
+     */
+    private void startOnAnyDriver(DeviceNodeImpl node, String reason) {
+        List<DriverObjectImpl> loaded;
+        synchronized (drivers) {
+            loaded = new ArrayList<>(drivers.values());
+        }
+        for (DriverObjectImpl d : loaded) {
+            if (d.claims(node)) {
+                startOnPnp(d, node);
+                unloadIfIdle(d, "its only device failed to start");
+                return;
             }
         }
-        return driver;
+        List<DriverObjectImpl> unloaded;
+        synchronized (idle) {
+            unloaded = new ArrayList<>(idle.values());
+        }
+        for (DriverObjectImpl d : unloaded) {
+            if (d.claims(node)) {
+                reloadOnPnp(d, node, reason);
+                return;
+            }
+        }
     }
 
     private void startOnPnp(DriverObjectImpl driver, DeviceNodeImpl node) {
@@ -346,10 +462,28 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         node.driverName = driver.name;
         node.problem = DeviceNode.CM_PROB_NONE;
         node.problemStatus = null;
+        DeviceResources resources = node.grant();
+        PortStatus added;
+        try {
+            added = port.addDevice(driver, node, resources);
+        } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
+            LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed adding " + node.instanceId(), e);
+            added = PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL);
+        }
+        if (!added.isSuccess()) {
+            node.revoke();
+            node.state = DeviceNodeState.DeviceNodeStartFailed;
+            node.problem = DeviceNode.CM_PROB_FAILED_ADD;
+            node.problemStatus = added.toString();
+            node.driver = null;
+            LOG.warning("drvsim: device " + node.instanceId() + " cannot be added (Code 31): " + driver.name
+                    + " returned " + added);
+            return;
+        }
         trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(), "IRP_MN_START_DEVICE", Map.of());
         PortStatus status;
         try {
-            status = port.startDevice(driver, node, node.grant());
+            status = port.startDevice(driver, node, resources);
         } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
             LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed starting " + node.instanceId(), e);
             status = PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL);
@@ -368,36 +502,74 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         }
     }
 
-    private void removeOnPnp(DriverObjectImpl driver, DeviceNodeImpl node, boolean surprise) {
+    /**
+     * Removes a started device from its driver, each PnP IRP traced when the PnP manager sends it and followed by the
+     * model's callbacks for it: IRP_MN_QUERY_REMOVE_DEVICE then IRP_MN_REMOVE_DEVICE, or IRP_MN_SURPRISE_REMOVAL then
+     * IRP_MN_REMOVE_DEVICE. On the PnP worker.
+     *
+     * @param vetoable whether the driver's veto of the query-remove stops the removal (a removal the user asked
+     *                 for); a driver unload or a device that left the bus removes the device anyway
+     * @return {@link PortStatus#SUCCESS}, or the veto that stopped the removal (the device stays started)
+     */
+    private PortStatus removeOnPnp(DriverObjectImpl driver, DeviceNodeImpl node, boolean surprise, boolean vetoable) {
         PortDriver port = ports.get(driver.model());
         node.state = surprise ? DeviceNodeState.DeviceNodeAwaitingQueuedRemoval : DeviceNodeState.DeviceNodeRemovePending;
-        trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(),
-                surprise ? "IRP_MN_SURPRISE_REMOVAL" : "IRP_MN_QUERY_REMOVE_DEVICE", Map.of());
-        trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(), "IRP_MN_REMOVE_DEVICE", Map.of());
-        try {
-            if (port != null) {
-                if (surprise) {
-                    port.surpriseRemoveDevice(driver, node);
-                } else {
-                    port.removeDevice(driver, node);
-                }
+        PortStatus veto = PortStatus.SUCCESS;
+        if (surprise) {
+            trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(), "IRP_MN_SURPRISE_REMOVAL", Map.of());
+            portCall(driver, node, "surprise-removing", () -> port.surpriseRemoval(driver, node));
+        } else {
+            trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(), "IRP_MN_QUERY_REMOVE_DEVICE", Map.of());
+            PortStatus[] answer = {PortStatus.SUCCESS};
+            portCall(driver, node, "querying the removal of", () -> answer[0] = port.queryRemoveDevice(driver, node));
+            veto = answer[0] == null ? PortStatus.SUCCESS : answer[0];
+            if (!veto.isSuccess() && vetoable) {
+                trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(), "IRP_MN_CANCEL_REMOVE_DEVICE",
+                        TraceEvent.argMap("vetoedWith", veto.toString()));
+                portCall(driver, node, "cancelling the removal of", () -> port.cancelRemoveDevice(driver, node));
+                node.state = DeviceNodeState.DeviceNodeStarted;
+                return veto;
             }
-        } catch (Throwable e) { // a port bug or an Error escaping it: logged, and the platform goes on
-            LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed removing " + node.instanceId(), e);
         }
+        trace.event(TraceEvent.Kind.PNP, driver.name, node.instanceId(), "IRP_MN_REMOVE_DEVICE", veto.isSuccess()
+                ? Map.of() : TraceEvent.argMap("vetoedWith", veto.toString(), "outcome", "removed anyway: the driver is "
+                        + "unloading or the device left"));
+        portCall(driver, node, "removing", () -> {
+            if (surprise) {
+                port.surpriseRemoveDevice(driver, node);
+            } else {
+                port.removeDevice(driver, node);
+            }
+        });
         node.revoke();
         driver.devices.remove(node);
         node.driver = null;
         node.driverName = "";
         node.state = node.device.present() ? DeviceNodeState.DeviceNodeUninitialized : DeviceNodeState.DeviceNodeDeleted;
+        return PortStatus.SUCCESS;
+    }
+
+    /** One call into a port for a device: a port bug or an Error escaping it is logged, and the platform goes on. */
+    private static void portCall(DriverObjectImpl driver, DeviceNodeImpl node, String what, Runnable call) {
+        try {
+            call.run();
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, "drvsim: the " + driver.model() + " model failed " + what + " " + node.instanceId(), e);
+        }
     }
 
     private void unloadOnPnp(DriverObjectImpl driver) {
+        unloadOnPnp(driver, null);
+    }
+
+    /** @param reason why a driver whose bundle stays active is unloaded, or null when its bundle stops */
+    private void unloadOnPnp(DriverObjectImpl driver, String reason) {
         for (DeviceNodeImpl node : new ArrayList<>(driver.devices)) {
-            removeOnPnp(driver, node, false);
+            removeOnPnp(driver, node, false, false);
         }
         // A node whose start failed keeps its problem code but no longer names a loaded driver.
-        trace.event(TraceEvent.Kind.PNP, driver.name, null, "ZwUnloadDriver", Map.of());
+        trace.event(TraceEvent.Kind.PNP, driver.name, null, "ZwUnloadDriver",
+                reason == null ? Map.of() : TraceEvent.argMap("reason", reason));
         PortDriver port = ports.get(driver.model());
         try {
             if (port != null) {
@@ -433,16 +605,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             nodes.add(node);
             trace.event(TraceEvent.Kind.PNP, null, device.instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
                     TraceEvent.argMap("type", "BusRelations", "change", "arrival"));
-            List<DriverObjectImpl> loaded;
-            synchronized (drivers) {
-                loaded = new ArrayList<>(drivers.values());
-            }
-            for (DriverObjectImpl d : loaded) {
-                if (d.claims(node)) {
-                    startOnPnp(d, node);
-                    break;
-                }
-            }
+            startOnAnyDriver(node, "a device it claims arrived");
         });
     }
 
@@ -457,10 +620,13 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
                     TraceEvent.argMap("type", "BusRelations", "change", surprise ? "surprise removal" : "removal"));
             DriverObjectImpl d = node.driver;
             if (d != null && node.state == DeviceNodeState.DeviceNodeStarted) {
-                removeOnPnp(d, node, surprise);
+                removeOnPnp(d, node, surprise, false);
             }
             node.state = DeviceNodeState.DeviceNodeDeleted;
             nodes.remove(node);
+            if (d != null) {
+                unloadIfIdle(d, "its last device was removed");
+            }
         });
     }
 
@@ -507,6 +673,68 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             throw new IllegalArgumentException(d.name + " cannot depend on model '" + model + "'");
         }
         d.dependencies.add(model);
+    }
+
+    @Override
+    public DeviceNode disable(String instanceId) throws InterruptedException {
+        return onPnp("disable " + instanceId, () -> {
+            DeviceNodeImpl node = present(instanceId, "pnp:disable");
+            if (node.problem == DeviceNode.CM_PROB_DISABLED) {
+                throw new IllegalStateException("pnp:disable: " + node.instanceId() + " is disabled already");
+            }
+            DriverObjectImpl d = node.driver;
+            if (d != null && node.state == DeviceNodeState.DeviceNodeStarted) {
+                PortStatus veto = removeOnPnp(d, node, false, true);
+                if (!veto.isSuccess()) {
+                    throw new IllegalStateException("pnp:disable: " + d.name + " vetoed the removal of "
+                            + node.instanceId() + " (IRP_MN_QUERY_REMOVE_DEVICE failed with " + veto + "); the device "
+                            + "stays started");
+                }
+                unloadIfIdle(d, "its last device was disabled");
+            }
+            node.state = DeviceNodeState.DeviceNodeRemoved;
+            node.problem = DeviceNode.CM_PROB_DISABLED;
+            node.problemStatus = "disabled";
+            trace.event(TraceEvent.Kind.PNP, null, node.instanceId(), "CM_PROB_DISABLED", Map.of());
+            return node;
+        });
+    }
+
+    @Override
+    public DeviceNode enable(String instanceId) throws InterruptedException {
+        return onPnp("enable " + instanceId, () -> {
+            DeviceNodeImpl node = present(instanceId, "pnp:enable");
+            if (node.problem != DeviceNode.CM_PROB_DISABLED) {
+                throw new IllegalStateException("pnp:enable: " + node.instanceId() + " is not disabled");
+            }
+            node.problem = DeviceNode.CM_PROB_NONE;
+            node.problemStatus = null;
+            node.state = DeviceNodeState.DeviceNodeUninitialized;
+            trace.event(TraceEvent.Kind.PNP, null, node.instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
+                    TraceEvent.argMap("type", "BusRelations", "change", "enabled"));
+            startOnAnyDriver(node, "a device it claims was enabled");
+            return node;
+        });
+    }
+
+    /** @return the present node with this instance ID */
+    private DeviceNodeImpl present(String instanceId, String command) {
+        DeviceNodeImpl node = find(instanceId).orElse(null);
+        if (node == null || node.state == DeviceNodeState.DeviceNodeDeleted) {
+            throw new IllegalArgumentException(command + ": no device '" + instanceId + "'; devices: "
+                    + nodes.stream().map(DeviceNodeImpl::instanceId).toList());
+        }
+        return node;
+    }
+
+    private <T> T onPnp(String what, java.util.concurrent.Callable<T> work) throws InterruptedException {
+        try {
+            return scheduler.callPnp(what, work);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -41,6 +41,11 @@ public final class HardwareCommands {
 
     /** @return what the PnP manager made of the device: its state, driver and problem code */
     private String outcome(String instanceId) {
+        return outcome(pnp, instanceId);
+    }
+
+    /** How a device ended up: its node state, driver and problem code. */
+    static String outcome(PnpManager pnp, String instanceId) {
         return pnp.node(instanceId).map(n -> n.state() + (n.driverName().isEmpty() ? " (no driver)" : " by "
                 + n.driverName()) + (n.problem() != 0 ? ", Code " + n.problem() + ": " + n.problemStatus() : ""))
                 .orElse("gone from the device tree");
@@ -142,7 +147,7 @@ public final class HardwareCommands {
         return instanceId + ": faults armed " + d.faults().armed();
     }
 
-    private static void requireBackslash(String id, String usage) {
+    static void requireBackslash(String id, String usage) {
         if (!id.contains("\\")) {
             throw new IllegalArgumentException("'" + id + "' has no backslash: quote device instance IDs, Gogo strips "
                     + "unquoted backslashes\nusage: " + usage);

@@ -11,10 +11,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** The {@code pnp:} commands: the PnP device tree. */
+/** The {@code pnp:} commands: the PnP device tree, disable and enable. */
 @Component(service = PnpCommands.class, property = {
         "osgi.command.scope=pnp",
-        "osgi.command.function=tree"})
+        "osgi.command.function=tree", "osgi.command.function=disable", "osgi.command.function=enable"})
 public final class PnpCommands {
     private final PnpManager pnp;
 
@@ -35,6 +35,28 @@ public final class PnpCommands {
                             + (n.problemStatus() == null ? "" : " (" + n.problemStatus() + ")"));
         }
         return t.format(wide);
+    }
+
+    @Descriptor("disables a device as Device Manager does: IRP_MN_QUERY_REMOVE_DEVICE (the driver may veto it), then "
+            + "IRP_MN_REMOVE_DEVICE; the device keeps its place with problem code 22, and a driver whose last device it "
+            + "was is unloaded; returns when done")
+    public String disable(@Descriptor("device instance ID, quoted, for example 'ROOT\\NETVMINI\\0001'") String instanceId)
+            throws InterruptedException {
+        HardwareCommands.requireBackslash(instanceId, "pnp:disable 'ROOT\\NETVMINI\\0001'");
+        String driver = pnp.node(instanceId).map(DeviceNode::driverName).orElse("");
+        DeviceNode n = pnp.disable(instanceId);
+        String removed = driver.isEmpty() ? "" : ": removed by " + driver
+                + (pnp.driver(driver).isEmpty() ? ", which was unloaded with its last device" : "");
+        return "disabled " + n.instanceId() + removed + " (Code " + n.problem() + ")";
+    }
+
+    @Descriptor("enables a disabled device: the driver that claims it (loaded again if it was unloaded) starts it; "
+            + "returns when done")
+    public String enable(@Descriptor("device instance ID, quoted, for example 'ROOT\\NETVMINI\\0001'") String instanceId)
+            throws InterruptedException {
+        HardwareCommands.requireBackslash(instanceId, "pnp:enable 'ROOT\\NETVMINI\\0001'");
+        DeviceNode n = pnp.enable(instanceId);
+        return "enabled " + n.instanceId() + ": " + HardwareCommands.outcome(pnp, n.instanceId());
     }
 
     /**
