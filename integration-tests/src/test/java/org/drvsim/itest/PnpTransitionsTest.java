@@ -176,4 +176,86 @@ public class PnpTransitionsTest extends DrvsimTestSupport {
         assertThat(sequence("fixture.kmdf.veto", ECHO0)).startsWith("* IRP_MN_QUERY_REMOVE_DEVICE",
                 "EvtDeviceQueryRemove", "* IRP_MN_REMOVE_DEVICE", "EvtDeviceD0Exit", "EvtDeviceReleaseHardware");
     }
+
+    @Test
+    public void aKmdfRebalanceStopsWithTheOldResourcesAndStartsWithTheNewOnesOnTheSameDevice() throws Exception {
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        List<org.drvsim.nt.CmResourceDescriptor> before = pnp.node(ECHO0).orElseThrow().resources();
+        trace.clear();
+        String out = gogo("pnp:rebalance '" + ECHO0 + "'").strip();
+        List<org.drvsim.nt.CmResourceDescriptor> after = pnp.node(ECHO0).orElseThrow().resources();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(after.get(0).start()).isEqualTo(before.get(0).start() + 0x4000_0000L);
+        assertThat(out).startsWith("rebalanced " + ECHO0 + ": DeviceNodeStarted by org.drvsim.drivers.echo/")
+                .endsWith("; resources " + before + " -> " + after);
+        // spec/wdf-lifecycle.md oracle (iv): no EvtDriverDeviceAdd, the same WDFDEVICE prepared with the new resources
+        assertThat(sequence(ECHO, ECHO0)).containsExactly("* IRP_MN_QUERY_STOP_DEVICE", "* IRP_MN_STOP_DEVICE",
+                "EvtDeviceD0Exit", "EvtDeviceReleaseHardware", "* IRP_MN_START_DEVICE", "EvtDevicePrepareHardware",
+                "EvtDeviceD0Entry");
+        assertThat(trace.events(e -> e.name().equals("IRP_MN_START_DEVICE")).get(0).arg("resources"))
+                .isEqualTo(after.toString());
+        IoManagerHarness.DeviceFile f = wdf.open(ECHO0);
+        try {
+            byte[] data = "moved".getBytes(StandardCharsets.US_ASCII);
+            assertThat(f.write(data).status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+            assertThat(f.read(data.length).data()).isEqualTo(data);
+        } finally {
+            f.close();
+        }
+        assertThat(verifier.violations()).isEmpty();
+        // a second rebalance moves the ranges back
+        pnp.rebalance(ECHO0);
+        assertThat(pnp.node(ECHO0).orElseThrow().resources()).isEqualTo(before);
+    }
+
+    @Test
+    public void anNdisRebalanceHaltsWithNdisHaltDeviceStoppedAndInitializesTheAdapterAgain() throws Exception {
+        trace.clear();
+        pnp.rebalance(A1);
+        assertThat(sequence(NETVMINI, A1)).containsExactly("* IRP_MN_QUERY_STOP_DEVICE", "* IRP_MN_STOP_DEVICE",
+                "MiniportPause", "MiniportHaltEx", "* IRP_MN_START_DEVICE", "MiniportInitializeEx",
+                "MiniportDevicePnPEventNotify", "MiniportRestart");
+        assertThat(trace.events(e -> e.name().equals("MiniportHaltEx")).get(0).arg("haltAction"))
+                .isEqualTo("NdisHaltDeviceStopped");
+        assertThat(ndisDrivers()).hasSize(1);
+        byte[] frame = new byte[60];
+        frame[0] = (byte) 0xFF;
+        assertThat(ndis.send(A1, List.of(frame)).framesSent()).isEqualTo(1);
+    }
+
+    @Test
+    public void aStorportRebalanceStopsTheAdapterAndFindsItAgainWithoutFreeingItsResources() throws Exception {
+        awaitCallback("HwStorInitialize", RD0);
+        storport.awaitBusScan();
+        byte[] data = new byte[512];
+        java.util.Arrays.fill(data, (byte) 0x77);
+        storport.write(RD0, "0:0:0", 9, data);
+        trace.clear();
+        pnp.rebalance(RD0);
+        storport.awaitBusScan();
+        List<String> s = sequence(RAMDISK, RD0);
+        assertThat(s).containsSubsequence("* IRP_MN_QUERY_STOP_DEVICE", "* IRP_MN_STOP_DEVICE", "HwStorStartIo",
+                "HwStorAdapterControl", "* IRP_MN_START_DEVICE", "VirtualHwStorFindAdapter", "HwStorInitialize")
+                .doesNotContain("HwStorFreeAdapterResources");
+        assertThat(trace.events(e -> e.name().equals("HwStorAdapterControl")).get(0).arg("controlType"))
+                .isEqualTo("ScsiStopAdapter");
+        assertThat(storport.read(RD0, "0:0:0", 9, 1)).isEqualTo(data);
+    }
+
+    @Test
+    public void aRefusedQueryStopKeepsTheDeviceStartedWithItsResources() throws Exception {
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        bundle(ECHO).stop();
+        bundle("fixture.kmdf.veto").start();
+        List<org.drvsim.nt.CmResourceDescriptor> before = pnp.node(ECHO0).orElseThrow().resources();
+        String driver = pnp.node(ECHO0).orElseThrow().driverName();
+        trace.clear();
+        assertThatThrownBy(() -> pnp.rebalance(ECHO0)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("pnp:rebalance: " + driver + " refused to stop " + ECHO0 + " (IRP_MN_QUERY_STOP_DEVICE "
+                        + "failed with STATUS_DEVICE_BUSY (0x80000011)); the device keeps its resources");
+        assertThat(sequence("fixture.kmdf.veto", ECHO0)).containsExactly("* IRP_MN_QUERY_STOP_DEVICE",
+                "EvtDeviceQueryStop", "* IRP_MN_CANCEL_STOP_DEVICE");
+        assertThat(pnp.node(ECHO0).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
+        assertThat(pnp.node(ECHO0).orElseThrow().resources()).isEqualTo(before);
+    }
 }

@@ -11,6 +11,8 @@ public enum DeviceNodeState {
     DeviceNodeStartPending,
     /** Started: the driver runs it. */
     DeviceNodeStarted,
+    /** Stopped for a resource rebalance (IRP_MN_STOP_DEVICE): it starts again with its new resources. */
+    DeviceNodeStopped,
     /** Being removed (query-remove/remove in progress). */
     DeviceNodeRemovePending,
     /** Surprise-removed: gone from the bus, waiting for its driver to release it. */

@@ -68,6 +68,21 @@ public interface PnpManager {
     DeviceNode enable(String instanceId) throws InterruptedException;
 
     /**
+     * Rebalances a started device's resources, as the PnP manager does when an arbiter moves them:
+     * IRP_MN_QUERY_STOP_DEVICE (the driver may refuse), IRP_MN_STOP_DEVICE, new resources (every memory range moves),
+     * then IRP_MN_START_DEVICE with them; each IRP traced when sent, the model's callbacks after it. Runs on the PnP
+     * worker; returns when done.
+     *
+     * @param instanceId the device instance ID (case-insensitive)
+     * @return the node as it ended up: started with its new resources, or with problem code 10 when the restart failed
+     * @throws IllegalArgumentException if there is no such device
+     * @throws IllegalStateException    if the device is not started, or its driver or model refused the stop (the
+     *                                  message names the driver and the status; the device keeps its resources)
+     * @throws InterruptedException     if interrupted while waiting for the PnP worker
+     */
+    DeviceNode rebalance(String instanceId) throws InterruptedException;
+
+    /**
      * Isolates a driver the watchdog found hung: on the PnP worker, its devices get problem code 43 ({@link
      * DeviceNode#CM_PROB_FAILED_POST_START}) with the reason, every port it used forgets it without calling it
      * ({@link PortDriver#driverIsolated}), the kernel forgets it, and its bundle is stopped (on another thread).

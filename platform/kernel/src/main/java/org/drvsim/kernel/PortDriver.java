@@ -98,6 +98,33 @@ public interface PortDriver {
     void surpriseRemoveDevice(DriverObject driver, DeviceNode node);
 
     /**
+     * IRP_MN_QUERY_STOP_DEVICE, the first step of a resource rebalance: may the started device stop? The model runs
+     * what its documentation ties to this IRP (KMDF: EvtDeviceQueryStop). The kernel traces the IRP before this call.
+     * A failure keeps the device started with its resources (IRP_MN_CANCEL_STOP_DEVICE follows). The default refuses:
+     * a model that cannot stop and restart a device says so.
+     *
+     * @return {@link PortStatus#SUCCESS}, or why the device cannot stop
+     */
+    default PortStatus queryStopDevice(DriverObject driver, DeviceNode node) {
+        return PortStatus.of(org.drvsim.nt.NtStatus.STATUS_NOT_SUPPORTED).because("the " + model()
+                + " model does not stop devices for a rebalance");
+    }
+
+    /** IRP_MN_CANCEL_STOP_DEVICE: the stop was refused; the device goes on with its resources. */
+    default void cancelStopDevice(DriverObject driver, DeviceNode node) {
+    }
+
+    /**
+     * IRP_MN_STOP_DEVICE: the model's stop sequence (NDIS: MiniportPause, MiniportHaltEx(NdisHaltDeviceStopped);
+     * Storport: the StorStopDevice SRB, ScsiStopAdapter; KMDF: the power-down and EvtDeviceReleaseHardware). The driver
+     * keeps its device; {@link #startDevice} with the new resources (the same {@link DeviceResources} handle, whose
+     * memory ranges moved) follows. Called only after {@link #queryStopDevice} succeeded. The kernel traces the IRP
+     * before this call.
+     */
+    default void stopDevice(DriverObject driver, DeviceNode node) {
+    }
+
+    /**
      * Every device of the driver is removed: call its unload routine and forget it. The kernel calls it when the
      * driver's bundle stops and when the driver's last device has been removed (or its only device failed to start)
      * while the bundle stays active; a device the driver claims that arrives later loads it again with

@@ -29,4 +29,15 @@ public record CmResourceDescriptor(CmResourceType type, long start, long length,
     public static CmResourceDescriptor interrupt(int vector, boolean messageSignaled) {
         return new CmResourceDescriptor(CmResourceType.CmResourceTypeInterrupt, 0, 0, vector, messageSignaled);
     }
+
+    /**
+     * @return this descriptor as a person reads it: {@code memory 0xF0000000+0x1000}, {@code interrupt 11} or
+     *         {@code interrupt 11 (MSI)}
+     */
+    @Override
+    public String toString() {
+        return type == CmResourceType.CmResourceTypeMemory ? String.format("memory 0x%X+0x%X", start, length)
+                : type == CmResourceType.CmResourceTypeInterrupt ? "interrupt " + vector + (messageSignaled ? " (MSI)" : "")
+                : type + " " + start + "+" + length;
+    }
 }

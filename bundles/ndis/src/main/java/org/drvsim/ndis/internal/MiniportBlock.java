@@ -249,6 +249,21 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         halt(surprise ? NdisHaltAction.NdisHaltDeviceSurpriseRemoved : NdisHaltAction.NdisHaltDeviceDisabled);
     }
 
+    /**
+     * IRP_MN_STOP_DEVICE of a resource rebalance (spec/ndis-lifecycle.md, halt action table): MiniportPause, then
+     * MiniportHaltEx(NdisHaltDeviceStopped); MiniportInitializeEx and MiniportRestart follow with the new resources on
+     * a new adapter block. The pause reason is NDIS_PAUSE_MINIPORT_DEVICE_REMOVE, as NDIS tears the adapter down for the
+     * stop as for a removal (the digest names no other reason for a PnP stop). On the PnP worker at PASSIVE_LEVEL.
+     */
+    void stop() {
+        if (halted) {
+            return;
+        }
+        closing = true;
+        pause(NdisMiniportPauseParameters.NDIS_PAUSE_MINIPORT_DEVICE_REMOVE);
+        halt(NdisHaltAction.NdisHaltDeviceStopped);
+    }
+
     /** MiniportHaltEx from Paused, after every OID and send has completed. */
     private void halt(NdisHaltAction action) {
         closing = true;

@@ -135,7 +135,8 @@ public final class NdisPort implements PortDriver {
         }
         MiniportBlock adapter;
         synchronized (this) {
-            adapter = new MiniportBlock(this, driver, node, nextIfIndex++);
+            Integer kept = stoppedIfIndexes.remove(node.instanceId());
+            adapter = new MiniportBlock(this, driver, node, kept != null ? kept : nextIfIndex++);
         }
         ProtocolBinding p = protocol;
         if (p != null) {
@@ -156,6 +157,27 @@ public final class NdisPort implements PortDriver {
         MiniportBlock adapter = adapters.get(node.instanceId());
         if (adapter != null) {
             adapter.remove(false);
+            forget(adapter);
+        }
+    }
+
+    /** IfIndex of adapters stopped for a rebalance, by instance ID: the restarted adapter keeps its interface index. */
+    private final Map<String, Integer> stoppedIfIndexes = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    /** NDIS has no query-stop handler for a miniport: it agrees to stop the adapter for a rebalance. */
+    @Override
+    public PortStatus queryStopDevice(DriverObject driverObject, DeviceNode node) {
+        return adapters.containsKey(node.instanceId()) ? PortStatus.SUCCESS
+                : PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("no NDIS adapter " + node.instanceId());
+    }
+
+    /** IRP_MN_STOP_DEVICE: the adapter is paused and halted with NdisHaltDeviceStopped; a new start follows. */
+    @Override
+    public void stopDevice(DriverObject driverObject, DeviceNode node) {
+        MiniportBlock adapter = adapters.get(node.instanceId());
+        if (adapter != null) {
+            adapter.stop();
+            stoppedIfIndexes.put(node.instanceId(), adapter.ifIndex);
             forget(adapter);
         }
     }

@@ -51,7 +51,7 @@ final class StorAdapter implements StorPortAdapter {
     /** How long Storport waits after HwStorResetBus for the miniport to complete what it held, in ms. */
     static final long RESET_WAIT_MS = 1_000;
 
-    enum State { Starting, Started, Stopping, Removed, Failed }
+    enum State { Starting, Started, Stopped, Stopping, Removed, Failed }
 
     /** "0x00" to "0xFF", so that tracing a status byte allocates nothing. */
     private static final String[] HEX_BYTE = new String[256];
@@ -136,6 +136,15 @@ final class StorAdapter implements StorPortAdapter {
             state = State.Failed;
             return PortStatus.of(NtStatus.STATUS_INSUFFICIENT_RESOURCES).because("the device extension could not be created");
         }
+        return findAndInitialize();
+    }
+
+    /**
+     * VirtualHwStorFindAdapter, HwStorInitialize, the supported control types, then the bus scan: a start, or the
+     * start after a rebalance's stop on the same device extension (section 4.C: "next start re-runs FindAdapter
+     * (extension not re-zeroed) → HwInitialize"). On the PnP worker at PASSIVE_LEVEL.
+     */
+    private PortStatus findAndInitialize() {
         config = new PortConfigurationInformation(org.drvsim.nt.InterfaceType.Internal);
         String argumentString = node.properties().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
@@ -170,9 +179,71 @@ final class StorAdapter implements StorPortAdapter {
                         "maxControlType", supported.maxControlType),
                 () -> init.hwAdapterControl.adapterControl(ext, ScsiAdapterControlType.ScsiQuerySupportedControlTypes,
                         supported), ScsiAdapterControlStatus.ScsiAdapterControlUnsuccessful);
-        state = State.Started;
+        synchronized (lock) {
+            state = State.Started;
+        }
+        releaseHeld(); // class requests that arrived while the adapter was stopped for a rebalance
         scan();
         return PortStatus.SUCCESS;
+    }
+
+    /**
+     * IRP_MN_STOP_DEVICE of a rebalance (section 4.C): class requests that arrive from now on are held until the
+     * restart; the requests the miniport has are waited for (their TimeOutValue, then reported); then the StorStopDevice
+     * SRB for the adapter and ScsiStopAdapter. Nothing is freed: the restart re-runs FindAdapter on the same device
+     * extension. On the PnP worker at PASSIVE_LEVEL.
+     */
+    void stop() {
+        long timeoutMs;
+        synchronized (lock) {
+            if (state != State.Started) {
+                return;
+            }
+            state = State.Stopped;
+            timeoutMs = 1000L * outstanding.keySet().stream().filter(r -> !held.contains(r))
+                    .mapToInt(StorageRequestBlock::timeOutValue).max().orElse(1);
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(1000, timeoutMs));
+        synchronized (lock) {
+            while (outstanding.size() > held.size() && !isolated()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    port.verifier.report("SrbNeverCompleted", 0xC9, name, instanceId(), (outstanding.size() - held.size())
+                            + " SRB(s) still in the miniport when the adapter stopped for a rebalance");
+                    break;
+                }
+                try {
+                    lock.wait(Math.max(1, Math.min(100, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        StorageRequestBlock pnp = StorageRequestBlock.pnp(StorPnpAction.StorStopDevice,
+                StorageRequestBlock.SRB_PNP_FLAGS_ADAPTER_REQUEST, 0, 0, 0);
+        await(submit(pnp, true), pnp);
+        adapterControl(ScsiAdapterControlType.ScsiStopAdapter);
+    }
+
+    /** IRP_MN_START_DEVICE after {@link #stop}: FindAdapter and HwInitialize again, then the held requests go on. */
+    PortStatus restart() {
+        if (state != State.Stopped) {
+            return PortStatus.of(NtStatus.STATUS_INVALID_DEVICE_STATE).because("the adapter is " + state + ", not stopped");
+        }
+        PortStatus s = findAndInitialize();
+        if (!s.isSuccess()) {
+            List<StorageRequestBlock> left;
+            synchronized (lock) {
+                state = State.Failed;
+                left = new ArrayList<>(held);
+                held.clear();
+            }
+            for (StorageRequestBlock srb : left) {
+                portComplete(srb, SrbStatus.SRB_STATUS_NO_DEVICE);
+            }
+        }
+        return s;
     }
 
     private boolean supports(ScsiAdapterControlType t) {
@@ -487,7 +558,8 @@ final class StorAdapter implements StorPortAdapter {
     CompletableFuture<StorageRequestBlock> submit(StorageRequestBlock srb, boolean portRequest) {
         CompletableFuture<StorageRequestBlock> f = new CompletableFuture<>();
         synchronized (lock) {
-            boolean open = portRequest ? !freed && state != State.Failed && state != State.Removed : state == State.Started;
+            boolean open = portRequest ? !freed && state != State.Failed && state != State.Removed
+                    : state == State.Started || state == State.Stopped;
             if (!open) {
                 srb.srbStatus = SrbStatus.SRB_STATUS_NO_DEVICE;
                 srb.dataTransferLength = 0;
@@ -495,7 +567,7 @@ final class StorAdapter implements StorPortAdapter {
                 return f;
             }
             outstanding.put(srb, f);
-            if (!portRequest && (busy || perLu.getOrDefault(luKey(srb), 0) >= LU_QUEUE_DEPTH)) {
+            if (!portRequest && (busy || state == State.Stopped || perLu.getOrDefault(luKey(srb), 0) >= LU_QUEUE_DEPTH)) {
                 held.add(srb);
                 return f;
             }

@@ -96,6 +96,14 @@ public final class StorPort implements PortDriver {
         if (driver == null) {
             return PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("driver did not initialize with Storport");
         }
+        StorAdapter stopped = adapters.get(node.instanceId());
+        if (stopped != null && stopped.state() == StorAdapter.State.Stopped) {
+            PortStatus s = stopped.restart();
+            if (!s.isSuccess()) {
+                adapters.remove(node.instanceId());
+            }
+            return s;
+        }
         StorAdapter adapter = new StorAdapter(this, driver, node);
         adapters.put(node.instanceId(), adapter);
         PortStatus s = adapter.start();
@@ -110,6 +118,23 @@ public final class StorPort implements PortDriver {
         StorAdapter a = adapters.remove(node.instanceId());
         if (a != null) {
             a.remove(false);
+        }
+    }
+
+    /** Storport agrees to stop an adapter for a rebalance (a virtual miniport has no query-stop routine). */
+    @Override
+    public PortStatus queryStopDevice(DriverObject driverObject, DeviceNode node) {
+        StorAdapter a = adapters.get(node.instanceId());
+        return a != null && a.state() == StorAdapter.State.Started ? PortStatus.SUCCESS
+                : PortStatus.of(NtStatus.STATUS_INVALID_DEVICE_STATE).because("no started Storport adapter " + node.instanceId());
+    }
+
+    /** IRP_MN_STOP_DEVICE: the StorStopDevice SRB and ScsiStopAdapter; the adapter waits for its restart. */
+    @Override
+    public void stopDevice(DriverObject driverObject, DeviceNode node) {
+        StorAdapter a = adapters.get(node.instanceId());
+        if (a != null) {
+            a.stop();
         }
     }
 

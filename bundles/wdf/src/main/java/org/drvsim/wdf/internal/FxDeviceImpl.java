@@ -38,7 +38,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     /** How long the framework waits for drivers to finish requests when the device leaves D0. */
     static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
-    enum State { Added, Started, SurpriseRemoved, Removed, Failed, Miniport }
+    enum State { Added, Started, Stopped, SurpriseRemoved, Removed, Failed, Miniport }
 
     final DeviceNode node;
     /** The device's hardware (registers, interrupt, DMA) the PnP manager handed this port; null for a miniport. */
@@ -265,8 +265,47 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         return node == null ? List.of() : List.copyOf(node.resources());
     }
 
-    /** The start sequence (oracle (i)) with the failure paths FA-1 to FA-3 and FA-5. */
+    /**
+     * IRP_MN_QUERY_STOP_DEVICE of a rebalance (oracle (iv) step 1): EvtDeviceQueryStop, whose failure refuses the stop.
+     * On the PnP worker at PASSIVE_LEVEL.
+     */
+    NtStatus queryStop() {
+        if (state != State.Started) {
+            return NtStatus.STATUS_INVALID_DEVICE_STATE;
+        }
+        return callStatus("EvtDeviceQueryStop", cb.evtDeviceQueryStop, () -> cb.evtDeviceQueryStop.evtDeviceQueryStop(this));
+    }
+
+    /**
+     * IRP_MN_STOP_DEVICE of a rebalance (oracle (iv) steps 2 to 7): self-managed I/O suspended, power-managed queues
+     * stopped (EvtIoStop with WdfRequestStopActionSuspend), interrupts disabled, EvtDeviceD0Exit(WdfPowerDeviceD3Final),
+     * EvtDeviceReleaseHardware with the old resources. The device object stays. On the PnP worker at PASSIVE_LEVEL.
+     */
+    void stop() {
+        if (state != State.Started) {
+            return;
+        }
+        List<CmResourceDescriptor> res = resources();
+        powerDown(true);
+        releaseHardware(res);
+        state = State.Stopped;
+    }
+
+    /**
+     * IRP_MN_START_DEVICE after {@link #stop} (oracle (iv) steps 8 to 13): EvtDevicePrepareHardware with the new
+     * resources, D0Entry, interrupts, the queues restarted, EvtDeviceSelfManagedIoRestart; a failure takes the start's
+     * failure paths and deletes the device.
+     */
+    NtStatus restart() {
+        if (state != State.Stopped) {
+            return NtStatus.STATUS_INVALID_DEVICE_STATE;
+        }
+        return start();
+    }
+
+    /** The start sequence (oracle (i)) with the failure paths FA-1 to FA-3 and FA-5; a restart when stopped. */
     NtStatus start() {
+        boolean restart = state == State.Stopped;
         List<CmResourceDescriptor> res = resources();
         prepareCalled = cb.evtDevicePrepareHardware != null;
         NtStatus s = callStatus("EvtDevicePrepareHardware", cb.evtDevicePrepareHardware,
@@ -314,8 +353,13 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         }
         state = State.Started;
         queues.forEach(FxQueueImpl::start);
-        s = callStatus("EvtDeviceSelfManagedIoInit", cb.evtDeviceSelfManagedIoInit,
-                () -> cb.evtDeviceSelfManagedIoInit.evtDeviceSelfManagedIoInit(this));
+        if (restart && selfManagedIoStarted) {
+            s = callStatus("EvtDeviceSelfManagedIoRestart", cb.evtDeviceSelfManagedIoRestart,
+                    () -> cb.evtDeviceSelfManagedIoRestart.evtDeviceSelfManagedIoRestart(this));
+        } else {
+            s = callStatus("EvtDeviceSelfManagedIoInit", cb.evtDeviceSelfManagedIoInit,
+                    () -> cb.evtDeviceSelfManagedIoInit.evtDeviceSelfManagedIoInit(this));
+        }
         selfManagedIoStarted = true;
         if (!s.isSuccess()) {
             powerDown(false);

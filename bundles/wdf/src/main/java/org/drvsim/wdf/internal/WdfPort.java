@@ -137,6 +137,15 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
      */
     @Override
     public PortStatus startDevice(DriverObject driverObject, DeviceNode node, DeviceResources resources) {
+        FxDeviceImpl stopped = devices.get(node.instanceId());
+        if (stopped != null && stopped.state == FxDeviceImpl.State.Stopped) {
+            NtStatus restarted = stopped.restart();
+            if (!restarted.isSuccess()) {
+                devices.remove(node.instanceId());
+                return PortStatus.of(restarted).because("the device failed to restart after the rebalance");
+            }
+            return PortStatus.SUCCESS;
+        }
         FxDeviceImpl device = added.remove(node.instanceId());
         if (device == null) {
             PortStatus add = addDevice(driverObject, node, resources);
@@ -173,6 +182,21 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         FxDeviceImpl device = devices.get(node.instanceId());
         if (device != null) {
             device.cancelRemove();
+        }
+    }
+
+    @Override
+    public PortStatus queryStopDevice(DriverObject driverObject, DeviceNode node) {
+        FxDeviceImpl device = devices.get(node.instanceId());
+        return device == null ? PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("no KMDF device " + node.instanceId())
+                : PortStatus.of(device.queryStop());
+    }
+
+    @Override
+    public void stopDevice(DriverObject driverObject, DeviceNode node) {
+        FxDeviceImpl device = devices.get(node.instanceId());
+        if (device != null) {
+            device.stop();
         }
     }
 

@@ -35,6 +35,24 @@ final class DeviceNodeImpl implements DeviceNode {
         return r;
     }
 
+    /** @return the handle the port got at the last start, or null (a restart after a rebalance keeps it) */
+    DeviceResources granted() {
+        return granted;
+    }
+
+    /**
+     * The memory ranges the PnP manager's arbiter assigned, as an offset to the addresses the device reports: a
+     * rebalance moves every memory range of the device by {@value #REBALANCE_STEP} bytes, and the next one moves it
+     * back. Written on the PnP worker.
+     */
+    private volatile long relocation;
+    static final long REBALANCE_STEP = 0x4000_0000L;
+
+    /** A rebalance: the device's memory ranges get new addresses (interrupts keep their vectors). */
+    void relocate() {
+        relocation = relocation == 0 ? REBALANCE_STEP : 0;
+    }
+
     /** The device was removed, failed to start or its driver was isolated: the port's handle maps nothing more. */
     void revoke() {
         Resources r = granted;
@@ -95,13 +113,14 @@ final class DeviceNodeImpl implements DeviceNode {
                 return null;
             }
             for (org.drvsim.hw.HwResource r : device.resources()) {
-                if (r instanceof org.drvsim.hw.HwResource.MemoryResource m && physicalAddress >= m.physicalAddress()
-                        && physicalAddress + length <= m.physicalAddress() + m.length()) {
+                long assigned = r instanceof org.drvsim.hw.HwResource.MemoryResource mr ? mr.physicalAddress() + relocation : 0;
+                if (r instanceof org.drvsim.hw.HwResource.MemoryResource m && physicalAddress >= assigned
+                        && physicalAddress + length <= assigned + m.length()) {
                     var region = bridge.mmio(device, m.bar()).orElse(null);
                     if (region == null) {
                         return null;
                     }
-                    long base = physicalAddress - m.physicalAddress();
+                    long base = physicalAddress - assigned;
                     return new org.drvsim.kernel.IoSpace() {
                         @Override public long length() { return length; }
                         @Override public int read32(long offset) { return region.read32(base + offset); }
@@ -136,7 +155,7 @@ final class DeviceNodeImpl implements DeviceNode {
         List<CmResourceDescriptor> out = new java.util.ArrayList<>();
         for (org.drvsim.hw.HwResource r : device.resources()) {
             if (r instanceof org.drvsim.hw.HwResource.MemoryResource m) {
-                out.add(CmResourceDescriptor.memory(m.physicalAddress(), m.length()));
+                out.add(CmResourceDescriptor.memory(m.physicalAddress() + relocation, m.length()));
             } else if (r instanceof org.drvsim.hw.HwResource.InterruptResource i) {
                 out.add(CmResourceDescriptor.interrupt(i.vector(), i.messageSignaled()));
             }

@@ -717,6 +717,54 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         });
     }
 
+    @Override
+    public DeviceNode rebalance(String instanceId) throws InterruptedException {
+        return onPnp("rebalance " + instanceId, () -> {
+            DeviceNodeImpl node = present(instanceId, "pnp:rebalance");
+            DriverObjectImpl d = node.driver;
+            if (d == null || node.state != DeviceNodeState.DeviceNodeStarted) {
+                throw new IllegalStateException("pnp:rebalance: " + node.instanceId() + " is not started ("
+                        + node.state + ")");
+            }
+            PortDriver port = ports.get(d.model());
+            trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_QUERY_STOP_DEVICE", Map.of());
+            PortStatus[] answer = {PortStatus.SUCCESS};
+            portCall(d, node, "querying the stop of", () -> answer[0] = port.queryStopDevice(d, node));
+            PortStatus query = answer[0] == null ? PortStatus.SUCCESS : answer[0];
+            if (!query.isSuccess()) {
+                trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_CANCEL_STOP_DEVICE",
+                        TraceEvent.argMap("refusedWith", query.toString()));
+                portCall(d, node, "cancelling the stop of", () -> port.cancelStopDevice(d, node));
+                throw new IllegalStateException("pnp:rebalance: " + d.name + " refused to stop " + node.instanceId()
+                        + " (IRP_MN_QUERY_STOP_DEVICE failed with " + query + "); the device keeps its resources");
+            }
+            trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_STOP_DEVICE", Map.of());
+            node.state = DeviceNodeState.DeviceNodeStopped;
+            portCall(d, node, "stopping", () -> port.stopDevice(d, node));
+            node.relocate();
+            trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_START_DEVICE",
+                    TraceEvent.argMap("resources", node.resources().toString()));
+            node.state = DeviceNodeState.DeviceNodeStartPending;
+            PortStatus[] started = {PortStatus.of(NtStatus.STATUS_UNSUCCESSFUL)};
+            portCall(d, node, "restarting", () -> started[0] = port.startDevice(d, node, node.granted()));
+            if (started[0] != null && started[0].isSuccess()) {
+                node.state = DeviceNodeState.DeviceNodeStarted;
+            } else {
+                node.revoke();
+                d.devices.remove(node);
+                node.state = DeviceNodeState.DeviceNodeStartFailed;
+                node.problem = DeviceNode.CM_PROB_FAILED_START;
+                node.problemStatus = String.valueOf(started[0]);
+                node.driver = null;
+                node.driverName = "";
+                LOG.warning("drvsim: device " + node.instanceId() + " did not restart after the rebalance (Code 10): "
+                        + d.name + " returned " + started[0]);
+                unloadIfIdle(d, "its only device failed to start");
+            }
+            return node;
+        });
+    }
+
     /** @return the present node with this instance ID */
     private DeviceNodeImpl present(String instanceId, String command) {
         DeviceNodeImpl node = find(instanceId).orElse(null);

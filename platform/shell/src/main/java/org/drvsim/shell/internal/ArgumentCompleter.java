@@ -102,7 +102,7 @@ final class ArgumentCompleter implements Completer {
     List<String> values(String command, List<String> before, int position) {
         try {
             return switch (command) {
-                case "hw:unplug", "hw:surprise", "pnp:disable", "pnp:enable" -> position == 0 ? devices() : List.of();
+                case "hw:unplug", "hw:surprise", "pnp:disable", "pnp:enable", "pnp:rebalance" -> position == 0 ? devices() : List.of();
                 case "hw:fault" -> position == 0 ? devices() : position == 1 ? faults(before.get(0))
                         : position == 2 ? List.of("on", "off") : List.of();
                 case "hw:plug" -> position == 1 ? kinds() : List.of();

@@ -11,10 +11,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** The {@code pnp:} commands: the PnP device tree, disable and enable. */
+/** The {@code pnp:} commands: the PnP device tree, disable, enable and rebalance. */
 @Component(service = PnpCommands.class, property = {
         "osgi.command.scope=pnp",
-        "osgi.command.function=tree", "osgi.command.function=disable", "osgi.command.function=enable"})
+        "osgi.command.function=tree", "osgi.command.function=disable", "osgi.command.function=enable",
+        "osgi.command.function=rebalance"})
 public final class PnpCommands {
     private final PnpManager pnp;
 
@@ -57,6 +58,18 @@ public final class PnpCommands {
         HardwareCommands.requireBackslash(instanceId, "pnp:enable 'ROOT\\NETVMINI\\0001'");
         DeviceNode n = pnp.enable(instanceId);
         return "enabled " + n.instanceId() + ": " + HardwareCommands.outcome(pnp, n.instanceId());
+    }
+
+    @Descriptor("moves a started device's resources as the PnP manager's arbiter does: IRP_MN_QUERY_STOP_DEVICE (the "
+            + "driver may refuse), IRP_MN_STOP_DEVICE, then IRP_MN_START_DEVICE with the new resources; returns when done")
+    public String rebalance(@Descriptor("device instance ID, quoted, for example 'PCI\\VEN_1414&DEV_EC40\\0000'")
+                            String instanceId) throws InterruptedException {
+        HardwareCommands.requireBackslash(instanceId, "pnp:rebalance 'PCI\\VEN_1414&DEV_EC40\\0000'");
+        String before = pnp.node(instanceId).map(n -> n.resources().toString()).orElse("[]");
+        DeviceNode n = pnp.rebalance(instanceId);
+        String after = n.resources().toString();
+        return "rebalanced " + n.instanceId() + ": " + HardwareCommands.outcome(pnp, n.instanceId())
+                + (before.equals(after) ? "; no resources to move" : "; resources " + before + " -> " + after);
     }
 
     /**

@@ -53,10 +53,19 @@ final class RamdiskAdapter {
         return m;
     }
 
-    /** VirtualHwStorFindAdapter: creates LUN 0 from the configuration and fills the port configuration. */
+    /**
+     * VirtualHwStorFindAdapter: creates LUN 0 from the configuration and fills the port configuration; called again
+     * after a PnP stop on the same extension, it keeps the LUNs it has.
+     */
     static SpReturn findAdapter(RamdiskAdapter a, Object hwContext, Object busInformation, Object lowerDevice,
                                 String argumentString, PortConfigurationInformation config, boolean[] again) {
         Map<String, String> cfg = parse(argumentString);
+        if (a.luns.containsKey(0)) {
+            // FindAdapter again after a PnP stop (a rebalance): Storport keeps the device extension, so the LUNs and
+            // their data are still here (spec/storport-lifecycle.md section 4.C)
+            fill(config);
+            return SpReturn.SP_RETURN_FOUND;
+        }
         try {
             int blockSize = Integer.parseInt(cfg.getOrDefault("ramdisk.blockSize", "512"));
             BackingStore store;
@@ -72,13 +81,17 @@ final class RamdiskAdapter {
             LOG.log(Level.WARNING, "ramdisk: bad configuration '" + argumentString + "': " + e.getMessage());
             return SpReturn.SP_RETURN_BAD_CONFIG;
         }
+        fill(config);
+        return SpReturn.SP_RETURN_FOUND;
+    }
+
+    private static void fill(PortConfigurationInformation config) {
         config.virtualDevice = true;
         config.numberOfBuses = 1;
         config.maximumNumberOfTargets = 1;
         config.maximumNumberOfLogicalUnits = MAX_LUNS;
         config.maximumTransferLength = MAX_TRANSFER;
         config.scatterGather = true;
-        return SpReturn.SP_RETURN_FOUND;
     }
 
     static String serial(Object hwContext, int lun) {
