@@ -12,6 +12,12 @@ import java.util.Objects;
 public sealed interface NdisMiniportAdapterAttributes {
     /** NDIS_MINIPORT_ATTRIBUTES_NDIS_WDM. */
     int NDIS_MINIPORT_ATTRIBUTES_NDIS_WDM = 0x0000_0004;
+    /**
+     * NDIS_MINIPORT_ATTRIBUTES_NO_HALT_ON_SUSPEND: NDIS does not halt the adapter before a system sleep; it pauses it
+     * and sets OID_PNP_SET_POWER instead. Without it NDIS halts the adapter (NdisHaltDevicePoweredDown) and initializes
+     * it again on wake. The documentation gives the name, not the value; this one is drvsim's.
+     */
+    int NDIS_MINIPORT_ATTRIBUTES_NO_HALT_ON_SUSPEND = 0x0000_0200;
     /** NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK. */
     int NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK = 0x0000_0008;
 

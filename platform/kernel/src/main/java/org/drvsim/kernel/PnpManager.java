@@ -83,6 +83,38 @@ public interface PnpManager {
     DeviceNode rebalance(String instanceId) throws InterruptedException;
 
     /**
+     * Puts the system to sleep (S3) or hibernation (S4): IRP_MN_SET_POWER for the system, then IRP_MN_SET_POWER to D3
+     * for every started device, children before parents (the reverse of enumeration order), each followed by its
+     * model's power-down callbacks. Runs on the PnP worker; returns when done.
+     *
+     * @param state {@link SystemPowerState#PowerSystemSleeping3} or {@link SystemPowerState#PowerSystemHibernate}
+     * @throws IllegalArgumentException for another state
+     * @throws IllegalStateException    if the system sleeps already or was shut down
+     * @throws InterruptedException     if interrupted while waiting for the PnP worker
+     */
+    void sleep(SystemPowerState state) throws InterruptedException;
+
+    /**
+     * Wakes the system: IRP_MN_SET_POWER to D0 for every device powered down by {@link #sleep}, in enumeration order,
+     * then IRP_MN_SET_POWER for the system (S0). Runs on the PnP worker; returns when done.
+     *
+     * @throws IllegalStateException if the system does not sleep
+     * @throws InterruptedException  if interrupted while waiting for the PnP worker
+     */
+    void wake() throws InterruptedException;
+
+    /**
+     * Shuts the system down: IRP_MN_SET_POWER (PowerSystemShutdown) for the system, then for every started device in
+     * reverse enumeration order with its model's shutdown callbacks; afterwards no driver routine runs: every driver is
+     * forgotten without its removal or unload routines (the platform stops next). Runs on the PnP worker; returns when
+     * done.
+     *
+     * @throws IllegalStateException if the system was shut down already
+     * @throws InterruptedException  if interrupted while waiting for the PnP worker
+     */
+    void shutdown() throws InterruptedException;
+
+    /**
      * Isolates a driver the watchdog found hung: on the PnP worker, its devices get problem code 43 ({@link
      * DeviceNode#CM_PROB_FAILED_POST_START}) with the reason, every port it used forgets it without calling it
      * ({@link PortDriver#driverIsolated}), the kernel forgets it, and its bundle is stopped (on another thread).

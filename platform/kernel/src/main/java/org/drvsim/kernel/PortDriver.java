@@ -125,6 +125,32 @@ public interface PortDriver {
     }
 
     /**
+     * IRP_MN_SET_POWER to D3 for a system sleep (S3) or hibernation (S4): the model's power-down (NDIS: MiniportPause,
+     * then OID_PNP_SET_POWER with D3; Storport: SRB_FUNCTION_POWER, ScsiStopAdapter; KMDF oracle (v) steps 1 to 5 with
+     * WdfPowerDeviceD3). The device keeps its driver and resources; {@link #powerUp} follows on wake. The kernel traces
+     * the IRP before this call. On the PnP worker at PASSIVE_LEVEL.
+     */
+    default void powerDown(DriverObject driver, DeviceNode node, SystemPowerState state) {
+    }
+
+    /**
+     * IRP_MN_SET_POWER to D0 on wake (NDIS: OID_PNP_SET_POWER with D0, then MiniportRestart; Storport:
+     * [ScsiSetRunningConfig], ScsiRestartAdapter or FindAdapter and HwInitialize; KMDF oracle (v) steps 6 to 10). The
+     * kernel traces the IRP before this call. On the PnP worker at PASSIVE_LEVEL.
+     */
+    default void powerUp(DriverObject driver, DeviceNode node) {
+    }
+
+    /**
+     * System shutdown (IRP_MN_SET_POWER with PowerSystemShutdown): NDIS MiniportShutdownEx(NdisShutdownPowerOff),
+     * Storport SRB_FUNCTION_SHUTDOWN, KMDF's power-down to WdfPowerDeviceD3Final without EvtDeviceReleaseHardware. No
+     * routine of the driver runs after it; the kernel then forgets the driver with {@link #driverIsolated}. On the PnP
+     * worker at PASSIVE_LEVEL.
+     */
+    default void shutdown(DriverObject driver, DeviceNode node) {
+    }
+
+    /**
      * Every device of the driver is removed: call its unload routine and forget it. The kernel calls it when the
      * driver's bundle stops and when the driver's last device has been removed (or its only device failed to start)
      * while the bundle stays active; a device the driver claims that arrives later loads it again with
@@ -141,7 +167,7 @@ public interface PortDriver {
     }
 
     /**
-     * The watchdog isolated the driver (one of its routines hung): forget it and everything of it (adapters, devices,
+     * The watchdog isolated the driver (one of its routines hung), or the system shut down: forget it and everything of it (adapters, devices,
      * requests, timers, interrupts) without calling any of its routines; complete what callers wait for with a
      * failure. On the PnP worker, PASSIVE_LEVEL; the hung routine may still be running on another thread.
      */

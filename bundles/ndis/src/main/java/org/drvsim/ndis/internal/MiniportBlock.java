@@ -27,6 +27,7 @@ import org.drvsim.ndis.NdisMiniportPauseParameters;
 import org.drvsim.ndis.NdisMiniportRestartParameters;
 import org.drvsim.ndis.NdisOid;
 import org.drvsim.ndis.NdisOidRequest;
+import org.drvsim.ndis.NdisShutdownAction;
 import org.drvsim.ndis.NdisStatus;
 import org.drvsim.ndis.NdisTimer;
 import org.drvsim.ndis.NetBufferList;
@@ -264,6 +265,84 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         halt(NdisHaltAction.NdisHaltDeviceStopped);
     }
 
+    /** Whether the adapter is in a low-power state (OID_PNP_SET_POWER D3 was set): sends fail with LOW_POWER_STATE. */
+    private volatile boolean lowPower;
+
+    /**
+     * IRP_MN_SET_POWER to D3 for a system sleep (spec/ndis-lifecycle.md section 5 item 3, oracle 10): MiniportPause
+     * (NDIS_PAUSE_LOW_POWER), then OID_PNP_SET_POWER with NdisDeviceStateD3 (4), which must not fail. On the PnP worker
+     * at PASSIVE_LEVEL.
+     */
+    void sleep() {
+        if (halted || closing) {
+            return;
+        }
+        pause(NdisMiniportPauseParameters.NDIS_PAUSE_LOW_POWER);
+        setPower(4);
+        lowPower = true;
+    }
+
+    /** Whether the miniport set NDIS_MINIPORT_ATTRIBUTES_NO_HALT_ON_SUSPEND: NDIS pauses it for a sleep, not halts it. */
+    boolean noHaltOnSuspend() {
+        NdisMiniportAdapterAttributes.Registration r = registration;
+        return r != null && (r.attributeFlags() & NdisMiniportAdapterAttributes.NDIS_MINIPORT_ATTRIBUTES_NO_HALT_ON_SUSPEND) != 0;
+    }
+
+    /**
+     * A system sleep for a miniport without NDIS_MINIPORT_ATTRIBUTES_NO_HALT_ON_SUSPEND (section 5 item 3, "non-PM
+     * miniports are halted before D3 and re-initialized on wake"): MiniportPause, then
+     * MiniportHaltEx(NdisHaltDevicePoweredDown). On the PnP worker at PASSIVE_LEVEL.
+     */
+    void haltForSleep() {
+        if (halted) {
+            return;
+        }
+        closing = true;
+        pause(NdisMiniportPauseParameters.NDIS_PAUSE_LOW_POWER);
+        halt(NdisHaltAction.NdisHaltDevicePoweredDown);
+    }
+
+    /**
+     * IRP_MN_SET_POWER to D0 on wake: OID_PNP_SET_POWER with NdisDeviceStateD0 (1),
+     * MiniportDevicePnPEventNotify(NdisDevicePnPEventPowerProfileChanged) (it follows every SET_POWER D0), then
+     * MiniportRestart, since NDIS paused the adapter before the sleep. On the PnP worker at PASSIVE_LEVEL.
+     */
+    void wake() {
+        if (halted || closing || !lowPower) {
+            return;
+        }
+        setPower(1);
+        lowPower = false;
+        port.callVoid(name, instanceId(), "MiniportDevicePnPEventNotify",
+                TraceEvent.argMap("devicePnPEvent", NdisDevicePnpEvent.NdisDevicePnPEventPowerProfileChanged),
+                () -> chars.devicePnPEventNotifyHandler.devicePnPEventNotify(context,
+                        NdisDevicePnpEvent.NdisDevicePnPEventPowerProfileChanged));
+        restart();
+    }
+
+    private void setPower(int ndisDeviceState) {
+        byte[] value = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(ndisDeviceState).array();
+        NdisStatus s = oidRequest(NdisOidRequest.set(NdisOid.OID_PNP_SET_POWER, 0, value));
+        if (s != NdisStatus.NDIS_STATUS_SUCCESS) {
+            port.verifier.report("SetPowerFailed", 0xC9, name, instanceId(), "OID_PNP_SET_POWER to "
+                    + (ndisDeviceState == 1 ? "D0" : "D3") + " returned " + s + "; a miniport must not fail it");
+        }
+    }
+
+    /**
+     * System shutdown: MiniportShutdownEx(NdisShutdownPowerOff) (section 4 item 5); NDIS calls nothing of the adapter
+     * after it. On the PnP worker at PASSIVE_LEVEL.
+     */
+    void shutdown() {
+        if (halted) {
+            return;
+        }
+        closing = true;
+        port.callVoid(name, instanceId(), "MiniportShutdownEx",
+                TraceEvent.argMap("shutdownAction", NdisShutdownAction.NdisShutdownPowerOff),
+                () -> chars.shutdownHandlerEx.shutdownEx(context, NdisShutdownAction.NdisShutdownPowerOff));
+    }
+
     /** MiniportHaltEx from Paused, after every OID and send has completed. */
     private void halt(NdisHaltAction action) {
         closing = true;
@@ -409,7 +488,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         sendsRejected.addAndGet(nbls.size());
         ProtocolBinding b = binding;
         for (NetBufferList nbl : nbls) {
-            nbl.status = NdisStatus.NDIS_STATUS_PAUSED;
+            nbl.status = lowPower ? NdisStatus.NDIS_STATUS_LOW_POWER_STATE : NdisStatus.NDIS_STATUS_PAUSED;
             if (b != null) {
                 b.sendNetBufferListsComplete(this, nbl);
             }

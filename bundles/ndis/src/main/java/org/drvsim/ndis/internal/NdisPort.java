@@ -133,6 +133,7 @@ public final class NdisPort implements PortDriver {
         if (driver == null) {
             return PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("driver is not registered with NDIS");
         }
+        resourcesOf.put(node.instanceId(), resources);
         MiniportBlock adapter;
         synchronized (this) {
             Integer kept = stoppedIfIndexes.remove(node.instanceId());
@@ -163,6 +164,57 @@ public final class NdisPort implements PortDriver {
 
     /** IfIndex of adapters stopped for a rebalance, by instance ID: the restarted adapter keeps its interface index. */
     private final Map<String, Integer> stoppedIfIndexes = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    /** Adapters halted for a system sleep, by instance ID, with the resources to initialize them again on wake. */
+    private final Map<String, DeviceResources> haltedForSleep = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    /**
+     * A system sleep (spec/ndis-lifecycle.md section 5 item 3): a miniport that set NO_HALT_ON_SUSPEND is paused and
+     * gets OID_PNP_SET_POWER D3; another is paused and halted with NdisHaltDevicePoweredDown.
+     */
+    @Override
+    public void powerDown(DriverObject driverObject, DeviceNode node, org.drvsim.kernel.SystemPowerState state) {
+        MiniportBlock adapter = adapters.get(node.instanceId());
+        if (adapter == null) {
+            return;
+        }
+        if (adapter.noHaltOnSuspend()) {
+            adapter.sleep();
+        } else {
+            adapter.haltForSleep();
+            stoppedIfIndexes.put(node.instanceId(), adapter.ifIndex);
+            haltedForSleep.put(node.instanceId(), resourcesOf.getOrDefault(node.instanceId(), DeviceResources.NONE));
+            forget(adapter);
+        }
+    }
+
+    /** Wake: OID_PNP_SET_POWER D0 and MiniportRestart, or MiniportInitializeEx again for an adapter halted to sleep. */
+    @Override
+    public void powerUp(DriverObject driverObject, DeviceNode node) {
+        DeviceResources resources = haltedForSleep.remove(node.instanceId());
+        if (resources != null) {
+            PortStatus s = startDevice(driverObject, node, resources);
+            if (!s.isSuccess()) {
+                LOG.warning("drvsim: " + node.instanceId() + " did not initialize again on wake: " + s);
+            }
+            return;
+        }
+        MiniportBlock adapter = adapters.get(node.instanceId());
+        if (adapter != null) {
+            adapter.wake();
+        }
+    }
+
+    /** The resources each adapter was started with, to initialize it again after a sleep that halted it. */
+    private final Map<String, DeviceResources> resourcesOf = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    @Override
+    public void shutdown(DriverObject driverObject, DeviceNode node) {
+        MiniportBlock adapter = adapters.get(node.instanceId());
+        if (adapter != null) {
+            adapter.shutdown();
+        }
+    }
 
     /** NDIS has no query-stop handler for a miniport: it agrees to stop the adapter for a rebalance. */
     @Override

@@ -194,12 +194,81 @@ final class StorAdapter implements StorPortAdapter {
      * extension. On the PnP worker at PASSIVE_LEVEL.
      */
     void stop() {
-        long timeoutMs;
         synchronized (lock) {
             if (state != State.Started) {
                 return;
             }
             state = State.Stopped;
+        }
+        awaitMiniportIdle("the adapter stopped for a rebalance");
+        StorageRequestBlock pnp = StorageRequestBlock.pnp(StorPnpAction.StorStopDevice,
+                StorageRequestBlock.SRB_PNP_FLAGS_ADAPTER_REQUEST, 0, 0, 0);
+        await(submit(pnp, true), pnp);
+        adapterControl(ScsiAdapterControlType.ScsiStopAdapter);
+    }
+
+    /**
+     * IRP_MN_SET_POWER to D3 for a system sleep (section 4.D, oracle 8): class requests are held from now on, the
+     * requests the miniport has are waited for, then SRB_FUNCTION_POWER for the adapter, ScsiStopAdapter and
+     * [ScsiSetBootConfig]. On the PnP worker at PASSIVE_LEVEL.
+     */
+    void powerDown() {
+        synchronized (lock) {
+            if (state != State.Started) {
+                return;
+            }
+            state = State.Stopped;
+        }
+        awaitMiniportIdle("the adapter powered down");
+        StorageRequestBlock power = StorageRequestBlock.control(SrbFunction.SRB_FUNCTION_POWER, 0, 0, 0);
+        await(submit(power, true), power);
+        adapterControl(ScsiAdapterControlType.ScsiStopAdapter);
+        adapterControl(ScsiAdapterControlType.ScsiSetBootConfig);
+        poweredDown = true;
+    }
+
+    /** Whether {@link #powerDown} ran and {@link #powerUp} has not. PnP worker only. */
+    private boolean poweredDown;
+
+    /**
+     * IRP_MN_SET_POWER to D0 on wake (oracle 8): [ScsiSetRunningConfig], then ScsiRestartAdapter when the miniport
+     * supports it (no HwStorInitialize), else VirtualHwStorFindAdapter and HwStorInitialize; the held requests go on.
+     * On the PnP worker at PASSIVE_LEVEL.
+     */
+    PortStatus powerUp() {
+        if (!poweredDown || state != State.Stopped) {
+            return PortStatus.SUCCESS;
+        }
+        poweredDown = false;
+        if (supports(ScsiAdapterControlType.ScsiRestartAdapter)) {
+            adapterControl(ScsiAdapterControlType.ScsiSetRunningConfig);
+            adapterControl(ScsiAdapterControlType.ScsiRestartAdapter);
+            synchronized (lock) {
+                state = State.Started;
+            }
+            releaseHeld();
+            return PortStatus.SUCCESS;
+        }
+        adapterControl(ScsiAdapterControlType.ScsiSetRunningConfig);
+        return restart();
+    }
+
+    /** System shutdown (section 4.D): SRB_FUNCTION_SHUTDOWN to the adapter; nothing of the adapter runs after it. */
+    void shutdown() {
+        if (state != State.Started) {
+            return;
+        }
+        StorageRequestBlock srb = StorageRequestBlock.control(SrbFunction.SRB_FUNCTION_SHUTDOWN, 0, 0, 0);
+        await(submit(srb, true), srb);
+        synchronized (lock) {
+            state = State.Removed;
+        }
+    }
+
+    /** Waits for the requests the miniport has (not those Storport holds): their TimeOutValue, then a report. */
+    private void awaitMiniportIdle(String what) {
+        long timeoutMs;
+        synchronized (lock) {
             timeoutMs = 1000L * outstanding.keySet().stream().filter(r -> !held.contains(r))
                     .mapToInt(StorageRequestBlock::timeOutValue).max().orElse(1);
         }
@@ -209,7 +278,7 @@ final class StorAdapter implements StorPortAdapter {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     port.verifier.report("SrbNeverCompleted", 0xC9, name, instanceId(), (outstanding.size() - held.size())
-                            + " SRB(s) still in the miniport when the adapter stopped for a rebalance");
+                            + " SRB(s) still in the miniport when " + what);
                     break;
                 }
                 try {
@@ -220,10 +289,6 @@ final class StorAdapter implements StorPortAdapter {
                 }
             }
         }
-        StorageRequestBlock pnp = StorageRequestBlock.pnp(StorPnpAction.StorStopDevice,
-                StorageRequestBlock.SRB_PNP_FLAGS_ADAPTER_REQUEST, 0, 0, 0);
-        await(submit(pnp, true), pnp);
-        adapterControl(ScsiAdapterControlType.ScsiStopAdapter);
     }
 
     /** IRP_MN_START_DEVICE after {@link #stop}: FindAdapter and HwInitialize again, then the held requests go on. */

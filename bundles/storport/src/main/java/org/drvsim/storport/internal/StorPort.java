@@ -121,6 +121,33 @@ public final class StorPort implements PortDriver {
         }
     }
 
+    @Override
+    public void powerDown(DriverObject driverObject, DeviceNode node, org.drvsim.kernel.SystemPowerState state) {
+        StorAdapter a = adapters.get(node.instanceId());
+        if (a != null) {
+            a.powerDown();
+        }
+    }
+
+    @Override
+    public void powerUp(DriverObject driverObject, DeviceNode node) {
+        StorAdapter a = adapters.get(node.instanceId());
+        if (a != null) {
+            PortStatus s = a.powerUp();
+            if (!s.isSuccess()) {
+                adapters.remove(node.instanceId());
+            }
+        }
+    }
+
+    @Override
+    public void shutdown(DriverObject driverObject, DeviceNode node) {
+        StorAdapter a = adapters.get(node.instanceId());
+        if (a != null) {
+            a.shutdown();
+        }
+    }
+
     /** Storport agrees to stop an adapter for a rebalance (a virtual miniport has no query-stop routine). */
     @Override
     public PortStatus queryStopDevice(DriverObject driverObject, DeviceNode node) {

@@ -265,6 +265,61 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         return node == null ? List.of() : List.copyOf(node.resources());
     }
 
+    /** Whether {@link #sleep} powered the device down and {@link #wake} has not brought it back. PnP worker only. */
+    private boolean asleep;
+
+    /**
+     * IRP_MN_SET_POWER to D3 for a system sleep (oracle (v) steps 1 to 5): EvtDeviceSelfManagedIoSuspend, EvtIoStop
+     * (Suspend), EvtDeviceD0ExitPreInterruptsDisabled, EvtInterruptDisable, EvtDeviceD0Exit(WdfPowerDeviceD3); the
+     * hardware stays prepared. On the PnP worker at PASSIVE_LEVEL.
+     */
+    void sleep() {
+        if (state != State.Started || asleep) {
+            return;
+        }
+        powerDown(true, WdfPowerDeviceState.WdfPowerDeviceD3);
+        asleep = true;
+    }
+
+    /**
+     * IRP_MN_SET_POWER to D0 on wake (oracle (v) steps 6 to 10): EvtDeviceD0Entry(WdfPowerDeviceD3),
+     * EvtInterruptEnable, EvtDeviceD0EntryPostInterruptsEnabled, the queues restarted,
+     * EvtDeviceSelfManagedIoRestart. On the PnP worker at PASSIVE_LEVEL.
+     */
+    void wake() {
+        if (!asleep) {
+            return;
+        }
+        asleep = false;
+        connectHardwareInterrupts(resources());
+        callStatus("EvtDeviceD0Entry", cb.evtDeviceD0Entry,
+                () -> cb.evtDeviceD0Entry.evtDeviceD0Entry(this, WdfPowerDeviceState.WdfPowerDeviceD3),
+                "previousState", WdfPowerDeviceState.WdfPowerDeviceD3);
+        for (FxInterruptImpl i : interrupts) {
+            i.enable();
+        }
+        callStatus("EvtDeviceD0EntryPostInterruptsEnabled", cb.evtDeviceD0EntryPostInterruptsEnabled,
+                () -> cb.evtDeviceD0EntryPostInterruptsEnabled.evtDeviceD0EntryPostInterruptsEnabled(this,
+                        WdfPowerDeviceState.WdfPowerDeviceD3), "previousState", WdfPowerDeviceState.WdfPowerDeviceD3);
+        queues.forEach(FxQueueImpl::start);
+        if (selfManagedIoStarted) {
+            callStatus("EvtDeviceSelfManagedIoRestart", cb.evtDeviceSelfManagedIoRestart,
+                    () -> cb.evtDeviceSelfManagedIoRestart.evtDeviceSelfManagedIoRestart(this));
+        }
+    }
+
+    /**
+     * System shutdown (spec PW-2: the target is WdfPowerDeviceD3Final when the system action is shutdown): the
+     * power-down of oracle (ii) steps 2 to 6 without EvtDeviceReleaseHardware; nothing of the device runs after it.
+     */
+    void shutdown() {
+        if (state != State.Started || asleep) {
+            return;
+        }
+        powerDown(true, WdfPowerDeviceState.WdfPowerDeviceD3Final);
+        state = State.Removed;
+    }
+
     /**
      * IRP_MN_QUERY_STOP_DEVICE of a rebalance (oracle (iv) step 1): EvtDeviceQueryStop, whose failure refuses the stop.
      * On the PnP worker at PASSIVE_LEVEL.
@@ -373,9 +428,12 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     }
 
     private void d0Exit() {
+        d0Exit(WdfPowerDeviceState.WdfPowerDeviceD3Final);
+    }
+
+    private void d0Exit(WdfPowerDeviceState target) {
         callStatus("EvtDeviceD0Exit", cb.evtDeviceD0Exit,
-                () -> cb.evtDeviceD0Exit.evtDeviceD0Exit(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
-                "targetState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
+                () -> cb.evtDeviceD0Exit.evtDeviceD0Exit(this, target), "targetState", target);
     }
 
     private void releaseHardware(List<CmResourceDescriptor> res) {
@@ -404,6 +462,15 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
 
     /** Steps 1 to 6 of 3b: I/O stopped, interrupts disabled, D0 left. */
     private void powerDown(boolean suspendSelfManagedIo) {
+        if (asleep) {
+            asleep = false; // removed while the system sleeps: the device left D0 already
+            return;
+        }
+        powerDown(suspendSelfManagedIo, WdfPowerDeviceState.WdfPowerDeviceD3Final);
+    }
+
+    /** Steps 1 to 6 of 3b towards {@code target}: I/O stopped, interrupts disabled, D0 left. */
+    private void powerDown(boolean suspendSelfManagedIo, WdfPowerDeviceState target) {
         if (suspendSelfManagedIo) {
             callStatus("EvtDeviceSelfManagedIoSuspend", cb.evtDeviceSelfManagedIoSuspend,
                     () -> cb.evtDeviceSelfManagedIoSuspend.evtDeviceSelfManagedIoSuspend(this));
@@ -414,13 +481,13 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
             }
         }
         callStatus("EvtDeviceD0ExitPreInterruptsDisabled", cb.evtDeviceD0ExitPreInterruptsDisabled,
-                () -> cb.evtDeviceD0ExitPreInterruptsDisabled.evtDeviceD0ExitPreInterruptsDisabled(this, WdfPowerDeviceState.WdfPowerDeviceD3Final),
-                "targetState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
+                () -> cb.evtDeviceD0ExitPreInterruptsDisabled.evtDeviceD0ExitPreInterruptsDisabled(this, target),
+                "targetState", target);
         for (int k = interrupts.size() - 1; k >= 0; k--) {
             interrupts.get(k).disable();
         }
         disconnectHardwareInterrupts();
-        d0Exit();
+        d0Exit(target);
     }
 
     /** Steps 8 and 9 of 3b: the queues purged, then EvtDeviceSelfManagedIoFlush. */

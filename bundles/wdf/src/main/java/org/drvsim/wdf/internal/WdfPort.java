@@ -186,6 +186,30 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
     }
 
     @Override
+    public void powerDown(DriverObject driverObject, DeviceNode node, org.drvsim.kernel.SystemPowerState state) {
+        FxDeviceImpl device = devices.get(node.instanceId());
+        if (device != null) {
+            device.sleep();
+        }
+    }
+
+    @Override
+    public void powerUp(DriverObject driverObject, DeviceNode node) {
+        FxDeviceImpl device = devices.get(node.instanceId());
+        if (device != null) {
+            device.wake();
+        }
+    }
+
+    @Override
+    public void shutdown(DriverObject driverObject, DeviceNode node) {
+        FxDeviceImpl device = devices.get(node.instanceId());
+        if (device != null) {
+            device.shutdown();
+        }
+    }
+
+    @Override
     public PortStatus queryStopDevice(DriverObject driverObject, DeviceNode node) {
         FxDeviceImpl device = devices.get(node.instanceId());
         return device == null ? PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("no KMDF device " + node.instanceId())

@@ -15,6 +15,7 @@ import org.drvsim.hw.HardwareListener;
 import org.drvsim.hw.SimDevice;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DeviceResources;
+import org.drvsim.kernel.SystemPowerState;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.DriverObject;
 import org.drvsim.nt.NtStatus;
@@ -432,6 +433,9 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
      * was unloaded with its last device (loaded again), and starts the node. On the PnP worker.
      */
     private void startOnAnyDriver(DeviceNodeImpl node, String reason) {
+        if (systemPower == SystemPowerState.PowerSystemShutdown) {
+            return; // the system is off
+        }
         List<DriverObjectImpl> loaded;
         synchronized (drivers) {
             loaded = new ArrayList<>(drivers.values());
@@ -763,6 +767,129 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             }
             return node;
         });
+    }
+
+    /** The system power state: S0, or the sleep state {@link #sleep} entered, or S5 after {@link #shutdown}. */
+    private volatile SystemPowerState systemPower = SystemPowerState.PowerSystemWorking;
+    /** The devices {@link #sleep} powered down, in enumeration order, for {@link #wake}. PnP worker only. */
+    private final List<DeviceNodeImpl> poweredDown = new ArrayList<>();
+
+    @Override
+    public void sleep(SystemPowerState state) throws InterruptedException {
+        if (state != SystemPowerState.PowerSystemSleeping3 && state != SystemPowerState.PowerSystemHibernate) {
+            throw new IllegalArgumentException("power:sleep: S3 (PowerSystemSleeping3) or S4 (PowerSystemHibernate), not "
+                    + state);
+        }
+        onPnp("sleep " + state, () -> {
+            if (systemPower != SystemPowerState.PowerSystemWorking) {
+                throw new IllegalStateException("power:sleep: the system is in " + systemPower + ", not working");
+            }
+            trace.event(TraceEvent.Kind.PNP, null, null, "IRP_MN_SET_POWER", TraceEvent.argMap("systemPowerState", state));
+            List<DeviceNodeImpl> started = startedNodes();
+            for (int i = started.size() - 1; i >= 0; i--) {
+                DeviceNodeImpl node = started.get(i);
+                DriverObjectImpl d = node.driver;
+                trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_SET_POWER",
+                        TraceEvent.argMap("devicePowerState", "PowerDeviceD3", "systemPowerState", state));
+                portCall(d, node, "powering down", () -> ports.get(d.model()).powerDown(d, node, state));
+            }
+            poweredDown.clear();
+            poweredDown.addAll(started);
+            systemPower = state;
+            return null;
+        });
+    }
+
+    @Override
+    public void wake() throws InterruptedException {
+        onPnp("wake", () -> {
+            if (systemPower != SystemPowerState.PowerSystemSleeping3 && systemPower != SystemPowerState.PowerSystemHibernate) {
+                throw new IllegalStateException("power:wake: the system is in " + systemPower + ", not asleep");
+            }
+            for (DeviceNodeImpl node : poweredDown) {
+                DriverObjectImpl d = node.driver;
+                if (d == null || node.state != DeviceNodeState.DeviceNodeStarted) {
+                    continue; // removed while the system slept
+                }
+                trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_SET_POWER",
+                        TraceEvent.argMap("devicePowerState", "PowerDeviceD0", "systemPowerState",
+                                SystemPowerState.PowerSystemWorking));
+                portCall(d, node, "powering up", () -> ports.get(d.model()).powerUp(d, node));
+            }
+            poweredDown.clear();
+            systemPower = SystemPowerState.PowerSystemWorking;
+            trace.event(TraceEvent.Kind.PNP, null, null, "IRP_MN_SET_POWER",
+                    TraceEvent.argMap("systemPowerState", SystemPowerState.PowerSystemWorking));
+            return null;
+        });
+    }
+
+    @Override
+    public void shutdown() throws InterruptedException {
+        onPnp("shutdown", () -> {
+            if (systemPower == SystemPowerState.PowerSystemShutdown) {
+                throw new IllegalStateException("power:shutdown: the system was shut down already");
+            }
+            trace.event(TraceEvent.Kind.PNP, null, null, "IRP_MN_SET_POWER",
+                    TraceEvent.argMap("systemPowerState", SystemPowerState.PowerSystemShutdown));
+            List<DeviceNodeImpl> started = startedNodes();
+            for (int i = started.size() - 1; i >= 0; i--) {
+                DeviceNodeImpl node = started.get(i);
+                DriverObjectImpl d = node.driver;
+                trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_SET_POWER",
+                        TraceEvent.argMap("devicePowerState", "PowerDeviceD3", "systemPowerState",
+                                SystemPowerState.PowerSystemShutdown));
+                portCall(d, node, "shutting down", () -> ports.get(d.model()).shutdown(d, node));
+            }
+            systemPower = SystemPowerState.PowerSystemShutdown;
+            // the system is off: no driver routine runs after this; every port forgets its drivers without calls
+            List<DriverObjectImpl> all;
+            synchronized (drivers) {
+                all = new ArrayList<>(drivers.values());
+            }
+            for (int i = all.size() - 1; i >= 0; i--) {
+                forgetAtShutdown(all.get(i));
+            }
+            idle.clear();
+            return null;
+        });
+    }
+
+    /** @return the started nodes with a driver, in enumeration order */
+    private List<DeviceNodeImpl> startedNodes() {
+        List<DeviceNodeImpl> started = new ArrayList<>();
+        for (DeviceNodeImpl n : nodes) {
+            if (n.driver != null && n.state == DeviceNodeState.DeviceNodeStarted) {
+                started.add(n);
+            }
+        }
+        return started;
+    }
+
+    /** After a system shutdown: the driver is forgotten by its ports and the kernel, and none of its routines runs. */
+    private void forgetAtShutdown(DriverObjectImpl d) {
+        trace.event(TraceEvent.Kind.PNP, d.name, null, "ZwUnloadDriver",
+                TraceEvent.argMap("reason", "the system shut down: no removal or unload routine runs"));
+        for (DeviceNodeImpl node : new ArrayList<>(d.devices)) {
+            node.revoke();
+            node.driver = null;
+            node.driverName = "";
+            node.state = DeviceNodeState.DeviceNodeUninitialized;
+        }
+        d.devices.clear();
+        List<String> models = new ArrayList<>(d.dependencies);
+        models.add(0, d.model());
+        for (String model : models) {
+            PortDriver port = ports.get(model);
+            try {
+                if (port != null) {
+                    port.driverIsolated(d);
+                }
+            } catch (Throwable e) { // a port bug: logged, and the platform goes on
+                LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed forgetting " + d.name, e);
+            }
+        }
+        drivers.remove(d.bundle.getBundleId());
     }
 
     /** @return the present node with this instance ID */

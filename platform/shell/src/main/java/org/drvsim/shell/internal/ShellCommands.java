@@ -32,7 +32,7 @@ public final class ShellCommands {
      */
     static final String SCOPE_PATH = "shell:bundle:felix:*";
     /** The scopes of drvsim's own commands, listed first by {@code help}. */
-    static final List<String> DRVSIM_SCOPES = List.of("shell", "bundle", "hw", "pnp", "driver", "ndis", "storport",
+    static final List<String> DRVSIM_SCOPES = List.of("shell", "bundle", "hw", "pnp", "power", "driver", "ndis", "storport",
             "wdf", "ramdisk", "trace", "verifier", "config", "log");
     /** Scopes {@code help} does not list: Gogo's reflection helpers. */
     static final List<String> HIDDEN_SCOPES = List.of("system", "context");
@@ -65,6 +65,16 @@ public final class ShellCommands {
         if (code < 0 || code > 255) {
             throw new IllegalArgumentException("exit: the exit code must be 0 to 255, not " + code);
         }
+        return requestExit(context, session, code);
+    }
+
+    /**
+     * Ends a script with {@code code} (the launcher then stops the platform), or at the prompt stops the platform and
+     * makes the launcher exit with {@code code}.
+     *
+     * @return what to print, or null
+     */
+    static String requestExit(BundleContext context, CommandSession session, int code) throws BundleException {
         if (session.get(ScriptMain.SCRIPT_VARIABLE) != null) {
             session.put(EXIT_VARIABLE, code); // the script runner returns it; the launcher then stops the platform
             return null;
