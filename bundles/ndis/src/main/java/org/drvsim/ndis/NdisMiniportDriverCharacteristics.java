@@ -25,11 +25,13 @@ public final class NdisMiniportDriverCharacteristics<C> {
     /**
      * MiniportInitializeEx: PASSIVE_LEVEL on the PnP worker. Must call NdisMSetMiniportAttributes with
      * registration then general attributes before returning success; on failure it frees everything
-     * and NDIS never calls HaltEx for the adapter.
+     * and NDIS never calls HaltEx for the adapter. The first parameter is the WDK's NdisMiniportHandle (NDIS's
+     * handle for the adapter; the trace names it {@code ndisMiniportHandle}); MiniportAdapterContext is what the
+     * driver passes back in its registration attributes.
      */
     @ConsumerType @FunctionalInterface
     public interface InitializeHandlerEx {
-        NdisStatus initializeEx(NdisMiniportAdapterHandle miniportAdapterHandle, NdisMiniportInitParameters initParameters);
+        NdisStatus initializeEx(NdisMiniportAdapterHandle ndisMiniportHandle, NdisMiniportInitParameters initParameters);
     }
 
     /** MiniportHaltEx: PASSIVE_LEVEL on the PnP worker, only from Paused, with no OID or send outstanding. */

@@ -135,7 +135,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         NdisMiniportInitParameters params = new NdisMiniportInitParameters(0, ifIndex, node.properties());
         inInitialize = true;
         NdisStatus status = port.call(name, instanceId(), "MiniportInitializeEx",
-                TraceEvent.argMap("miniportAdapterHandle", instanceId(), "ifIndex", ifIndex),
+                TraceEvent.argMap("ndisMiniportHandle", instanceId(), "ifIndex", ifIndex),
                 () -> chars.initializeHandlerEx.initializeEx(this, params), NdisStatus.NDIS_STATUS_FAILURE);
         inInitialize = false;
         if (status == null || status == NdisStatus.NDIS_STATUS_PENDING) {
