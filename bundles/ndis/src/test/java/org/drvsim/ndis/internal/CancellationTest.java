@@ -193,6 +193,21 @@ public class CancellationTest {
     }
 
     @Test
+    public void ndisCancelCancelsSendsByCancelIdAndWithOidAnOidRequestByRequestId() throws Exception {
+        NdisCommands commands = new NdisCommands(harness);
+        Pending<SendResult> send = harness.startSend(ADAPTER, frames(1), 9);
+        assertThat(commands.cancel(false, ADAPTER, 9)).isEqualTo("MiniportCancelSend(cancelId 9) called on "
+                + MiniportRulesTest.DEV);
+        assertThat(send.completion().get(10, TimeUnit.SECONDS).completionStatuses())
+                .isEqualTo(Map.of(NdisStatus.NDIS_STATUS_SEND_ABORTED, 1));
+        Pending<OidResult> query = harness.startQueryOid(ADAPTER, NdisOid.OID_GEN_LINK_STATE, 64);
+        trace.await(e -> e.name().equals("MiniportOidRequest"), Duration.ofSeconds(10));
+        assertThat(commands.cancel(true, ADAPTER, query.id())).isEqualTo("MiniportCancelOidRequest(requestId "
+                + query.id() + ") called on " + MiniportRulesTest.DEV);
+        assertThat(query.completion().get(10, TimeUnit.SECONDS).status()).isEqualTo(NdisStatus.NDIS_STATUS_REQUEST_ABORTED);
+    }
+
+    @Test
     public void nothingIsCancelledOnAHaltedAdapter() throws Exception {
         MiniportBlock a = ndis.adapter(MiniportRulesTest.DEV).orElseThrow();
         ndis.removeDevice(driverObject, node);
