@@ -113,10 +113,10 @@ public class ShellTablesTest extends DrvsimJarTestSupport {
         // version and the time to the nanosecond
         List<String> initialize = out.get("trace:show MiniportInitializeEx").subList(1, 3);
         assertThat(initialize).allMatch(l -> l.matches(" *\\d+ +\\d+\\.\\d{3} +\\d+ +PASSIVE_LEVEL +netvmini +"
-                + "ROOT\\\\NETVMINI\\\\000[01] +MiniportInitializeEx miniportAdapterHandle: .*…"));
+                + "ROOT\\\\NETVMINI\\\\000[01] +MiniportInitializeEx ndisMiniportHandle: .*…"));
         assertThat(out.get("trace:show --wide MiniportInitializeEx").subList(1, 3)).allMatch(l -> l.matches(
                 " *\\d+ +\\d+\\.\\d{6} +\\d+ +PASSIVE_LEVEL +org\\.drvsim\\.drivers\\.netvmini/0\\.1\\.0\\.\\S+ +"
-                        + "ROOT\\\\NETVMINI\\\\000[01] +MiniportInitializeEx miniportAdapterHandle: ROOT\\\\NETVMINI"
+                        + "ROOT\\\\NETVMINI\\\\000[01] +MiniportInitializeEx ndisMiniportHandle: ROOT\\\\NETVMINI"
                         + "\\\\000[01], ifIndex: \\d+  -> NDIS_STATUS_SUCCESS"));
         // DDIs are indented under the callback that called them; * marks what the PnP manager did
         List<String> trace = out.get("trace:show");

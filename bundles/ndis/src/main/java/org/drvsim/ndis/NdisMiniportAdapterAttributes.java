@@ -26,7 +26,10 @@ public sealed interface NdisMiniportAdapterAttributes {
      *
      * @param miniportAdapterContext    the context NDIS passes to every adapter handler
      * @param attributeFlags            NDIS_MINIPORT_ATTRIBUTES_* flags
-     * @param checkForHangTimeInSeconds seconds between MiniportCheckForHangEx calls (0 = NDIS default)
+     * @param checkForHangTimeInSeconds seconds between MiniportCheckForHangEx calls, rounded up to a multiple of 2
+     *                                  (0 = the NDIS default of 2 s); an OID request still with the miniport after
+     *                                  two such intervals makes NDIS call MiniportResetEx. Ignored when the driver
+     *                                  registered no MiniportCheckForHangEx
      * @param interfaceType             NDIS_INTERFACE_TYPE, {@link NdisInterfaceType#NdisInterfaceInternal} for a
      *                                  virtual adapter
      */

@@ -60,6 +60,16 @@ public interface NdisMiniportAdapterHandle {
     void ndisMRestartComplete(NdisStatus status);
 
     /**
+     * Models NdisMResetComplete: completes a MiniportResetEx that returned {@code NDIS_STATUS_PENDING}. At most
+     * DISPATCH_LEVEL, any thread. Without a pending reset it is the verifier violation {@code
+     * ResetCompleteWithoutPendingReset} and is ignored. Source: nf-ndis-ndismresetcomplete.
+     *
+     * @param status          the reset's final status (SUCCESS, SOFT_ERRORS, HARD_ERRORS, ...)
+     * @param addressingReset TRUE when NDIS must restore the packet filter and multicast list by OID requests
+     */
+    void ndisMResetComplete(NdisStatus status, boolean addressingReset);
+
+    /**
      * Models NdisAllocateTimerObject: a timer whose function runs at DISPATCH_LEVEL. Free it with
      * {@link NdisTimer#ndisFreeTimerObject()} in MiniportHaltEx; one still allocated after HaltEx is a
      * verifier violation.

@@ -25,11 +25,13 @@ public final class NdisMiniportDriverCharacteristics<C> {
     /**
      * MiniportInitializeEx: PASSIVE_LEVEL on the PnP worker. Must call NdisMSetMiniportAttributes with
      * registration then general attributes before returning success; on failure it frees everything
-     * and NDIS never calls HaltEx for the adapter.
+     * and NDIS never calls HaltEx for the adapter. The first parameter is the WDK's NdisMiniportHandle (NDIS's
+     * handle for the adapter; the trace names it {@code ndisMiniportHandle}); MiniportAdapterContext is what the
+     * driver passes back in its registration attributes.
      */
     @ConsumerType @FunctionalInterface
     public interface InitializeHandlerEx {
-        NdisStatus initializeEx(NdisMiniportAdapterHandle miniportAdapterHandle, NdisMiniportInitParameters initParameters);
+        NdisStatus initializeEx(NdisMiniportAdapterHandle ndisMiniportHandle, NdisMiniportInitParameters initParameters);
     }
 
     /** MiniportHaltEx: PASSIVE_LEVEL on the PnP worker, only from Paused, with no OID or send outstanding. */
@@ -52,7 +54,12 @@ public final class NdisMiniportDriverCharacteristics<C> {
     @ConsumerType @FunctionalInterface
     public interface OidRequestHandler<C> { NdisStatus oidRequest(C miniportAdapterContext, NdisOidRequest oidRequest); }
 
-    /** MiniportCancelOidRequest: at most DISPATCH_LEVEL. */
+    /**
+     * MiniportCancelOidRequest: at most DISPATCH_LEVEL, on the thread of the protocol that called
+     * NdisCancelOidRequest, only for the request the miniport holds (the one it returned PENDING for). The miniport
+     * completes that request, if it still has it, with NdisMOidRequestComplete and {@code
+     * NDIS_STATUS_REQUEST_ABORTED}; an ID it does not hold is ignored. Source: nc-ndis-miniport_cancel_oid_request.
+     */
     @ConsumerType @FunctionalInterface
     public interface CancelOidRequestHandler<C> { void cancelOidRequest(C miniportAdapterContext, long requestId); }
 
@@ -62,7 +69,13 @@ public final class NdisMiniportDriverCharacteristics<C> {
         void sendNetBufferLists(C miniportAdapterContext, NetBufferList netBufferLists, int portNumber, int sendFlags);
     }
 
-    /** MiniportCancelSend: at most DISPATCH_LEVEL. */
+    /**
+     * MiniportCancelSend: at most DISPATCH_LEVEL, on the thread of the protocol that called
+     * NdisCancelSendNetBufferLists. The miniport completes every NBL it still holds whose cancel ID ({@link
+     * NetBufferList#ndisGetNetBufferListCancelId}) equals {@code cancelId} with NdisMSendNetBufferListsComplete and
+     * {@code NDIS_STATUS_SEND_ABORTED}; NBLs already on the wire complete as usual. Source:
+     * nc-ndis-miniport_cancel_send.
+     */
     @ConsumerType @FunctionalInterface
     public interface CancelSendHandler<C> { void cancelSend(C miniportAdapterContext, long cancelId); }
 
@@ -72,13 +85,30 @@ public final class NdisMiniportDriverCharacteristics<C> {
         void returnNetBufferLists(C miniportAdapterContext, NetBufferList netBufferLists, int returnFlags);
     }
 
-    /** MiniportCheckForHangEx: PASSIVE_LEVEL (the documentation's level). Returns TRUE to ask for a reset. */
+    /**
+     * MiniportCheckForHangEx: PASSIVE_LEVEL (the level nc-ndis-miniport_check_for_hang gives) on a system worker
+     * thread, queued by NDIS's check-for-hang timer (a DPC at DISPATCH_LEVEL) every CheckForHangTimeInSeconds of
+     * the adapter's registration attributes (rounded up to a multiple of 2 s, 0 = 2 s), only while the adapter is
+     * Running, never during a reset and never after MiniportHaltEx. Returns TRUE when the NIC is not operating:
+     * NDIS then calls MiniportResetEx. Must return quickly. Source: spec/ndis-lifecycle.md section 9.
+     */
     @ConsumerType @FunctionalInterface
     public interface CheckForHangHandlerEx<C> { boolean checkForHangEx(C miniportAdapterContext); }
 
-    /** MiniportResetEx: at most DISPATCH_LEVEL. Returns SUCCESS, PENDING or a failure. */
+    /**
+     * MiniportResetEx: at most DISPATCH_LEVEL (here PASSIVE_LEVEL, on the check-for-hang work item's thread), after
+     * MiniportCheckForHangEx returned TRUE or an OID request stayed with the miniport for two check-for-hang
+     * intervals. Returns {@code NDIS_STATUS_SUCCESS}, {@code NDIS_STATUS_PENDING} (then {@link
+     * NdisMiniportAdapterHandle#ndisMResetComplete}), {@code NDIS_STATUS_RESET_IN_PROGRESS}, {@code
+     * NDIS_STATUS_SOFT_ERRORS} or {@code NDIS_STATUS_HARD_ERRORS}. The adapter state does not change. Source:
+     * nc-ndis-miniport_reset, spec/ndis-lifecycle.md section 9.
+     *
+     * @param addressingReset {@code AddressingReset}, an out parameter: the miniport sets {@code addressingReset[0]}
+     *                        to TRUE when NDIS must restore the addressing information (packet filter, multicast
+     *                        list) with OID requests after the reset; NDIS passes it FALSE
+     */
     @ConsumerType @FunctionalInterface
-    public interface ResetHandlerEx<C> { NdisStatus resetEx(C miniportAdapterContext); }
+    public interface ResetHandlerEx<C> { NdisStatus resetEx(C miniportAdapterContext, boolean[] addressingReset); }
 
     /** MiniportDevicePnPEventNotify: PASSIVE_LEVEL on the PnP worker. */
     @ConsumerType @FunctionalInterface

@@ -25,6 +25,28 @@ public final class NetBufferList {
     public Object miniportReserved;
     /** ProtocolReserved: the protocol's own data while it owns the NBL. */
     public Object protocolReserved;
+    /** NetBufferListInfo[NetBufferListCancelId]: 0 (NULL) when the NBL has none. */
+    private long cancelId;
+
+    /**
+     * Models NDIS_SET_NET_BUFFER_LIST_CANCEL_ID: the sender (a protocol, before NdisSendNetBufferLists) tags the NBL
+     * so that NdisCancelSendNetBufferLists with the same ID reaches MiniportCancelSend for it. A protocol makes IDs
+     * with NdisGeneratePartialCancelId; here any non-zero value is an ID. Any IRQL.
+     *
+     * @param cancelId the cancel ID, 0 to clear it
+     */
+    public static void ndisSetNetBufferListCancelId(NetBufferList nbl, long cancelId) {
+        nbl.cancelId = cancelId;
+    }
+
+    /**
+     * Models NDIS_GET_NET_BUFFER_LIST_CANCEL_ID: what a miniport compares in MiniportCancelSend. Any IRQL.
+     *
+     * @return the NBL's cancel ID, 0 if it has none
+     */
+    public static long ndisGetNetBufferListCancelId(NetBufferList nbl) {
+        return nbl.cancelId;
+    }
 
     /** An NBL holding one NET_BUFFER over {@code frame} (not copied). */
     public static NetBufferList of(byte[] frame) {

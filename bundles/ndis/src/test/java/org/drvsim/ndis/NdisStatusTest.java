@@ -19,6 +19,9 @@ public class NdisStatusTest {
         assertThat(NdisStatus.NDIS_STATUS_REQUEST_ABORTED.code()).isEqualTo(0xC001000C);
         assertThat(NdisStatus.NDIS_STATUS_RESET_IN_PROGRESS.code()).isEqualTo(0xC001000D);
         assertThat(NdisStatus.NDIS_STATUS_INVALID_LENGTH.code()).isEqualTo(0xC0010014);
+        assertThat(NdisStatus.NDIS_STATUS_SEND_ABORTED.code()).isEqualTo(0xC023000C); // STATUS_NDIS_REQUEST_ABORTED
+        assertThat(NdisStatus.NDIS_STATUS_SOFT_ERRORS.code()).isEqualTo(0x80010003);
+        assertThat(NdisStatus.NDIS_STATUS_HARD_ERRORS.code()).isEqualTo(0x80010004);
         assertThat(NdisStatus.NDIS_STATUS_PAUSED.code()).isEqualTo(0xC023002A);
         assertThat(NdisStatus.NDIS_STATUS_LOW_POWER_STATE.code()).isEqualTo(0xC023002F);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.drvsim.ndis.NdisStatus;
 import org.osgi.annotation.versioning.ProviderType;
@@ -13,13 +14,16 @@ import org.osgi.annotation.versioning.ProviderType;
  * service for the shell, tests and benchmarks. It issues OID requests (what NdisOidRequest does for a
  * protocol), sends frames as NET_BUFFER_LIST chains (NdisSendNetBufferLists, one NET_BUFFER per NBL) and waits
  * for ProtocolSendNetBufferListsComplete, and receives what the miniport indicates
- * (ProtocolReceiveNetBufferLists). An adapter is named by its device instance ID or by the short name {@link
+ * (ProtocolReceiveNetBufferLists). OID requests and sends can also be issued without waiting ({@link #startQueryOid},
+ * {@link #startSetOid}, {@link #startSend}) and cancelled: NdisCancelOidRequest ({@link #cancelOidRequest}) and
+ * NdisCancelSendNetBufferLists ({@link #cancelSend}). An adapter is named by its device instance ID or by the short name {@link
  * #adapters()} gives (such as {@code netvmini0}); names are matched without regard to case.
  *
  * <p>Thread-safe; call at PASSIVE_LEVEL from any thread that the simulation does not own (the shell, a test).
  * Requests run on the calling thread and block until they complete. Failures of the driver are values
  * (statuses); bad arguments are exceptions. Documentation: "NDIS protocol drivers", "Sending NET_BUFFER_LIST
- * structures from a protocol driver", spec/ndis-lifecycle.md sections 7 and 8.
+ * structures from a protocol driver", "Canceling a send operation", nf-ndis-ndiscanceloidrequest,
+ * spec/ndis-lifecycle.md sections 7 and 8.
  */
 @ProviderType
 public interface ProtocolHarness {
@@ -82,6 +86,19 @@ public interface ProtocolHarness {
         }
     }
 
+    /**
+     * An OID request or a send issued without waiting for it.
+     *
+     * @param instanceId the adapter's device instance ID
+     * @param id         the OID request's RequestId, or the sent NBLs' cancel ID (0 for none): what {@link
+     *                   #cancelOidRequest} or {@link #cancelSend} takes
+     * @param completion its result once the miniport (or NDIS) completed it; cancelling this future cancels nothing
+     *                   in NDIS
+     * @param <T>        {@link OidResult} or {@link SendResult}
+     */
+    record Pending<T>(String instanceId, long id, Future<T> completion) {
+    }
+
     /** @return the adapters NDIS runs now, in instance-ID order */
     List<AdapterInfo> adapters();
 
@@ -107,6 +124,54 @@ public interface ProtocolHarness {
      * @throws IllegalArgumentException for an unknown adapter or a buffer over 65536 bytes
      */
     OidResult setOid(String adapter, int oid, byte[] informationBuffer);
+
+    /**
+     * Issues an NdisRequestQueryInformation OID request without waiting for it: it is with NDIS (queued, or with the
+     * miniport) when this returns.
+     *
+     * @return its RequestId and completion
+     * @throws IllegalArgumentException for an unknown adapter or a length out of range
+     */
+    Pending<OidResult> startQueryOid(String adapter, int oid, int informationBufferLength);
+
+    /**
+     * Issues an NdisRequestSetInformation OID request without waiting for it.
+     *
+     * @return its RequestId and completion
+     * @throws IllegalArgumentException for an unknown adapter or a buffer over 65536 bytes
+     */
+    Pending<OidResult> startSetOid(String adapter, int oid, byte[] informationBuffer);
+
+    /**
+     * Models NdisCancelOidRequest: cancels an OID request issued with {@link #startQueryOid} or {@link #startSetOid}.
+     * If the miniport holds it, NDIS calls MiniportCancelOidRequest and the miniport completes it (with
+     * NDIS_STATUS_REQUEST_ABORTED, unless it had finished); if it is still queued in NDIS, NDIS completes it itself
+     * with NDIS_STATUS_REQUEST_ABORTED. A completed or unknown request is left alone.
+     *
+     * @return whether MiniportCancelOidRequest was called
+     * @throws IllegalArgumentException for an unknown adapter
+     */
+    boolean cancelOidRequest(String adapter, long requestId);
+
+    /**
+     * Sends {@code frames} as {@link #send} does, each NBL tagged with {@code cancelId}
+     * (NDIS_SET_NET_BUFFER_LIST_CANCEL_ID), and returns once every MiniportSendNetBufferLists call has returned,
+     * without waiting for the completions.
+     *
+     * @param cancelId the cancel ID, or 0 for none
+     * @return the cancel ID and the completion, once every NBL has come back
+     * @throws IllegalArgumentException for an unknown adapter or a frame out of range
+     */
+    Pending<SendResult> startSend(String adapter, List<byte[]> frames, long cancelId);
+
+    /**
+     * Models NdisCancelSendNetBufferLists: NDIS calls MiniportCancelSend with {@code cancelId}, and the miniport
+     * completes the NBLs it still holds with that ID with NDIS_STATUS_SEND_ABORTED.
+     *
+     * @return whether MiniportCancelSend was called (false once the adapter is halted)
+     * @throws IllegalArgumentException for an unknown adapter
+     */
+    boolean cancelSend(String adapter, long cancelId);
 
     /**
      * Sends {@code frames} (whole Ethernet frames, 14 to 65535 bytes each) to the adapter's miniport, up to eight

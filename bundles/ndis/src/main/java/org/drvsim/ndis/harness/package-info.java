@@ -7,5 +7,5 @@
  * name, send it requests and wait for their completion. Drivers do not use this package.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.drvsim.ndis.harness;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,13 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     private volatile NdisStatus restartStatus;
     private final Set<NdisTimerImpl> timers = ConcurrentHashMap.newKeySet();
     private volatile ProtocolBinding binding;
+    /** NDIS's check-for-hang timer and the resets it issues (spec section 9). */
+    final CheckForHangTimer checkForHang;
+    /**
+     * OID requests issued by the protocol that have not reached the miniport yet (waiting for the one before them), by
+     * RequestId, each with whether NdisCancelOidRequest cancelled it: NDIS then completes it itself.
+     */
+    private final Map<Long, Boolean> queuedOids = new ConcurrentHashMap<>();
 
     final AtomicLong sendsRequested = new AtomicLong();
     final AtomicLong sendsCompleted = new AtomicLong();
@@ -92,6 +100,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         this.processor = (ifIndex - 1) % port.scheduler.processorCount();
         this.name = driver.name;
         this.chars = driver.chars;
+        this.checkForHang = new CheckForHangTimer(this);
     }
 
     @Override
@@ -105,6 +114,16 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
 
     NdisMiniportAdapterAttributes.General general() {
         return general;
+    }
+
+    /** @return the MiniportAdapterContext of the registration attributes (null before them) */
+    Object context() {
+        return context;
+    }
+
+    /** @return the OID request the miniport holds now (called and not completed), or null */
+    NdisOidRequest oidInMiniport() {
+        return pendingOidRequest;
     }
 
     long nextRequestId() {
@@ -136,7 +155,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         NdisMiniportInitParameters params = new NdisMiniportInitParameters(0, ifIndex, node.properties());
         inInitialize = true;
         NdisStatus status = port.call(name, instanceId(), "MiniportInitializeEx",
-                TraceEvent.argMap("miniportAdapterHandle", instanceId(), "ifIndex", ifIndex),
+                TraceEvent.argMap("ndisMiniportHandle", instanceId(), "ifIndex", ifIndex),
                 () -> chars.initializeHandlerEx.initializeEx(this, params), NdisStatus.NDIS_STATUS_FAILURE);
         inInitialize = false;
         if (status == null || status == NdisStatus.NDIS_STATUS_PENDING) {
@@ -176,12 +195,18 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         if (status == NdisStatus.NDIS_STATUS_PENDING) {
             status = await(restartComplete, "NdisMRestartComplete") ? restartStatus : NdisStatus.NDIS_STATUS_FAILURE;
         }
-        sm.fire(status != null && status.isSuccess() ? AdapterStateMachine.Event.RESTART_SUCCEEDED
-                : AdapterStateMachine.Event.RESTART_FAILED);
+        boolean running = status != null && status.isSuccess();
+        sm.fire(running ? AdapterStateMachine.Event.RESTART_SUCCEEDED : AdapterStateMachine.Event.RESTART_FAILED);
+        if (running && chars.checkForHangHandlerEx != null) {
+            // from now on NDIS calls MiniportCheckForHangEx periodically, until the adapter pauses (spec section 9)
+            checkForHang.start(registration.checkForHangTimeInSeconds());
+        }
     }
 
     /** MiniportPause from Running; waits for NdisMPauseComplete if it pends. Does nothing when not Running. */
     void pause(String reason) {
+        // no check-for-hang while Pausing or Paused; a check or reset in progress finishes first
+        checkForHang.stop(true);
         if (!acquire(sendGate.writeLock())) {
             return; // isolated while a send hung in the miniport
         }
@@ -346,6 +371,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     /** MiniportHaltEx from Paused, after every OID and send has completed. */
     private void halt(NdisHaltAction action) {
         closing = true;
+        checkForHang.stop(true); // the timer is cancelled before MiniportHaltEx (already so after a pause)
         if (!acquire(oidLock)) { // waits for an OID in flight: NDIS does not halt with an OID outstanding
             return; // isolated while an OID request hung in the miniport
         }
@@ -393,7 +419,13 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         }
     }
 
-    private boolean await(CountDownLatch latch, String what) {
+    /**
+     * Waits for a completion routine a miniport calls after returning PENDING, giving up (with the violation
+     * CompletionNeverCalled) after {@link #COMPLETION_TIMEOUT}, or silently when the driver is isolated.
+     *
+     * @return whether the completion came
+     */
+    boolean await(CountDownLatch latch, String what) {
         long deadline = System.nanoTime() + COMPLETION_TIMEOUT.toNanos();
         try {
             while (System.nanoTime() < deadline) {
@@ -422,6 +454,23 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
      *         being removed or is halted (the request never reaches the miniport)
      */
     NdisStatus oidRequest(NdisOidRequest request) {
+        queueOid(request);
+        try {
+            return dispatchOid(request);
+        } finally {
+            queuedOids.remove(request.requestId());
+        }
+    }
+
+    /**
+     * Records an OID request as issued by the protocol and not yet with the miniport, so that NdisCancelOidRequest can
+     * cancel it from now on (the harness calls this before it hands the request to its own thread).
+     */
+    void queueOid(NdisOidRequest request) {
+        queuedOids.putIfAbsent(request.requestId(), Boolean.FALSE);
+    }
+
+    private NdisStatus dispatchOid(NdisOidRequest request) {
         if (closing || halted || sm.state() == AdapterState.Initializing || sm.state() == AdapterState.Halted) {
             return NdisStatus.NDIS_STATUS_NOT_ACCEPTED;
         }
@@ -431,6 +480,10 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         try {
             if (closing || halted) {
                 return NdisStatus.NDIS_STATUS_NOT_ACCEPTED;
+            }
+            if (Boolean.TRUE.equals(queuedOids.remove(request.requestId()))) {
+                // cancelled before it reached the miniport: NDIS completes it itself
+                return NdisStatus.NDIS_STATUS_REQUEST_ABORTED;
             }
             oidRequests.incrementAndGet();
             CompletableFuture<NdisStatus> pending = new CompletableFuture<>();
@@ -462,6 +515,43 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         } finally {
             oidLock.unlock();
         }
+    }
+
+    /**
+     * NdisCancelOidRequest from the bound protocol (any thread, at most DISPATCH_LEVEL). When the request is the one
+     * the miniport holds, NDIS calls MiniportCancelOidRequest(ctx, RequestId) and the miniport completes it (with
+     * NDIS_STATUS_REQUEST_ABORTED); when it is still queued in NDIS behind another request, NDIS completes it itself
+     * with NDIS_STATUS_REQUEST_ABORTED and the miniport never sees it; an unknown or completed request is ignored.
+     * Source: nf-ndis-ndiscanceloidrequest, nc-ndis-miniport_cancel_oid_request.
+     *
+     * @return whether MiniportCancelOidRequest was called
+     */
+    boolean cancelOidRequest(long requestId) {
+        NdisOidRequest held = pendingOidRequest;
+        if (held != null && held.requestId() == requestId && !halted) {
+            port.callVoid(name, instanceId(), "MiniportCancelOidRequest", TraceEvent.argMap("requestId", requestId),
+                    () -> chars.cancelOidRequestHandler.cancelOidRequest(context, requestId));
+            return true;
+        }
+        queuedOids.replace(requestId, Boolean.FALSE, Boolean.TRUE);
+        return false;
+    }
+
+    /**
+     * NdisCancelSendNetBufferLists from the bound protocol (any thread, at most DISPATCH_LEVEL): NDIS calls
+     * MiniportCancelSend(ctx, CancelId), and the miniport completes the NBLs it holds with that cancel ID (with
+     * NDIS_STATUS_SEND_ABORTED) through NdisMSendNetBufferListsComplete, each exactly once. Nothing is called once the
+     * adapter is halted or being removed. Source: nf-ndis-ndiscancelsendnetbufferlists, nc-ndis-miniport_cancel_send.
+     *
+     * @return whether MiniportCancelSend was called
+     */
+    boolean cancelSend(long cancelId) {
+        if (halted || sm.state() == AdapterState.Initializing) {
+            return false;
+        }
+        port.callVoid(name, instanceId(), "MiniportCancelSend", TraceEvent.argMap("cancelId", cancelId),
+                () -> chars.cancelSendHandler.cancelSend(context, cancelId));
+        return true;
     }
 
     /**
@@ -536,6 +626,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     void isolate() {
         closing = true;
         halted = true;
+        checkForHang.stop(false);
         for (NdisTimerImpl t : List.copyOf(timers)) {
             t.cancelSilently();
         }
@@ -717,6 +808,20 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         }
         restartStatus = status;
         l.countDown();
+    }
+
+    @Override
+    public void ndisMResetComplete(NdisStatus status, boolean addressingReset) {
+        port.checkIrql(name, instanceId(), "NdisMResetComplete", Irql.DISPATCH_LEVEL);
+        port.trace.ddi(name, instanceId(), "NdisMResetComplete", TraceEvent.argMap("status", status,
+                "addressingReset", addressingReset ? "TRUE" : "FALSE"));
+        if (!alive("NdisMResetComplete")) {
+            return;
+        }
+        if (!checkForHang.resetComplete()) {
+            port.verifier.report("ResetCompleteWithoutPendingReset", 0xC9, name, instanceId(),
+                    "NdisMResetComplete without a pending MiniportResetEx");
+        }
     }
 
     @Override

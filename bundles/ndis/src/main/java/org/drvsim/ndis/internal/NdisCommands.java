@@ -23,7 +23,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The {@code ndis:} Gogo commands: list adapters, issue OID requests, send a pcap file through an
- * adapter and capture what an adapter indicates. An adapter is named by its device instance ID
+ * adapter (its NBLs optionally tagged with a cancel ID), cancel sends or an OID request, and capture what an
+ * adapter indicates. An adapter is named by its device instance ID
  * (single-quoted in Gogo, which strips unquoted backslashes) or by the short name {@code ndis:adapters}
  * prints. Commands return values; wrong arguments raise an exception whose message is the usage.
  */
@@ -32,6 +33,7 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=adapters",
         "osgi.command.function=oid",
         "osgi.command.function=send",
+        "osgi.command.function=cancel",
         "osgi.command.function=capture"})
 public final class NdisCommands {
     private final ProtocolHarness harness;
@@ -196,13 +198,41 @@ public final class NdisCommands {
         }
     }
 
+    static final String SEND_USAGE = "ndis:send [--cancel-id ID] ADAPTER FILE.pcap";
+
     @Descriptor("sends every frame of a pcap file through the adapter as a protocol driver would; waits for every send to complete")
-    public SendReport send(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
+    public SendReport send(@Descriptor("tag every NBL with this cancel ID (NDIS_SET_NET_BUFFER_LIST_CANCEL_ID), so that "
+                                   + "'ndis:cancel ADAPTER ID' from another session cancels what the miniport still holds")
+                           @Parameter(names = "--cancel-id", absentValue = "0") long cancelId,
+                           @Descriptor("adapter: instance ID (quoted) or short name") String adapter,
                            @Descriptor("classic pcap file (Ethernet)") String file) throws Exception {
-        String a = resolve(adapter, "ndis:send ADAPTER FILE.pcap");
+        String a = resolve(adapter, SEND_USAGE);
+        if (cancelId < 0) {
+            throw new IllegalArgumentException("cancel ID " + cancelId + " is negative\nusage: " + SEND_USAGE);
+        }
         List<byte[]> frames = PcapFiles.read(Path.of(file));
-        ProtocolHarness.SendResult r = harness.send(a, frames);
+        ProtocolHarness.SendResult r = cancelId == 0 ? harness.send(a, frames)
+                : harness.startSend(a, frames, cancelId).completion()
+                        .get(ProtocolHarnessImpl.SEND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return new SendReport(a, file, r.framesSent(), r.completionStatuses());
+    }
+
+    static final String CANCEL_USAGE = "ndis:cancel ADAPTER CANCEL_ID | ndis:cancel --oid ADAPTER REQUEST_ID";
+
+    @Descriptor("cancels the sends the miniport holds with a cancel ID (NdisCancelSendNetBufferLists -> MiniportCancelSend), "
+            + "or (--oid) an OID request by its RequestId (NdisCancelOidRequest -> MiniportCancelOidRequest)")
+    public String cancel(@Descriptor("cancel the OID request with this RequestId instead of sends")
+                         @Parameter(names = "--oid", presentValue = "true", absentValue = "false") boolean oid,
+                         @Descriptor("adapter: instance ID (quoted) or short name") String adapter,
+                         @Descriptor("the cancel ID of the sends, or the RequestId of the OID request") long id) {
+        String a = resolve(adapter, CANCEL_USAGE);
+        if (oid) {
+            return harness.cancelOidRequest(a, id) ? "MiniportCancelOidRequest(requestId " + id + ") called on " + a
+                    : "OID request " + id + " is not with the miniport of " + a + " (if NDIS still queued it, NDIS "
+                    + "completes it with NDIS_STATUS_REQUEST_ABORTED)";
+        }
+        return harness.cancelSend(a, id) ? "MiniportCancelSend(cancelId " + id + ") called on " + a
+                : a + " is halted; nothing to call";
     }
 
     static final String CAPTURE_USAGE = "ndis:capture ADAPTER FILE.pcap | ndis:capture --stop ADAPTER";

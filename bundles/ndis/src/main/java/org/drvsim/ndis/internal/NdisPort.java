@@ -23,6 +23,7 @@ import org.drvsim.kernel.TraceEvent;
 import org.drvsim.kernel.Verifier;
 import org.drvsim.ndis.MiniportDriverEntry;
 import org.drvsim.ndis.NdisStatus;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -35,10 +36,19 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = {PortDriver.class, NdisPort.class}, property = PortDriver.MODEL_PROPERTY + "=ndis")
 public final class NdisPort implements PortDriver {
     static final Logger LOG = Logger.getLogger(NdisPort.class.getName());
+    /**
+     * Framework property: how many milliseconds one second of a miniport's CheckForHangTimeInSeconds lasts (default
+     * 1000). Tests lower it to see MiniportCheckForHangEx and MiniportResetEx without waiting seconds; every other
+     * clock (timers, watchdog) is unaffected.
+     */
+    public static final String CHECK_FOR_HANG_MILLIS_PER_SECOND_PROPERTY = "drvsim.ndis.checkForHangMillisPerSecond";
+    static final long DEFAULT_CHECK_FOR_HANG_MILLIS_PER_SECOND = 1000;
 
     final Trace trace;
     final Verifier verifier;
     final Scheduler scheduler;
+    /** Milliseconds per second of CheckForHangTimeInSeconds ({@link #CHECK_FOR_HANG_MILLIS_PER_SECOND_PROPERTY}). */
+    final long checkForHangMillisPerSecond;
     private final Callbacks callbacks;
     private final Map<DriverObject, MiniportDriverBlock> drivers = new ConcurrentHashMap<>();
     /** By device instance ID, which Windows compares without regard to case; iterates in instance ID order. */
@@ -47,21 +57,52 @@ public final class NdisPort implements PortDriver {
     /** The protocol bound to every adapter that starts (the harness), or null. */
     private volatile ProtocolBinding protocol;
 
+    /**
+     * @throws IllegalArgumentException if {@value #CHECK_FOR_HANG_MILLIS_PER_SECOND_PROPERTY} is set and not a positive
+     *                                  number (the component then does not activate, and says why)
+     */
     @Activate
     public NdisPort(@Reference Trace trace, @Reference Verifier verifier, @Reference Scheduler scheduler,
-                    @Reference DriverWatchdog watchdog) {
+                    @Reference DriverWatchdog watchdog, BundleContext context) {
         this.trace = trace;
         this.verifier = verifier;
         this.scheduler = scheduler;
         this.callbacks = new Callbacks(trace, verifier, watchdog);
+        this.checkForHangMillisPerSecond = millisPerSecond(context.getProperty(CHECK_FOR_HANG_MILLIS_PER_SECOND_PROPERTY));
     }
 
-    /** Without a watchdog, for unit tests. */
+    /** Without a watchdog, with the real check-for-hang clock, for unit tests. */
     public NdisPort(Trace trace, Verifier verifier, Scheduler scheduler) {
+        this(trace, verifier, scheduler, DEFAULT_CHECK_FOR_HANG_MILLIS_PER_SECOND);
+    }
+
+    /**
+     * Without a watchdog, for unit tests.
+     *
+     * @param checkForHangMillisPerSecond milliseconds one second of CheckForHangTimeInSeconds lasts
+     */
+    public NdisPort(Trace trace, Verifier verifier, Scheduler scheduler, long checkForHangMillisPerSecond) {
         this.trace = trace;
         this.verifier = verifier;
         this.scheduler = scheduler;
         this.callbacks = new Callbacks(trace, verifier);
+        this.checkForHangMillisPerSecond = checkForHangMillisPerSecond;
+    }
+
+    static long millisPerSecond(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_CHECK_FOR_HANG_MILLIS_PER_SECOND;
+        }
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("framework property " + CHECK_FOR_HANG_MILLIS_PER_SECOND_PROPERTY + "='"
+                + value + "' is not a positive number of milliseconds");
     }
 
     @Override

@@ -157,31 +157,78 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         }
     }
 
-    @Override
-    public OidResult queryOid(String adapter, int oid, int informationBufferLength) {
+    private static void checkQueryLength(int informationBufferLength) {
         if (informationBufferLength < 0 || informationBufferLength > MAX_OID_BUFFER) {
             throw new IllegalArgumentException("InformationBufferLength " + informationBufferLength + " is not 0 to "
                     + MAX_OID_BUFFER);
         }
-        MiniportBlock a = adapter(adapter);
-        bind(a);
-        NdisOidRequest r = NdisOidRequest.query(oid, a.nextRequestId(), informationBufferLength);
-        NdisStatus s = request(a, "MiniportOidRequest", () -> a.oidRequest(r));
-        byte[] data = s.isSuccess() ? java.util.Arrays.copyOf(r.informationBuffer(), r.bytesWritten) : new byte[0];
-        return new OidResult(s, data, r.bytesNeeded);
     }
 
-    @Override
-    public OidResult setOid(String adapter, int oid, byte[] informationBuffer) {
+    private static void checkSetBuffer(byte[] informationBuffer) {
         if (informationBuffer.length > MAX_OID_BUFFER) {
             throw new IllegalArgumentException("InformationBuffer of " + informationBuffer.length + " bytes is over "
                     + MAX_OID_BUFFER);
         }
+    }
+
+    /** What a completed OID request returns to the protocol: a query's data, BytesNeeded. */
+    private static OidResult result(NdisOidRequest r, NdisStatus s) {
+        byte[] data = s.isSuccess() && r.requestType().isQuery()
+                ? java.util.Arrays.copyOf(r.informationBuffer(), r.bytesWritten) : new byte[0];
+        return new OidResult(s, data, r.bytesNeeded);
+    }
+
+    @Override
+    public OidResult queryOid(String adapter, int oid, int informationBufferLength) {
+        checkQueryLength(informationBufferLength);
+        MiniportBlock a = adapter(adapter);
+        bind(a);
+        NdisOidRequest r = NdisOidRequest.query(oid, a.nextRequestId(), informationBufferLength);
+        return result(r, request(a, "MiniportOidRequest", () -> a.oidRequest(r)));
+    }
+
+    @Override
+    public OidResult setOid(String adapter, int oid, byte[] informationBuffer) {
+        checkSetBuffer(informationBuffer);
         MiniportBlock a = adapter(adapter);
         bind(a);
         NdisOidRequest r = NdisOidRequest.set(oid, a.nextRequestId(), informationBuffer);
-        NdisStatus s = request(a, "MiniportOidRequest", () -> a.oidRequest(r));
-        return new OidResult(s, new byte[0], r.bytesNeeded);
+        return result(r, request(a, "MiniportOidRequest", () -> a.oidRequest(r)));
+    }
+
+    @Override
+    public Pending<OidResult> startQueryOid(String adapter, int oid, int informationBufferLength) {
+        checkQueryLength(informationBufferLength);
+        MiniportBlock a = adapter(adapter);
+        bind(a);
+        return startOid(a, NdisOidRequest.query(oid, a.nextRequestId(), informationBufferLength));
+    }
+
+    @Override
+    public Pending<OidResult> startSetOid(String adapter, int oid, byte[] informationBuffer) {
+        checkSetBuffer(informationBuffer);
+        MiniportBlock a = adapter(adapter);
+        bind(a);
+        return startOid(a, NdisOidRequest.set(oid, a.nextRequestId(), informationBuffer));
+    }
+
+    /** Queues the request with NDIS now (so it can be cancelled at once) and runs it on a protocol thread. */
+    private Pending<OidResult> startOid(MiniportBlock a, NdisOidRequest r) {
+        a.queueOid(r);
+        java.util.concurrent.Future<OidResult> f = protocolThreads.submit(() -> result(r, a.oidRequest(r)));
+        return new Pending<>(a.instanceId(), r.requestId(), f);
+    }
+
+    @Override
+    public boolean cancelOidRequest(String adapter, long requestId) {
+        MiniportBlock a = adapter(adapter);
+        return request(a, "MiniportCancelOidRequest", () -> a.cancelOidRequest(requestId));
+    }
+
+    @Override
+    public boolean cancelSend(String adapter, long cancelId) {
+        MiniportBlock a = adapter(adapter);
+        return request(a, "MiniportCancelSend", () -> a.cancelSend(cancelId));
     }
 
     static byte[] le32(int v) {
@@ -190,6 +237,25 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
 
     @Override
     public SendResult send(String adapter, List<byte[]> frames) throws InterruptedException {
+        return awaitSends(startSends(adapter, frames, 0));
+    }
+
+    @Override
+    public Pending<SendResult> startSend(String adapter, List<byte[]> frames, long cancelId) {
+        Sends s = startSends(adapter, frames, cancelId);
+        return new Pending<>(s.instanceId, cancelId, s.result);
+    }
+
+    /** Sends on their way: how many are still out, and the result once none is. */
+    private record Sends(String instanceId, int frames, CountDownLatch done,
+                         java.util.concurrent.CompletableFuture<SendResult> result) {
+    }
+
+    /**
+     * Hands the frames to the miniport as NBL chains (NdisSendNetBufferLists), each NBL tagged with the cancel ID, and
+     * returns once every MiniportSendNetBufferLists call has returned.
+     */
+    private Sends startSends(String adapter, List<byte[]> frames, long cancelId) {
         for (int i = 0; i < frames.size(); i++) {
             int n = frames.get(i).length;
             if (n < 14 || n > 65535) {
@@ -200,15 +266,28 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         bind(a);
         CountDownLatch done = new CountDownLatch(frames.size());
         Map<NdisStatus, Integer> statuses = new EnumMap<>(NdisStatus.class);
+        java.util.concurrent.CompletableFuture<SendResult> result = new java.util.concurrent.CompletableFuture<>();
+        Runnable finish = () -> {
+            synchronized (statuses) {
+                result.complete(new SendResult(frames.size(), statuses));
+            }
+        };
+        if (frames.isEmpty()) {
+            finish.run();
+        }
         for (int i = 0; i < frames.size(); i += SEND_BATCH) {
             List<NetBufferList> nbls = new ArrayList<>();
             for (byte[] f : frames.subList(i, Math.min(frames.size(), i + SEND_BATCH))) {
                 NetBufferList nbl = NetBufferList.of(f.clone());
+                NetBufferList.ndisSetNetBufferListCancelId(nbl, cancelId);
                 nbl.protocolReserved = (Runnable) () -> {
                     synchronized (statuses) {
                         statuses.merge(nbl.status, 1, Integer::sum);
                     }
                     done.countDown();
+                    if (done.getCount() == 0) {
+                        finish.run();
+                    }
                 };
                 nbls.add(nbl);
             }
@@ -218,12 +297,18 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
                 return null;
             });
         }
-        if (!done.await(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException(done.getCount() + " of " + frames.size() + " sends on "
-                    + a.instanceId() + " did not complete within " + SEND_TIMEOUT.toSeconds() + " s");
+        return new Sends(a.instanceId(), frames.size(), done, result);
+    }
+
+    private static SendResult awaitSends(Sends s) throws InterruptedException {
+        if (!s.done.await(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(s.done.getCount() + " of " + s.frames + " sends on "
+                    + s.instanceId + " did not complete within " + SEND_TIMEOUT.toSeconds() + " s");
         }
-        synchronized (statuses) {
-            return new SendResult(frames.size(), statuses);
+        try {
+            return s.result.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         }
     }
 

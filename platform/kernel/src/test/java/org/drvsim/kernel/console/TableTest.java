@@ -44,13 +44,13 @@ public class TableTest {
         Table t = new Table(column("ID").uncut(), column("DRIVER"), column("EVENT"));
         String id = "PCI\\VEN_1414&DEV_EC40\\0000";
         String driver = "org.drvsim.drivers.netvmini";
-        String event = "MiniportInitializeEx miniportAdapterHandle: ROOT\\NETVMINI\\0000, ifIndex: 1  -> NDIS_STATUS_SUCCESS";
+        String event = "MiniportInitializeEx ndisMiniportHandle: ROOT\\NETVMINI\\0000, ifIndex: 1  -> NDIS_STATUS_SUCCESS";
         t.add(id, driver, event).add("ROOT\\X\\0", "short", "short");
         List<String> out = lines(t.format(false));
         assertThat(out).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(Table.WIDTH));
         assertThat(out.get(1)).hasSize(Table.WIDTH).startsWith(id + "  ") // the uncut column is whole
                 .contains(driver + "  ") // the driver fitted once the event was cut
-                .endsWith(Table.ELLIPSIS).contains("MiniportInitializeEx miniportAdapterHandle");
+                .endsWith(Table.ELLIPSIS).contains("MiniportInitializeEx ndisMiniportHandle");
         assertThat(out.get(2)).isEqualTo(String.format("%-26s  %-27s  short", "ROOT\\X\\0", "short"));
         // the wide form cuts nothing
         assertThat(lines(t.format(true)).get(1)).isEqualTo(id + "  " + driver + "  " + event);

@@ -111,7 +111,7 @@ final class ArgumentCompleter implements Completer {
                 case "ndis:adapters" -> List.of();
                 case "ndis:oid" -> position == 0 ? optional(Models::ndisAdapters) : position == 1
                         ? optional(Models::oids) : position == 2 ? optional(Models::packetFilters) : List.of();
-                case "ndis:send", "ndis:capture" -> position == 0 ? optional(Models::ndisAdapters) : List.of();
+                case "ndis:send", "ndis:capture", "ndis:cancel" -> position == 0 ? optional(Models::ndisAdapters) : List.of();
                 case "storport:inquiry", "storport:read", "storport:write", "storport:export", "ramdisk:detach" ->
                         position == 0 ? optional(Models::storportAdapters) : position == 1
                                 ? optional(() -> Models.luns(before.get(0))) : List.of();

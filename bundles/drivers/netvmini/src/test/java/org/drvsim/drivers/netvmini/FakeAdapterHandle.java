@@ -85,6 +85,11 @@ class FakeAdapterHandle implements NdisMiniportAdapterHandle {
     }
 
     @Override
+    public void ndisMResetComplete(NdisStatus status, boolean addressingReset) {
+        throw new UnsupportedOperationException(); // netvmini registers no MiniportResetEx
+    }
+
+    @Override
     public NdisTimer ndisAllocateTimerObject(String name, Runnable timerFunction) {
         FakeTimer t = new FakeTimer(name);
         timers.add(t);
