@@ -258,6 +258,13 @@ public class QueueStopRaceTest {
                 }
             }
             assertThat(wrong).as(context).isEmpty();
+            // the trace tells the same story: the framework's queue stop comes after every delivery, before EvtIoStop
+            List<String> order = trace.events(e -> e.name().startsWith("EvtIo") || e.name().startsWith("WdfIoQueue"))
+                    .stream().map(e -> e.name()).toList();
+            int stop = order.indexOf("WdfIoQueueStop");
+            assertThat(stop).as(context + ": " + order).isNotNegative();
+            assertThat(order.subList(0, stop)).as(context + ": " + order).doesNotContain("EvtIoStop");
+            assertThat(order.subList(stop, order.size())).as(context + ": " + order).doesNotContain("EvtIoWrite");
             assertThat(verifier.violations()).extracting(Verifier.Violation::rule).as(context).isEmpty();
         } finally {
             driver.completer.shutdownNow();
