@@ -178,13 +178,15 @@ public class QueueStopRaceTest {
     public void stoppingAQueueWithIoInFlightDeliversNothingAfterTheStopAndCompletesEveryRequestOnce() throws Exception {
         long seed = Long.getLong("drvsim.race.seed", System.nanoTime());
         Random master = new Random(seed);
-        for (int i = 0; i < ITERATIONS; i++) {
-            runOnce(new Random(master.nextLong()), "seed " + seed + ", iteration " + i);
+        // one machine for every iteration (closing a scheduler takes a while); a fresh port, trace and driver each time
+        try (ThreadedScheduler scheduler = new ThreadedScheduler(2)) {
+            for (int i = 0; i < ITERATIONS; i++) {
+                runOnce(scheduler, new Random(master.nextLong()), "seed " + seed + ", iteration " + i);
+            }
         }
     }
 
-    private void runOnce(Random random, String where) throws Exception {
-        ThreadedScheduler scheduler = new ThreadedScheduler(2);
+    private void runOnce(ThreadedScheduler scheduler, Random random, String where) throws Exception {
         RaceDriver driver = new RaceDriver(random, random.nextBoolean() ? WdfIoQueueDispatchType.WdfIoQueueDispatchParallel
                 : WdfIoQueueDispatchType.WdfIoQueueDispatchSequential);
         try {
@@ -268,7 +270,6 @@ public class QueueStopRaceTest {
             assertThat(verifier.violations()).extracting(Verifier.Violation::rule).as(context).isEmpty();
         } finally {
             driver.completer.shutdownNow();
-            scheduler.close();
         }
     }
 }
