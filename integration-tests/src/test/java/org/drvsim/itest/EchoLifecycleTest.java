@@ -40,10 +40,24 @@ public class EchoLifecycleTest extends DrvsimTestSupport {
                         : e.arg("targetState") != null ? e.name() + " " + e.arg("targetState") : e.name()).toList();
     }
 
+    /** The echo device's callbacks and the framework actions it can observe (the trace's {@code *} lines). */
+    List<String> echoLifecycle() {
+        return trace.events(e -> e.driver().startsWith(ECHO + "/") && e.device().equals(ECHO0)
+                        && (e.kind() == TraceEvent.Kind.CALLBACK && !e.name().startsWith("EvtIo")
+                                && !e.name().startsWith("EvtInterruptIsr") && !e.name().startsWith("EvtInterruptDpc")
+                        || e.kind() == TraceEvent.Kind.PNP && !e.name().startsWith("IRP_MN_")))
+                .stream().map(e -> e.kind() == TraceEvent.Kind.PNP ? "* " + e.name() : e.name()).toList();
+    }
+
     @Test
-    public void startingTheEchoDriverRunsTheDocumentedStartSequence() {
+    public void startingTheEchoDriverRunsTheDocumentedStartSequence() throws Exception {
         assertThat(echoCallbacks()).containsExactly("DriverEntry", "EvtDriverDeviceAdd", "EvtDevicePrepareHardware",
                 "EvtDeviceD0Entry WdfPowerDeviceD3Final");
+        await(e -> e.name().equals("WdfIoQueueStart") && e.device().equals(ECHO0));
+        assertThat(echoLifecycle()).containsExactly("EvtDriverDeviceAdd", "EvtDevicePrepareHardware", "EvtDeviceD0Entry",
+                "* IoConnectInterruptEx", "* WdfIoQueueStart");
+        assertThat(trace.events(e -> e.name().equals("DriverEntry") && e.driver().startsWith(ECHO + "/")).get(0)
+                .arg("registryPath")).isEqualTo("\\Registry\\Machine\\System\\CurrentControlSet\\Services\\" + ECHO);
         assertThat(trace.events(e -> e.name().equals("MmMapIoSpace") && e.driver().startsWith(ECHO)).get(0).arg("mapped"))
                 .isEqualTo("true");
         assertThat(verifier.violations()).isEmpty();
@@ -54,6 +68,8 @@ public class EchoLifecycleTest extends DrvsimTestSupport {
         trace.clear();
         installedBundle(ECHO).stop();
         assertThat(echoCallbacks()).containsExactly("EvtDeviceD0Exit WdfPowerDeviceD3Final", "EvtDeviceReleaseHardware");
+        assertThat(echoLifecycle()).containsExactly("* WdfIoQueueStop", "* IoDisconnectInterruptEx", "EvtDeviceD0Exit",
+                "EvtDeviceReleaseHardware", "* WdfIoQueuePurge");
         List<String> order = trace.events(e -> e.driver().startsWith(ECHO + "/")).stream().map(TraceEvent::name).toList();
         assertThat(order).containsSubsequence("EvtDeviceD0Exit", "EvtDeviceReleaseHardware", "MmUnmapIoSpace",
                 "ZwUnloadDriver");

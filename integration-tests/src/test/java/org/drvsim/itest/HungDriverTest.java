@@ -505,11 +505,12 @@ public class HungDriverTest extends DrvsimTestSupport {
                 "MappingNotUnmappedInReleaseHardware");
         assertThat(v.get(0).driver()).startsWith("fixture.throw.releasehardware/");
         assertThat(v.get(0).message()).contains("EvtDeviceReleaseHardware").contains("StackOverflowError");
-        // the fixture registers no EvtDriverUnload; its objects' cleanup and destroy callbacks still run
+        // the fixture registers no EvtDriverUnload; its objects' cleanup and destroy callbacks still run (the
+        // WDFOBJECT parented to the device carries the device, the WDFDRIVER none)
         assertThat(callbacks("fixture.throw.releasehardware")).containsExactly(
                 "EvtDeviceD0Exit " + ECHO0, "EvtDeviceReleaseHardware " + ECHO0,
-                "EvtCleanupCallback", "EvtCleanupCallback " + ECHO0, "EvtDestroyCallback", "EvtDestroyCallback " + ECHO0,
-                "EvtCleanupCallback", "EvtDestroyCallback");
+                "EvtCleanupCallback " + ECHO0, "EvtCleanupCallback " + ECHO0, "EvtDestroyCallback " + ECHO0,
+                "EvtDestroyCallback " + ECHO0, "EvtCleanupCallback", "EvtDestroyCallback");
         assertThat(pnp.drivers()).noneMatch(d -> d.name().startsWith("fixture.throw.releasehardware/"));
         echoServesAgain();
     }

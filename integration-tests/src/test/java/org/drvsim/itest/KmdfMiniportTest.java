@@ -55,6 +55,10 @@ public class KmdfMiniportTest extends DrvsimTestSupport {
                 "EvtDestroyCallback WDFOBJECT", "EvtDestroyCallback WDFDEVICE",
                 "MiniportDriverUnload", "NdisMDeregisterMiniportDriver", "WdfDriverMiniportUnload",
                 "EvtCleanupCallback WDFDRIVER", "EvtDestroyCallback WDFDRIVER");
+        // the WDFOBJECT each adapter parents to its miniport device carries that device
+        assertThat(trace.events(e -> e.driver().startsWith(KMDFMINI + "/") && e.name().equals("EvtCleanupCallback")
+                && e.arg("object").startsWith("WDFOBJECT#")).stream().map(TraceEvent::device).toList())
+                .containsExactly(A0, A1);
         assertThat(verifier.violations()).isEmpty();
     }
 

@@ -190,8 +190,9 @@ public class PnpTransitionsTest extends DrvsimTestSupport {
                 .endsWith("; resources " + before + " -> " + after);
         // spec/wdf-lifecycle.md oracle (iv): no EvtDriverDeviceAdd, the same WDFDEVICE prepared with the new resources
         assertThat(sequence(ECHO, ECHO0)).containsExactly("* IRP_MN_QUERY_STOP_DEVICE", "* IRP_MN_STOP_DEVICE",
-                "EvtDeviceD0Exit", "EvtDeviceReleaseHardware", "* IRP_MN_START_DEVICE", "EvtDevicePrepareHardware",
-                "EvtDeviceD0Entry");
+                "* WdfIoQueueStop", "* IoDisconnectInterruptEx", "EvtDeviceD0Exit", "EvtDeviceReleaseHardware",
+                "* IRP_MN_START_DEVICE", "EvtDevicePrepareHardware", "EvtDeviceD0Entry", "* IoConnectInterruptEx",
+                "* WdfIoQueueStart");
         assertThat(trace.events(e -> e.name().equals("IRP_MN_START_DEVICE")).get(0).arg("resources"))
                 .isEqualTo(after.toString());
         IoManagerHarness.DeviceFile f = wdf.open(ECHO0);

@@ -60,8 +60,8 @@ public class PowerTransitionsTest extends DrvsimTestSupport {
         // the reverse of enumeration order
         assertThat(trace.events(e -> e.name().equals("IRP_MN_SET_POWER") && !e.device().isEmpty()).stream()
                 .map(TraceEvent::device)).containsExactly(ECHO0, RD0, A1, A0);
-        assertThat(sequence(ECHO0, "targetState")).containsExactly("* IRP_MN_SET_POWER",
-                "EvtDeviceD0Exit WdfPowerDeviceD3");
+        assertThat(sequence(ECHO0, "targetState")).containsExactly("* IRP_MN_SET_POWER", "* WdfIoQueueStop",
+                "* IoDisconnectInterruptEx", "EvtDeviceD0Exit WdfPowerDeviceD3");
         assertThat(sequence(RD0, "controlType")).containsSubsequence("* IRP_MN_SET_POWER", "HwStorStartIo",
                 "HwStorAdapterControl ScsiStopAdapter").doesNotContain("HwStorFreeAdapterResources");
         assertThat(trace.events(e -> e.name().equals("HwStorStartIo")).get(0).arg("srbFunction"))
@@ -79,7 +79,7 @@ public class PowerTransitionsTest extends DrvsimTestSupport {
         assertThat(trace.events(e -> e.name().equals("IRP_MN_SET_POWER") && !e.device().isEmpty()).stream()
                 .map(TraceEvent::device)).containsExactly(A0, A1, RD0, ECHO0);
         assertThat(sequence(ECHO0, "previousState")).containsExactly("* IRP_MN_SET_POWER",
-                "EvtDeviceD0Entry WdfPowerDeviceD3");
+                "EvtDeviceD0Entry WdfPowerDeviceD3", "* IoConnectInterruptEx", "* WdfIoQueueStart");
         assertThat(sequence(RD0, "controlType")).containsExactly("* IRP_MN_SET_POWER",
                 "HwStorAdapterControl ScsiRestartAdapter");
         assertThat(sequence(A0, "x")).containsExactly("* IRP_MN_SET_POWER", "MiniportInitializeEx",
@@ -130,8 +130,8 @@ public class PowerTransitionsTest extends DrvsimTestSupport {
                 "MiniportShutdownEx NdisShutdownPowerOff");
         assertThat(trace.events(e -> e.name().equals("HwStorStartIo")).get(0).arg("srbFunction"))
                 .isEqualTo("SRB_FUNCTION_SHUTDOWN");
-        assertThat(sequence(ECHO0, "targetState")).containsExactly("* IRP_MN_SET_POWER",
-                "EvtDeviceD0Exit WdfPowerDeviceD3Final");
+        assertThat(sequence(ECHO0, "targetState")).containsExactly("* IRP_MN_SET_POWER", "* WdfIoQueueStop",
+                "* IoDisconnectInterruptEx", "EvtDeviceD0Exit WdfPowerDeviceD3Final");
         assertThat(pnp.drivers()).isEmpty();
         int callbacks = trace.events(e -> e.kind() == TraceEvent.Kind.CALLBACK).size();
         bundle(NETVMINI).stop();

@@ -62,7 +62,10 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, Trace> {
         return names(e -> e.kind() == TraceEvent.Kind.CALLBACK || e.kind() == TraceEvent.Kind.DDI, "callbacks and DDIs");
     }
 
-    /** @return assertions on the names of what the PnP manager did (IRP_MN_START_DEVICE, ZwUnloadDriver, ...) */
+    /**
+     * @return assertions on the names of what the PnP manager or a port did that the driver did not ask for
+     *         (IRP_MN_START_DEVICE, ZwUnloadDriver, a KMDF queue's WdfIoQueueStart, IoConnectInterruptEx, ...)
+     */
     public ListAssert<String> pnpEvents() {
         return names(e -> e.kind() == TraceEvent.Kind.PNP, "PnP events");
     }

@@ -296,6 +296,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
                 () -> cb.evtDeviceD0Entry.evtDeviceD0Entry(this, WdfPowerDeviceState.WdfPowerDeviceD3),
                 "previousState", WdfPowerDeviceState.WdfPowerDeviceD3);
         for (FxInterruptImpl i : interrupts) {
+            i.connect();
             i.enable();
         }
         callStatus("EvtDeviceD0EntryPostInterruptsEnabled", cb.evtDeviceD0EntryPostInterruptsEnabled,
@@ -382,13 +383,17 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
             failAndDelete();
             return s;
         }
-        List<FxInterruptImpl> enabled = new ArrayList<>();
+        // 3a-4, per interrupt in creation order: connect, then EvtInterruptEnable
+        List<FxInterruptImpl> connected = new ArrayList<>();
+        int enabled = 0;
         for (FxInterruptImpl i : interrupts) {
+            i.connect();
+            connected.add(i);
             s = i.enable();
             if (!s.isSuccess()) {
                 break;
             }
-            enabled.add(i);
+            enabled++;
         }
         if (s.isSuccess()) {
             s = callStatus("EvtDeviceD0EntryPostInterruptsEnabled", cb.evtDeviceD0EntryPostInterruptsEnabled,
@@ -396,9 +401,13 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
                     "previousState", WdfPowerDeviceState.WdfPowerDeviceD3Final);
         }
         if (!s.isSuccess()) {
-            // FA-3: disable what was enabled, D0Exit without PreInterruptsDisabled, then as FA-2
-            for (int k = enabled.size() - 1; k >= 0; k--) {
-                enabled.get(k).disable();
+            // FA-3: in reverse, disable what was enabled and disconnect what was connected; D0Exit without
+            // PreInterruptsDisabled, then as FA-2
+            for (int k = connected.size() - 1; k >= 0; k--) {
+                if (k < enabled) {
+                    connected.get(k).disable();
+                }
+                connected.get(k).disconnect();
             }
             d0Exit();
             disconnectHardwareInterrupts();
@@ -485,28 +494,39 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
                 "targetState", target);
         for (int k = interrupts.size() - 1; k >= 0; k--) {
             interrupts.get(k).disable();
+            interrupts.get(k).disconnect();
         }
         disconnectHardwareInterrupts();
         d0Exit(target);
     }
 
-    /** Steps 8 and 9 of 3b: the queues purged, then EvtDeviceSelfManagedIoFlush. */
+    /**
+     * Steps 8 to 10 of 3b: power-managed queues purged (3b-8), EvtDeviceSelfManagedIoFlush (3b-9), queues that are not
+     * power-managed purged (3b-10).
+     */
     private void purgeAndFlush() {
-        for (FxQueueImpl q : queues) {
-            q.stop(WdfIoQueueConfig.WdfRequestStopActionPurge, STOP_WAIT);
-        }
+        purgeQueues(true);
         if (selfManagedIoStarted) {
             callVoid("EvtDeviceSelfManagedIoFlush", cb.evtDeviceSelfManagedIoFlush, () -> cb.evtDeviceSelfManagedIoFlush.evtDeviceSelfManagedIoFlush(this));
         }
+        purgeQueues(false);
     }
 
-    /** Steps 10 and 11 of 3b: EvtDeviceSelfManagedIoCleanup, then the device object is deleted. */
+    /** Step 11 of 3b: EvtDeviceSelfManagedIoCleanup, then the device object is deleted. */
     private void cleanupAndDelete() {
         if (selfManagedIoStarted) {
             callVoid("EvtDeviceSelfManagedIoCleanup", cb.evtDeviceSelfManagedIoCleanup,
                     () -> cb.evtDeviceSelfManagedIoCleanup.evtDeviceSelfManagedIoCleanup(this));
         }
         delete();
+    }
+
+    private void purgeQueues(boolean powerManaged) {
+        for (FxQueueImpl q : queues) {
+            if (q.config.powerManaged == powerManaged) {
+                q.stop(WdfIoQueueConfig.WdfRequestStopActionPurge, STOP_WAIT);
+            }
+        }
     }
 
     private void failAndDelete() {

@@ -64,7 +64,7 @@ final class FxDeviceInitImpl implements WdfDeviceInit {
             return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_STATE, null);
         }
         created = new FxDeviceImpl(driver, node, this, deviceAttributes);
-        driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceCreate", TraceEvent.argMap("device", created.label(),
+        driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceCreate", TraceEvent.argMap("deviceHandle", created.label(),
                 "status", NtStatus.STATUS_SUCCESS));
         return new WdfResult<>(NtStatus.STATUS_SUCCESS, created);
     }

@@ -140,7 +140,7 @@ final class FxDriverImpl extends FxObject implements WdfDriver, WdfDriverObject 
         }
         FxObject parent = attributes != null && attributes.parentObject instanceof FxObject p ? p : this;
         FxObject o = new FxObject(this, "WDFOBJECT", attributes, parent, true);
-        port.trace.ddi(name, null, "WdfObjectCreate", TraceEvent.argMap("object", o.label(), "parentObject", parent.label()));
+        port.trace.ddi(name, o.deviceId(), "WdfObjectCreate", TraceEvent.argMap("object", o.label(), "parentObject", parent.label()));
         return new WdfResult<>(NtStatus.STATUS_SUCCESS, o);
     }
 
@@ -156,7 +156,7 @@ final class FxDriverImpl extends FxObject implements WdfDriver, WdfDriverObject 
         }
         FxDeviceImpl d = FxDeviceImpl.miniport(this, attributes, deviceName);
         port.miniportDeviceCreated(d);
-        port.trace.ddi(name, deviceName, "WdfDeviceMiniportCreate", TraceEvent.argMap("device", d.label(),
+        port.trace.ddi(name, deviceName, "WdfDeviceMiniportCreate", TraceEvent.argMap("deviceHandle", d.label(),
                 "status", NtStatus.STATUS_SUCCESS));
         return new WdfResult<>(NtStatus.STATUS_SUCCESS, d);
     }
@@ -174,7 +174,7 @@ final class FxDriverImpl extends FxObject implements WdfDriver, WdfDriverObject 
         }
         if (port.miniportUnloadCallsEvtDriverUnload && miniportUnloadHandler != null) {
             var h = miniportUnloadHandler;
-            port.callbacks.callVoid(name, null, "EvtDriverUnload", TraceEvent.argMap("driver", label()),
+            port.callbacks.callVoid(name, null, "EvtDriverUnload", TraceEvent.argMap("driverHandle", label()),
                     () -> h.evtDriverUnload(this));
         }
         deleteDriverObject();

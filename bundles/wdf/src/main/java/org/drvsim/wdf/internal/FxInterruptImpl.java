@@ -10,7 +10,8 @@ import org.drvsim.wdf.WdfInterruptConfig;
 import org.drvsim.wdf.WdfObjectAttributes;
 
 /**
- * WDFINTERRUPT (spec/wdf-lifecycle.md section 5): enabled at DIRQL after EvtDeviceD0Entry, disabled before
+ * WDFINTERRUPT (spec/wdf-lifecycle.md section 5): connected ({@code * IoConnectInterruptEx} in the trace) and
+ * enabled at DIRQL after EvtDeviceD0Entry, disabled and disconnected ({@code * IoDisconnectInterruptEx}) before
  * EvtDeviceD0Exit; while connected, a device interrupt runs EvtInterruptIsr at DIRQL on the interrupt's
  * processor, and WdfInterruptQueueDpcForIsr queues EvtInterruptDpc there at DISPATCH_LEVEL. Disconnecting
  * flushes queued DPCs, so no DPC runs after EvtInterruptDisable.
@@ -39,9 +40,19 @@ final class FxInterruptImpl extends FxObject implements WdfInterrupt {
         return device;
     }
 
-    /** Connect and EvtInterruptEnable at DIRQL (spec 3a-4). */
-    NtStatus enable() {
+    /**
+     * Connects the interrupt (spec 3a-4): from now on a device interrupt runs EvtInterruptIsr. Traced as the framework
+     * action {@code * IoConnectInterruptEx}, the routine the framework calls for it, before EvtInterruptEnable.
+     * PnP worker, PASSIVE_LEVEL.
+     */
+    void connect() {
         connected = true;
+        FxDriverImpl d = drv();
+        d.port.trace.event(TraceEvent.Kind.PNP, d.name, deviceId(), "IoConnectInterruptEx", TraceEvent.argMap("interrupt", label()));
+    }
+
+    /** EvtInterruptEnable at DIRQL, on the PnP worker, after {@link #connect()} (spec 3a-4, IN-3). */
+    NtStatus enable() {
         if (config.evtInterruptEnable == null) {
             return NtStatus.STATUS_SUCCESS;
         }
@@ -55,7 +66,7 @@ final class FxInterruptImpl extends FxObject implements WdfInterrupt {
         }
     }
 
-    /** EvtInterruptDisable at DIRQL, then disconnect and flush queued DPCs (spec 3b-5). */
+    /** EvtInterruptDisable at DIRQL, on the PnP worker (spec 3b-5, IN-3); {@link #disconnect()} follows. */
     void disable() {
         FxDriverImpl d = drv();
         if (config.evtInterruptDisable != null) {
@@ -67,7 +78,17 @@ final class FxInterruptImpl extends FxObject implements WdfInterrupt {
                 Irql.lower(old);
             }
         }
+    }
+
+    /**
+     * Disconnects the interrupt (spec 3b-5, FA-3): no ISR runs any more, traced as the framework action
+     * {@code * IoDisconnectInterruptEx}; then queued DPCs are flushed, so no EvtInterruptDpc runs afterwards.
+     * PnP worker, PASSIVE_LEVEL.
+     */
+    void disconnect() {
         connected = false;
+        FxDriverImpl d = drv();
+        d.port.trace.event(TraceEvent.Kind.PNP, d.name, deviceId(), "IoDisconnectInterruptEx", TraceEvent.argMap("interrupt", label()));
         flushDpcs();
     }
 

@@ -56,8 +56,14 @@ class FxObject implements WdfObject {
         }
     }
 
+    /**
+     * @return the instance ID of the device this object belongs to, for its trace events: its own for a WDFDEVICE,
+     *         else its parent's (a WDFOBJECT parented to a device or to one of the device's objects carries that
+     *         device), or empty under the WDFDRIVER
+     */
     String deviceId() {
-        return "";
+        FxObject p = parent;
+        return p == null ? "" : p.deviceId();
     }
 
     /** The WDFDRIVER this object belongs to (itself for the driver object). */

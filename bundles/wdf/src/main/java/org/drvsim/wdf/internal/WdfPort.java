@@ -85,7 +85,8 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         }
         FxDriverImpl d = FxDriverImpl.create(this, driverObject);
         d.inDriverEntry = true;
-        NtStatus s = callbacks.call(d.name, null, "DriverEntry", TraceEvent.argMap("driverObject", d.name),
+        NtStatus s = callbacks.call(d.name, null, "DriverEntry", TraceEvent.argMap("driverObject", d.name,
+                "registryPath", registryPath(d.name)),
                 () -> entry.driverEntry(d), NtStatus.STATUS_UNSUCCESSFUL);
         d.inDriverEntry = false;
         if (s == null || !s.isSuccess()) {
@@ -107,6 +108,14 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
     /** Devices EvtDriverDeviceAdd created whose IRP_MN_START_DEVICE has not come yet, by instance ID (PnP worker). */
     private final Map<String, FxDeviceImpl> added = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
 
+    /**
+     * The RegistryPath DriverEntry receives: the driver's service key, named, as the NDIS and Storport ports name it,
+     * after the driver bundle's symbolic name.
+     */
+    static String registryPath(String driverName) {
+        return "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\" + driverName.split("/")[0];
+    }
+
     @Override
     public PortStatus addDevice(DriverObject driverObject, DeviceNode node, DeviceResources resources) {
         FxDriverImpl d = drivers.get(driverObject);
@@ -116,7 +125,7 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         FxDeviceInitImpl init = new FxDeviceInitImpl(d, node, resources);
         var add = d.config.evtDriverDeviceAdd;
         NtStatus s = callbacks.call(d.name, node.instanceId(), "EvtDriverDeviceAdd",
-                TraceEvent.argMap("driver", d.label(), "deviceInit", "WDFDEVICE_INIT of " + node.instanceId()),
+                TraceEvent.argMap("driverHandle", d.label(), "deviceInit", "WDFDEVICE_INIT of " + node.instanceId()),
                 () -> add.evtDriverDeviceAdd(d, init), NtStatus.STATUS_UNSUCCESSFUL);
         init.open = false;
         FxDeviceImpl device = init.created;
@@ -248,7 +257,7 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         }
         var unload = d.config.evtDriverUnload;
         if (unload != null) {
-            callbacks.callVoid(d.name, null, "EvtDriverUnload", TraceEvent.argMap("driver", d.label()),
+            callbacks.callVoid(d.name, null, "EvtDriverUnload", TraceEvent.argMap("driverHandle", d.label()),
                     () -> unload.evtDriverUnload(d));
         }
         d.deleteDriverObject();

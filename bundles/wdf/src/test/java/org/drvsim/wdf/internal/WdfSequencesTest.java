@@ -198,6 +198,22 @@ public class WdfSequencesTest {
         }).toList();
     }
 
+    /**
+     * Callbacks as {@link #callbacks()} gives them, interleaved with the framework's own actions a driver can observe
+     * (the trace's {@code *} lines: queues started, stopped and purged, interrupts connected and disconnected).
+     */
+    private List<String> lifecycle() {
+        return trace.events(e -> e.kind() == TraceEvent.Kind.CALLBACK || e.kind() == TraceEvent.Kind.PNP).stream()
+                .map(e -> {
+                    if (e.kind() == TraceEvent.Kind.PNP) {
+                        return "* " + e.name();
+                    }
+                    String a = e.arg("previousState") != null ? e.arg("previousState") : e.arg("targetState") != null
+                            ? e.arg("targetState") : e.arg("actionFlags") != null ? e.arg("actionFlags") : e.arg("object");
+                    return a == null ? e.name() : e.name() + " " + a.replaceAll("#\\d+", "");
+                }).toList();
+    }
+
     private List<String> rules() {
         return verifier.violations().stream().map(Verifier.Violation::rule).toList();
     }
@@ -205,10 +221,11 @@ public class WdfSequencesTest {
     @Test
     public void loadAndStartRunTheDocumentedSequence() {
         assertThat(load().isSuccess()).isTrue();
-        assertThat(callbacks()).containsExactly(
+        assertThat(lifecycle()).containsExactly(
                 "DriverEntry", "EvtDriverDeviceAdd", "EvtDevicePrepareHardware",
-                "EvtDeviceD0Entry WdfPowerDeviceD3Final", "EvtInterruptEnable",
-                "EvtDeviceD0EntryPostInterruptsEnabled WdfPowerDeviceD3Final", "EvtDeviceSelfManagedIoInit");
+                "EvtDeviceD0Entry WdfPowerDeviceD3Final", "* IoConnectInterruptEx", "EvtInterruptEnable",
+                "EvtDeviceD0EntryPostInterruptsEnabled WdfPowerDeviceD3Final", "* WdfIoQueueStart",
+                "EvtDeviceSelfManagedIoInit");
         TraceEvent enable = trace.events(e -> e.name().equals("EvtInterruptEnable")).get(0);
         assertThat(enable.irql().name()).isEqualTo("DIRQL");
         assertThat(rules()).isEmpty();
@@ -233,6 +250,12 @@ public class WdfSequencesTest {
                 "EvtCleanupCallback WDFQUEUE", "EvtCleanupCallback WDFINTERRUPT", "EvtCleanupCallback WDFDEVICE",
                 "EvtDestroyCallback WDFQUEUE", "EvtDestroyCallback WDFINTERRUPT", "EvtDestroyCallback WDFDEVICE",
                 "EvtDriverUnload", "EvtCleanupCallback WDFDRIVER", "EvtDestroyCallback WDFDRIVER");
+        assertThat(lifecycle()).startsWith(
+                "EvtDeviceQueryRemove", "EvtDeviceSelfManagedIoSuspend", "* WdfIoQueueStop",
+                "EvtIoStop WdfRequestStopActionSuspend",
+                "EvtDeviceD0ExitPreInterruptsDisabled WdfPowerDeviceD3Final", "EvtInterruptDisable",
+                "* IoDisconnectInterruptEx", "EvtDeviceD0Exit WdfPowerDeviceD3Final", "EvtDeviceReleaseHardware",
+                "* WdfIoQueuePurge", "EvtDeviceSelfManagedIoFlush", "EvtDeviceSelfManagedIoCleanup");
         assertThat(r.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_CANCELLED);
         long d0Exit = trace.events(e -> e.name().equals("EvtDeviceD0Exit")).get(0).seq();
         long completed = trace.events(e -> e.name().equals("WdfRequestComplete")).get(0).seq();
@@ -252,7 +275,44 @@ public class WdfSequencesTest {
         driver.completeOnStop = false; // acknowledge instead: the request stays with the driver
         wdf.removeDevice(driverObject, node);
         assertThat(second.done.get(5, TimeUnit.SECONDS).status()).isEqualTo(NtStatus.STATUS_CANCELLED);
-        assertThat(callbacks()).contains("EvtIoStop WdfRequestStopActionSuspend", "EvtIoStop WdfRequestStopActionPurge");
+        assertThat(lifecycle()).containsSubsequence("* WdfIoQueueStop", "EvtIoStop WdfRequestStopActionSuspend",
+                "* WdfIoQueuePurge", "EvtIoStop WdfRequestStopActionPurge");
+    }
+
+    @Test
+    public void traceArgumentsCarryWdkParameterNamesThatDoNotCollideWithTheEventsOwnFields() {
+        load();
+        TraceEvent entry = trace.events(e -> e.name().equals("DriverEntry")).get(0);
+        assertThat(entry.args()).containsOnlyKeys("driverObject", "registryPath");
+        assertThat(entry.arg("registryPath")).isEqualTo("\\Registry\\Machine\\System\\CurrentControlSet\\Services\\test.kmdf");
+        TraceEvent add = trace.events(e -> e.name().equals("EvtDriverDeviceAdd")).get(0);
+        assertThat(add.args()).containsOnlyKeys("driverHandle", "deviceInit");
+        assertThat(add.arg("driverHandle")).isEqualTo(driver.wdfDriver.get().toString());
+        TraceEvent create = trace.events(e -> e.name().equals("WdfDeviceCreate")).get(0);
+        assertThat(create.args()).containsOnlyKeys("deviceHandle", "status");
+        assertThat(create.device()).isEqualTo(DEV);
+        removeDevice();
+        wdf.driverUnload(driverObject);
+        assertThat(trace.events(e -> e.name().equals("EvtDriverUnload")).get(0).args()).containsOnlyKeys("driverHandle");
+        List<String> reserved = List.of("driver", "device", "seq", "irql", "returnValue"); // TraceEventFormat's own
+        assertThat(trace.events(e -> e.args().keySet().stream().anyMatch(reserved::contains))).isEmpty();
+    }
+
+    @Test
+    public void aWdfObjectParentedToTheDeviceCarriesTheDeviceInItsTraceEvents() {
+        load();
+        WdfDevice dev = wdf.device(DEV).orElseThrow();
+        WdfObjectAttributes a = TestDriver.attrs();
+        a.parentObject = dev;
+        WdfObject o = driver.wdfDriver.get().wdfObjectCreate(a).value();
+        WdfObject unparented = driver.wdfDriver.get().wdfObjectCreate(TestDriver.attrs()).value();
+        removeDevice();
+        assertThat(trace.events(e -> o.toString().equals(e.arg("object")))).extracting(TraceEvent::name, TraceEvent::device)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("WdfObjectCreate", DEV),
+                        org.assertj.core.groups.Tuple.tuple("EvtCleanupCallback", DEV),
+                        org.assertj.core.groups.Tuple.tuple("EvtDestroyCallback", DEV));
+        assertThat(trace.events(e -> unparented.toString().equals(e.arg("object")))).extracting(TraceEvent::device)
+                .containsExactly("");
     }
 
     @Test
@@ -483,8 +543,10 @@ public class WdfSequencesTest {
         driver.interruptEnableStatus = NtStatus.STATUS_UNSUCCESSFUL;
         assertThat(load().isSuccess()).isFalse();
         List<String> c = callbacks();
-        assertThat(c).containsSubsequence("EvtDeviceD0Entry WdfPowerDeviceD3Final", "EvtInterruptEnable",
-                "EvtDeviceD0Exit WdfPowerDeviceD3Final", "EvtDeviceReleaseHardware", "EvtCleanupCallback WDFDEVICE");
+        assertThat(lifecycle()).containsSubsequence("EvtDeviceD0Entry WdfPowerDeviceD3Final", "* IoConnectInterruptEx",
+                "EvtInterruptEnable", "* IoDisconnectInterruptEx", "EvtDeviceD0Exit WdfPowerDeviceD3Final",
+                "EvtDeviceReleaseHardware", "EvtCleanupCallback WDFDEVICE");
+        assertThat(lifecycle()).doesNotContain("* WdfIoQueueStart", "EvtInterruptDisable");
         assertThat(c).doesNotContain("EvtDeviceD0EntryPostInterruptsEnabled WdfPowerDeviceD3Final",
                 "EvtDeviceD0ExitPreInterruptsDisabled WdfPowerDeviceD3Final", "EvtDeviceSelfManagedIoInit");
     }

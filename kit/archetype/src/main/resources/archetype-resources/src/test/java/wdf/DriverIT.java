@@ -40,6 +40,9 @@ public class DriverIT extends DrvsimTestSupport {
         plug(DEVICE, HARDWARE_ID);
         assertThat(trace).forDevice(DEVICE).callbacks()
                 .containsExactly("EvtDriverDeviceAdd", "EvtDevicePrepareHardware", "EvtDeviceD0Entry");
+        // the framework's own actions (* in the trace): the power-managed queue starts after D0Entry
+        assertThat(trace).forDevice(DEVICE).pnpEvents().containsExactly("IRP_MN_QUERY_DEVICE_RELATIONS", "IRP_MN_START_DEVICE",
+                "WdfIoQueueStart");
         assertThat(wdf.devices()).extracting(IoManagerHarness.DeviceInfo::state).containsExactly("Started");
     }
 
@@ -64,6 +67,9 @@ public class DriverIT extends DrvsimTestSupport {
         trace.clear();
         driverBundle().stop();
         assertThat(trace).forDevice(DEVICE).callbacks().containsExactly("EvtDeviceD0Exit", "EvtDeviceReleaseHardware");
+        // the queue stops before the device leaves D0, and is purged after ReleaseHardware
+        assertThat(trace).forDevice(DEVICE).pnpEvents().containsExactly("IRP_MN_QUERY_REMOVE_DEVICE",
+                "IRP_MN_REMOVE_DEVICE", "WdfIoQueueStop", "WdfIoQueuePurge");
         assertThat(trace).forDriver(driverBundle().getSymbolicName()).callbacks().last().isEqualTo("EvtDriverUnload");
         assertThat(pnp.drivers()).isEmpty();
     }
