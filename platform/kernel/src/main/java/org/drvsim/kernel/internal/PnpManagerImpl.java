@@ -877,6 +877,15 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             node.state = DeviceNodeState.DeviceNodeUninitialized;
         }
         d.devices.clear();
+        forgetWithoutCalls(d, "forgetting");
+        drivers.remove(d.bundle.getBundleId());
+    }
+
+    /**
+     * Every port the driver used (its model's and its libraries') forgets it and everything of it without calling any
+     * of its routines ({@link PortDriver#driverIsolated}). On the PnP worker.
+     */
+    private void forgetWithoutCalls(DriverObjectImpl d, String what) {
         List<String> models = new ArrayList<>(d.dependencies);
         models.add(0, d.model());
         for (String model : models) {
@@ -886,10 +895,9 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
                     port.driverIsolated(d);
                 }
             } catch (Throwable e) { // a port bug: logged, and the platform goes on
-                LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed forgetting " + d.name, e);
+                LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed " + what + " " + d.name, e);
             }
         }
-        drivers.remove(d.bundle.getBundleId());
     }
 
     /** @return the present node with this instance ID */
@@ -943,18 +951,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             }
         }
         d.devices.clear();
-        List<String> models = new ArrayList<>(d.dependencies);
-        models.add(0, d.model());
-        for (String model : models) {
-            PortDriver port = ports.get(model);
-            try {
-                if (port != null) {
-                    port.driverIsolated(d);
-                }
-            } catch (Throwable e) { // a port bug: logged, and the platform goes on
-                LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed isolating " + d.name, e);
-            }
-        }
+        forgetWithoutCalls(d, "isolating");
         drivers.remove(d.bundle.getBundleId());
         waiting.remove(d.bundle.getBundleId());
         awaitedLibraries.remove(d.bundle.getBundleId());
