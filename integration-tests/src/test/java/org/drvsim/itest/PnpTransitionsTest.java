@@ -49,6 +49,15 @@ public class PnpTransitionsTest extends DrvsimTestSupport {
     }
 
     @Test
+    public void anOrderlyEjectQueryRemovesAndRemovesTheDeviceBeforeTheBusReportsItGone() throws Exception {
+        trace.clear();
+        assertThat(gogo("hw:unplug '" + A1 + "'").strip()).startsWith("unplugged " + A1 + ": removed by " + NETVMINI);
+        assertThat(sequence(NETVMINI, A1)).containsExactly("* IRP_MN_QUERY_REMOVE_DEVICE", "* IRP_MN_REMOVE_DEVICE",
+                "MiniportPause", "MiniportHaltEx", "* IRP_MN_QUERY_DEVICE_RELATIONS");
+        assertThat(pnp.node(A1)).isEmpty();
+    }
+
+    @Test
     public void anNdisSurpriseRemovalTracesEachIrpBeforeTheCallbacksItCauses() throws Exception {
         trace.clear();
         hardware.surpriseRemove(A1);
@@ -168,6 +177,14 @@ public class PnpTransitionsTest extends DrvsimTestSupport {
         DeviceNode n = pnp.node(ECHO0).orElseThrow();
         assertThat(n.state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
         assertThat(n.problem()).isZero();
+        // an orderly eject is refused the same way, and the device stays on the bus
+        trace.clear();
+        assertThatThrownBy(() -> gogo("hw:unplug '" + ECHO0 + "'")).hasMessageContaining("hw:unplug: " + driver
+                + " vetoed the removal of " + ECHO0);
+        assertThat(hardware.device(ECHO0)).isPresent();
+        assertThat(pnp.node(ECHO0).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
+        assertThat(sequence("fixture.kmdf.veto", ECHO0)).containsExactly("* IRP_MN_QUERY_REMOVE_DEVICE",
+                "EvtDeviceQueryRemove", "* IRP_MN_CANCEL_REMOVE_DEVICE");
         // a driver unload cannot be vetoed: the device is removed anyway, and the trace says so
         trace.clear();
         veto.stop();

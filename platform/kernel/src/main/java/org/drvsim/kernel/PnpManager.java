@@ -56,6 +56,19 @@ public interface PnpManager {
     DeviceNode disable(String instanceId) throws InterruptedException;
 
     /**
+     * The first half of an orderly eject ({@code hw:unplug}): IRP_MN_QUERY_REMOVE_DEVICE, then (unless the driver vetoes
+     * it) IRP_MN_REMOVE_DEVICE with the model's removal sequence, and the driver's unload when it was its last device;
+     * the caller then takes the device off the bus. Runs on the PnP worker; returns when done.
+     *
+     * @param instanceId the device instance ID (case-insensitive)
+     * @throws IllegalArgumentException if there is no such device
+     * @throws IllegalStateException    if the driver vetoed the removal (the message names the driver and the status;
+     *                                  IRP_MN_CANCEL_REMOVE_DEVICE was sent and the device stays started)
+     * @throws InterruptedException     if interrupted while waiting for the PnP worker
+     */
+    void eject(String instanceId) throws InterruptedException;
+
+    /**
      * Enables a disabled device: the problem code is cleared and the driver that claims it (loaded again if it was
      * unloaded with its last device) starts it. Runs on the PnP worker; returns when done.
      *

@@ -705,6 +705,24 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     }
 
     @Override
+    public void eject(String instanceId) throws InterruptedException {
+        onPnp("eject " + instanceId, () -> {
+            DeviceNodeImpl node = present(instanceId, "hw:unplug");
+            DriverObjectImpl d = node.driver;
+            if (d != null && node.state == DeviceNodeState.DeviceNodeStarted) {
+                PortStatus veto = removeOnPnp(d, node, false, true);
+                if (!veto.isSuccess()) {
+                    throw new IllegalStateException("hw:unplug: " + d.name + " vetoed the removal of "
+                            + node.instanceId() + " (IRP_MN_QUERY_REMOVE_DEVICE failed with " + veto + "); the device "
+                            + "stays started and plugged in");
+                }
+                unloadIfIdle(d, "its last device was removed");
+            }
+            return null;
+        });
+    }
+
+    @Override
     public DeviceNode enable(String instanceId) throws InterruptedException {
         return onPnp("enable " + instanceId, () -> {
             DeviceNodeImpl node = present(instanceId, "pnp:enable");

@@ -99,12 +99,16 @@ public final class HardwareCommands {
         return "plugged " + d.instanceId() + what + ": " + outcome(d.instanceId());
     }
 
-    @Descriptor("removes a device in an orderly way (eject) and returns when its driver has removed it")
+    @Descriptor("removes a device in an orderly way (eject: IRP_MN_QUERY_REMOVE_DEVICE, which the driver may veto, then "
+            + "IRP_MN_REMOVE_DEVICE) and returns when its driver has removed it; --async does not wait and cannot be vetoed")
     public String unplug(@Descriptor("return at once; pnp:wait waits for the PnP work")
                          @Parameter(names = "--async", presentValue = "true", absentValue = "false") boolean async,
                          @Descriptor("device instance ID, quoted") String instanceId) throws InterruptedException {
         requireBackslash(instanceId, "hw:unplug 'ROOT\\NETVMINI\\0001'");
         String driver = driverOf(instanceId);
+        if (!async) {
+            pnp.eject(instanceId); // query-remove first: a driver's veto keeps the device plugged in and started
+        }
         bus.unplug(instanceId);
         if (async) {
             return "unplugged " + instanceId + "; the PnP manager removes it in the background";
