@@ -128,6 +128,23 @@ public interface PnpManager {
     void shutdown() throws InterruptedException;
 
     /**
+     * A port reports that a started device failed (IoInvalidateDeviceState with PNP_DEVICE_FAILED; KMDF's
+     * WdfDeviceSetFailed): on the PnP worker, IRP_MN_QUERY_PNP_DEVICE_STATE, then the device is removed as after a
+     * surprise removal (IRP_MN_SURPRISE_REMOVAL, IRP_MN_REMOVE_DEVICE) and, when {@code attemptRestart} and the device
+     * has failed fewer than {@value #FAILED_RESTART_LIMIT} times, started again (the driver is loaded again if it was
+     * unloaded with it); otherwise it keeps problem code 43 ({@link DeviceNode#CM_PROB_FAILED_POST_START}). Returns at
+     * once; callable at IRQL &lt;= DISPATCH_LEVEL from any thread.
+     *
+     * @param instanceId     the device instance ID
+     * @param attemptRestart WdfDeviceFailedAttemptRestart rather than WdfDeviceFailedNoRestart
+     * @param reason         what failed, for the problem status and the trace
+     */
+    void deviceFailed(String instanceId, boolean attemptRestart, String reason);
+
+    /** How many times a failed device is restarted before it keeps problem code 43. */
+    int FAILED_RESTART_LIMIT = 3;
+
+    /**
      * Isolates a driver the watchdog found hung: on the PnP worker, its devices get problem code 43 ({@link
      * DeviceNode#CM_PROB_FAILED_POST_START}) with the reason, every port it used forgets it without calling it
      * ({@link PortDriver#driverIsolated}), the kernel forgets it, and its bundle is stopped (on another thread).

@@ -704,6 +704,35 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         });
     }
 
+    /** How many times each device failed (deviceFailed), by instance ID; PnP worker only. */
+    private final Map<String, Integer> failures = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    @Override
+    public void deviceFailed(String instanceId, boolean attemptRestart, String reason) {
+        scheduler.queuePnp("device failed " + instanceId, () -> {
+            DeviceNodeImpl node = find(instanceId).orElse(null);
+            if (node == null || node.driver == null || node.state != DeviceNodeState.DeviceNodeStarted) {
+                return;
+            }
+            DriverObjectImpl d = node.driver;
+            int count = failures.merge(node.instanceId(), 1, Integer::sum);
+            trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_QUERY_PNP_DEVICE_STATE",
+                    TraceEvent.argMap("pnpDeviceState", "PNP_DEVICE_FAILED", "reason", reason, "failures", count));
+            removeOnPnp(d, node, true, false);
+            if (attemptRestart && count < FAILED_RESTART_LIMIT && node.device.present()) {
+                startOnAnyDriver(node, "a device it claims restarted after it failed");
+                if (node.state != DeviceNodeState.DeviceNodeStarted || node.driver != d) {
+                    unloadIfIdle(d, "its last device failed");
+                }
+                return;
+            }
+            node.state = DeviceNodeState.DeviceNodeStartFailed;
+            node.problem = DeviceNode.CM_PROB_FAILED_POST_START;
+            node.problemStatus = reason + (attemptRestart ? " (failed " + count + " times; not restarted again)" : "");
+            unloadIfIdle(d, "its last device failed");
+        });
+    }
+
     @Override
     public void eject(String instanceId) throws InterruptedException {
         onPnp("eject " + instanceId, () -> {
