@@ -2,6 +2,7 @@ package org.drvsim.hw.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,7 +93,9 @@ final class Faults implements DeviceFaults {
 
     @Override public synchronized void disarm(String fault) { armed.remove(fault); }
     @Override public synchronized void clear() { armed.clear(); }
-    @Override public synchronized Set<String> armed() { return Set.copyOf(armed.keySet()); }
+    @Override public synchronized Set<String> armed() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(armed.keySet()));
+    }
     @Override public synchronized boolean isArmed(String fault) { return armed.containsKey(fault); }
     @Override public Set<String> supported() { return supported; }
 
