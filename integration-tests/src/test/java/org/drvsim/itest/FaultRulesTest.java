@@ -73,4 +73,19 @@ public class FaultRulesTest extends DrvsimTestSupport {
         faults.clear();
         assertThat(faults.rules()).isEmpty();
     }
+
+    @Test
+    public void aVanishFaultSurpriseRemovesTheDeviceFromTheHardwareSideAtItsRegisterAccess() throws Exception {
+        pnp.disable(ECHO0);
+        trace.clear();
+        armFault(ECHO0, DeviceFaults.VANISH);
+        pnp.enable(ECHO0); // EvtDevicePrepareHardware reads the ID register: the device vanishes under it
+        pnp.drain();
+        assertThat(hardware.device(ECHO0)).as("gone from the bus").isEmpty();
+        assertThat(pnp.node(ECHO0)).as("gone from the device tree").isEmpty();
+        assertThat(trace.events(e -> e.name().equals("FaultInjected"))).singleElement()
+                .satisfies(e -> assertThat(e.arg("fault")).hasToString("vanish"));
+        assertThat(trace.events(e -> e.name().equals("EvtDevicePrepareHardware") && e.device().equals(ECHO0)))
+                .singleElement().satisfies(e -> assertThat(e.returnValue()).hasToString("STATUS_DEVICE_NOT_CONNECTED"));
+    }
 }
