@@ -54,7 +54,7 @@ public record FaultRule(String fault, Trigger trigger, long n, double probabilit
             throw new IllegalArgumentException("the probability must be in (0,1], not " + probability);
         }
         if (times < 0) {
-            throw new IllegalArgumentException("--times must be at least 1, not " + times);
+            throw new IllegalArgumentException("times must be at least 0 (0: no limit), not " + times);
         }
         if (delayMicros < 0) {
             throw new IllegalArgumentException("the delay must be at least 0 µs, not " + delayMicros);
