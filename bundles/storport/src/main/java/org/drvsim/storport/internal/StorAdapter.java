@@ -457,7 +457,7 @@ final class StorAdapter implements StorPortAdapter {
      * with IRP_MN_REMOVE_DEVICE ({@link #remove}). On the PnP worker, PASSIVE_LEVEL.
      */
     void surpriseRemoved() {
-        if (state != State.Started) {
+        if (state != State.Started && state != State.Stopped) { // a stopped or powered-down adapter is removed too
             return;
         }
         state = State.Stopping; // from now on only Storport's own requests reach the miniport
@@ -486,7 +486,7 @@ final class StorAdapter implements StorPortAdapter {
                 return; // not started, or removed already
             }
         } else {
-            if (state != State.Started) {
+            if (state != State.Started && state != State.Stopped) { // a stopped or powered-down adapter is removed too
                 return;
             }
             state = State.Stopping; // from now on only Storport's own requests reach the miniport
