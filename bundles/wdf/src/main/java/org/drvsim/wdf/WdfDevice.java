@@ -46,4 +46,24 @@ public interface WdfDevice extends WdfObject {
      * removal (spec FA-7).
      */
     void wdfDeviceSetFailed(WdfDeviceFailedAction failedAction);
+
+    /**
+     * Models WdfPdoInitAllocate (wdfpdo.h, PASSIVE_LEVEL): a WDFDEVICE_INIT for a child device of this device, which
+     * the bus driver names and creates with {@link WdfPdoInit#wdfDeviceCreate}.
+     *
+     * @return the child's init, or null for a miniport device or a device that was deleted
+     * @since 2.1
+     */
+    WdfPdoInit wdfPdoInitAllocate();
+
+    /**
+     * Models WdfFdoAddStaticChild (wdffdo.h, PASSIVE_LEVEL): reports a child device this device's driver created; the
+     * PnP manager enumerates it under this device (after this device's start when called during it, see
+     * {@code PnpManager.enumerateChild}) and starts it. A child is removed before its parent, and deleted with it.
+     *
+     * @param child a device created from this device's {@link #wdfPdoInitAllocate}
+     * @return STATUS_SUCCESS; STATUS_INVALID_PARAMETER for another device, or one reported already
+     * @since 2.1
+     */
+    org.drvsim.nt.NtStatus wdfFdoAddStaticChild(WdfDevice child);
 }

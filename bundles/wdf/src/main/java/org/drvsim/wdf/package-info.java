@@ -7,5 +7,5 @@
  * spec/seeds/wdf-EVT_WDF_DEVICE_RELEASE_HARDWARE.md and spec/seeds/wdf-WdfDriverMiniportUnload.md.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package org.drvsim.wdf;

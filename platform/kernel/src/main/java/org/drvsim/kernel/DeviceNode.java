@@ -54,6 +54,17 @@ public interface DeviceNode {
     /** @return the driver that runs (or last ran) the device, as {@link DriverObject#name()}, or empty */
     String driverName();
 
+    /**
+     * The device's parent in the device tree: the device whose bus driver enumerated it (a PDO it reported in its
+     * BusRelations, see {@link PnpManager#enumerateChild}); empty for a device of the simulated hardware bus.
+     *
+     * @return the parent's device instance ID, or the empty string
+     * @since 3.2
+     */
+    default String parentInstanceId() {
+        return "";
+    }
+
     /** @return the device's translated hardware resources (memory ranges, interrupts); none by default */
     default java.util.List<org.drvsim.nt.CmResourceDescriptor> resources() {
         return java.util.List.of();

@@ -162,6 +162,29 @@ public interface PnpManager {
     void isolate(String driverName, String reason);
 
     /**
+     * A bus driver reports a new child device (it created a PDO and added it to its BusRelations; KMDF's
+     * WdfFdoAddStaticChild, then IoInvalidateDeviceRelations(BusRelations)). The PnP manager queries the parent's bus
+     * relations ({@code IRP_MN_QUERY_DEVICE_RELATIONS}), adds the child to the device tree under its parent and starts
+     * it: a raw child (WdfPdoInitAssignRawDevice) with its parent's driver, which runs the PDO; another with the driver
+     * that claims one of its hardware IDs, as for any arrival. Children are removed before their parent (every removal
+     * path, each child's own IRPs first) and deleted with it; sleep powers them down first and wake up last.
+     * Asynchronous: queued on the PnP worker (after the parent's start when called during it); {@link #drain} waits.
+     *
+     * @param parentInstanceId the parent's device instance ID; it must be started when the work runs, else the
+     *                         report is ignored (logged)
+     * @param instanceId       the child's device instance ID, unique in the tree (else the report is ignored, logged)
+     * @param hardwareIds      the child's hardware IDs, most specific first; at least one
+     * @param description      the child's description
+     * @param raw              whether the parent's driver runs the child itself (a raw PDO)
+     * @throws IllegalArgumentException if an ID is blank or there is no hardware ID; nothing is queued
+     * @since 3.2
+     */
+    default void enumerateChild(String parentInstanceId, String instanceId, List<String> hardwareIds,
+                                String description, boolean raw) {
+        throw new UnsupportedOperationException("this PnP manager does not enumerate child devices");
+    }
+
+    /**
      * Waits until the PnP worker has run everything queued before this call (arrivals, removals).
      *
      * @throws InterruptedException if interrupted while waiting

@@ -55,12 +55,26 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     private boolean prepareCalled;
     private boolean selfManagedIoStarted;
 
+    /** When EvtDeviceReleaseHardware runs after a power-up failure (WdfDeviceInitSetReleaseHardwareOrderOnFailure). */
+    private final org.drvsim.wdf.WdfReleaseHardwareOrderOnFailure releaseHardwareOrderOnFailure;
+    /** For a child device (PDO): the init that named it; null for a device EvtDriverDeviceAdd created. */
+    final FxPdoInitImpl pdo;
+    /** A PDO reported with WdfFdoAddStaticChild. */
+    private volatile boolean reported;
+
     FxDeviceImpl(FxDriverImpl driver, DeviceNode node, FxDeviceInitImpl init, WdfObjectAttributes attributes) {
         super(driver, "WDFDEVICE", attributes, driver, false);
         this.node = node;
         this.hardware = init.resources;
-        this.instanceId = node.instanceId();
+        this.instanceId = init.instanceId();
         this.cb = init.callbacks;
+        this.releaseHardwareOrderOnFailure = init.releaseHardwareOrderOnFailure;
+        this.pdo = init instanceof FxPdoInitImpl p ? p : null;
+    }
+
+    /** A child device (WdfPdoInitAllocate, then WdfDeviceCreate): no hardware; run by its bus driver (a raw PDO). */
+    static FxDeviceImpl pdo(FxPdoInitImpl init, WdfObjectAttributes attributes) {
+        return new FxDeviceImpl(init.driver, null, init, attributes);
     }
 
     private FxDeviceImpl(FxDriverImpl driver, String name, WdfObjectAttributes attributes) {
@@ -71,6 +85,8 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         this.instanceId = name == null ? "" : name;
         this.cb = new WdfPnpPowerEventCallbacks();
         this.state = State.Miniport;
+        this.releaseHardwareOrderOnFailure = org.drvsim.wdf.WdfReleaseHardwareOrderOnFailure.WdfReleaseHardwareOrderOnFailureEarly;
+        this.pdo = null;
     }
 
     /** A miniport device (WdfDeviceMiniportCreate): no callbacks, deletable by the driver (spec DL-8, OB-7). */
@@ -244,6 +260,35 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         drv().port.requestRemoval(this, failedAction);
     }
 
+    @Override
+    public org.drvsim.wdf.WdfPdoInit wdfPdoInitAllocate() {
+        FxDriverImpl d = drv();
+        d.port.callbacks.checkIrql(d.name, instanceId, "WdfPdoInitAllocate", org.drvsim.nt.Irql.PASSIVE_LEVEL);
+        boolean ok = state != State.Miniport && usable("WdfPdoInitAllocate");
+        d.port.trace.ddi(d.name, instanceId, "WdfPdoInitAllocate", TraceEvent.argMap("parentDevice", label(),
+                "allocated", ok));
+        return ok ? new FxPdoInitImpl(this) : null;
+    }
+
+    @Override
+    public NtStatus wdfFdoAddStaticChild(WdfDevice child) {
+        FxDriverImpl d = drv();
+        d.port.callbacks.checkIrql(d.name, instanceId, "WdfFdoAddStaticChild", org.drvsim.nt.Irql.PASSIVE_LEVEL);
+        if (!usable("WdfFdoAddStaticChild")) {
+            return NtStatus.STATUS_INVALID_DEVICE_STATE;
+        }
+        NtStatus s = child instanceof FxDeviceImpl c && c.pdo != null && c.pdo.parent == this && !c.reported
+                && !c.deleted() ? NtStatus.STATUS_SUCCESS : NtStatus.STATUS_INVALID_PARAMETER;
+        d.port.trace.ddi(d.name, instanceId, "WdfFdoAddStaticChild", TraceEvent.argMap("fdo", label(), "child",
+                child == null ? null : child.instanceId(), "status", s));
+        if (s.isSuccess()) {
+            FxDeviceImpl c = (FxDeviceImpl) child;
+            c.reported = true;
+            d.port.childReported(this, c);
+        }
+        return s;
+    }
+
     // ---- PnP / power (PnP worker, PASSIVE_LEVEL)
 
     private NtStatus callStatus(String name, Object callback, java.util.function.Supplier<NtStatus> call,
@@ -291,22 +336,57 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
             return;
         }
         asleep = false;
-        connectHardwareInterrupts(resources());
-        callStatus("EvtDeviceD0Entry", cb.evtDeviceD0Entry,
+        List<CmResourceDescriptor> res = resources();
+        connectHardwareInterrupts(res);
+        NtStatus s = callStatus("EvtDeviceD0Entry", cb.evtDeviceD0Entry,
                 () -> cb.evtDeviceD0Entry.evtDeviceD0Entry(this, WdfPowerDeviceState.WdfPowerDeviceD3),
                 "previousState", WdfPowerDeviceState.WdfPowerDeviceD3);
+        if (!s.isSuccess()) {
+            powerUpFailed(res, "EvtDeviceD0Entry", s);
+            return;
+        }
         for (FxInterruptImpl i : interrupts) {
             i.connect();
             i.enable();
         }
-        callStatus("EvtDeviceD0EntryPostInterruptsEnabled", cb.evtDeviceD0EntryPostInterruptsEnabled,
+        s = callStatus("EvtDeviceD0EntryPostInterruptsEnabled", cb.evtDeviceD0EntryPostInterruptsEnabled,
                 () -> cb.evtDeviceD0EntryPostInterruptsEnabled.evtDeviceD0EntryPostInterruptsEnabled(this,
                         WdfPowerDeviceState.WdfPowerDeviceD3), "previousState", WdfPowerDeviceState.WdfPowerDeviceD3);
+        if (!s.isSuccess()) {
+            for (int k = interrupts.size() - 1; k >= 0; k--) {
+                interrupts.get(k).disable();
+                interrupts.get(k).disconnect();
+            }
+            d0Exit(WdfPowerDeviceState.WdfPowerDeviceD3Final);
+            powerUpFailed(res, "EvtDeviceD0EntryPostInterruptsEnabled", s);
+            return;
+        }
         queues.forEach(FxQueueImpl::start);
         if (selfManagedIoStarted) {
             callStatus("EvtDeviceSelfManagedIoRestart", cb.evtDeviceSelfManagedIoRestart,
                     () -> cb.evtDeviceSelfManagedIoRestart.evtDeviceSelfManagedIoRestart(this));
         }
+    }
+
+    /** The power-up failed and the device left D0 for good; its hardware is released (Early) or not yet. */
+    private boolean poweredUpFailed;
+    private boolean hardwareReleased;
+
+    /**
+     * A power-up that failed on wake: the framework fails the device (the PnP manager removes it as after a surprise
+     * removal, its children first). With WdfReleaseHardwareOrderOnFailureEarly (the default) EvtDeviceReleaseHardware
+     * runs now, before the children are removed; with ...AfterDescendants it runs in the removal, after every child's
+     * (WDF_RELEASE_HARDWARE_ORDER_ON_FAILURE page). PnP worker, PASSIVE_LEVEL.
+     */
+    private void powerUpFailed(List<CmResourceDescriptor> res, String callback, NtStatus status) {
+        disconnectHardwareInterrupts();
+        poweredUpFailed = true;
+        if (releaseHardwareOrderOnFailure
+                != org.drvsim.wdf.WdfReleaseHardwareOrderOnFailure.WdfReleaseHardwareOrderOnFailureAfterDescendants) {
+            releaseHardware(res);
+            hardwareReleased = true;
+        }
+        drv().port.powerUpFailed(this, callback + " returned " + status + " on wake");
     }
 
     /**
@@ -567,8 +647,12 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
         }
         callVoid("EvtDeviceSurpriseRemoval", cb.evtDeviceSurpriseRemoval, () -> cb.evtDeviceSurpriseRemoval.evtDeviceSurpriseRemoval(this));
         List<CmResourceDescriptor> res = resources();
-        powerDown(true);
-        releaseHardware(res);
+        if (!poweredUpFailed) {
+            powerDown(true);
+        }
+        if (!hardwareReleased) {
+            releaseHardware(res);
+        }
         purgeAndFlush();
         state = State.SurpriseRemoved;
     }
@@ -592,8 +676,12 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
                 queryRemove(); // a veto cannot stop this removal: the caller removes the device anyway
             }
             List<CmResourceDescriptor> res = resources();
-            powerDown(true);
-            releaseHardware(res);
+            if (!poweredUpFailed) {
+                powerDown(true);
+            }
+            if (!hardwareReleased) {
+                releaseHardware(res);
+            }
             purgeAndFlush();
         }
         cleanupAndDelete();

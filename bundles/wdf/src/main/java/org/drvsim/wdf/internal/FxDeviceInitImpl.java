@@ -11,8 +11,8 @@ import org.drvsim.wdf.WdfPnpPowerEventCallbacks;
 import org.drvsim.wdf.WdfReleaseHardwareOrderOnFailure;
 import org.drvsim.wdf.WdfResult;
 
-/** WDFDEVICE_INIT, valid only during EvtDriverDeviceAdd. */
-final class FxDeviceInitImpl implements WdfDeviceInit {
+/** WDFDEVICE_INIT, valid only during EvtDriverDeviceAdd (a child's, {@link FxPdoInitImpl}, until its WdfDeviceCreate). */
+class FxDeviceInitImpl implements WdfDeviceInit {
     final FxDriverImpl driver;
     final DeviceNode node;
     /** The device's hardware, as the PnP manager handed it to this port with IRP_MN_START_DEVICE. */
@@ -34,9 +34,14 @@ final class FxDeviceInitImpl implements WdfDeviceInit {
         return node.instanceId();
     }
 
+    /** Creates the device; a PDO's init makes a PDO. */
+    FxDeviceImpl newDevice(WdfObjectAttributes attributes) {
+        return new FxDeviceImpl(driver, node, this, attributes);
+    }
+
     @Override
     public void wdfDeviceInitSetPnpPowerEventCallbacks(WdfPnpPowerEventCallbacks c) {
-        driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceInitSetPnpPowerEventCallbacks", TraceEvent.argMap());
+        driver.port.trace.ddi(driver.name, instanceId(), "WdfDeviceInitSetPnpPowerEventCallbacks", TraceEvent.argMap());
         if (open && c != null) {
             callbacks = c;
         }
@@ -48,7 +53,7 @@ final class FxDeviceInitImpl implements WdfDeviceInit {
             throw new IllegalArgumentException("WdfDeviceInitSetReleaseHardwareOrderOnFailure: " + order
                     + " is not WdfReleaseHardwareOrderOnFailureEarly or ...AfterDescendants");
         }
-        driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceInitSetReleaseHardwareOrderOnFailure",
+        driver.port.trace.ddi(driver.name, instanceId(), "WdfDeviceInitSetReleaseHardwareOrderOnFailure",
                 TraceEvent.argMap("releaseHardwareOrderOnFailure", order));
         if (open) {
             releaseHardwareOrderOnFailure = order;
@@ -57,14 +62,14 @@ final class FxDeviceInitImpl implements WdfDeviceInit {
 
     @Override
     public WdfResult<WdfDevice> wdfDeviceCreate(WdfObjectAttributes deviceAttributes) {
-        driver.port.callbacks.checkIrql(driver.name, node.instanceId(), "WdfDeviceCreate", Irql.PASSIVE_LEVEL);
+        driver.port.callbacks.checkIrql(driver.name, instanceId(), "WdfDeviceCreate", Irql.PASSIVE_LEVEL);
         if (!open || created != null) {
-            driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceCreate",
+            driver.port.trace.ddi(driver.name, instanceId(), "WdfDeviceCreate",
                     TraceEvent.argMap("status", NtStatus.STATUS_INVALID_DEVICE_STATE));
             return new WdfResult<>(NtStatus.STATUS_INVALID_DEVICE_STATE, null);
         }
-        created = new FxDeviceImpl(driver, node, this, deviceAttributes);
-        driver.port.trace.ddi(driver.name, node.instanceId(), "WdfDeviceCreate", TraceEvent.argMap("deviceHandle", created.label(),
+        created = newDevice(deviceAttributes);
+        driver.port.trace.ddi(driver.name, instanceId(), "WdfDeviceCreate", TraceEvent.argMap("deviceHandle", created.label(),
                 "status", NtStatus.STATUS_SUCCESS));
         return new WdfResult<>(NtStatus.STATUS_SUCCESS, created);
     }

@@ -116,8 +116,43 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         return "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\" + driverName.split("/")[0];
     }
 
+    /** Child devices (PDOs) reported with WdfFdoAddStaticChild and not yet started, by instance ID. */
+    private final Map<String, FxDeviceImpl> reportedChildren = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    /**
+     * WdfFdoAddStaticChild: the framework tells the PnP manager about the new child (IoInvalidateDeviceRelations); the
+     * PnP manager adds the PDO as a node under its parent and, the PDO being raw, starts it with the bus driver, whose
+     * {@link #addDevice} then takes this PDO instead of calling EvtDriverDeviceAdd.
+     */
+    void childReported(FxDeviceImpl parent, FxDeviceImpl child) {
+        reportedChildren.put(child.instanceId(), child);
+        if (pnp != null) {
+            pnp.enumerateChild(parent.instanceId(), child.instanceId(), List.copyOf(child.pdo.hardwareIds),
+                    "child of " + parent.instanceId(), true);
+        }
+    }
+
+    /**
+     * A power-up failed on wake: the framework reports the device failed (IoInvalidateDeviceState), and the PnP manager
+     * removes it, its children first, as after a surprise removal (no restart).
+     */
+    void powerUpFailed(FxDeviceImpl device, String reason) {
+        if (pnp != null && (device.node != null || device.pdo != null)) {
+            pnp.deviceFailed(device.instanceId(), false, reason);
+        }
+    }
+
     @Override
     public PortStatus addDevice(DriverObject driverObject, DeviceNode node, DeviceResources resources) {
+        FxDeviceImpl child = reportedChildren.remove(node.instanceId());
+        if (child != null) {
+            if (child.deleted() || drivers.get(driverObject) != child.drv()) {
+                return PortStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE).because("the PDO " + node.instanceId()
+                        + " was deleted, or belongs to another driver");
+            }
+            added.put(node.instanceId(), child); // a PDO: its bus driver created it; no EvtDriverDeviceAdd
+            return PortStatus.SUCCESS;
+        }
         FxDriverImpl d = drivers.get(driverObject);
         if (d == null || d.config.evtDriverDeviceAdd == null) {
             return PortStatus.of(NtStatus.STATUS_NOT_SUPPORTED).because("the driver has no EvtDriverDeviceAdd");

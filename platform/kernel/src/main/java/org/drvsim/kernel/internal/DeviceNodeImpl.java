@@ -16,6 +16,10 @@ final class DeviceNodeImpl implements DeviceNode {
     volatile String problemStatus;
     volatile DriverObjectImpl driver;
     volatile String driverName = "";
+    /** The device whose bus driver enumerated this one, or null for a device of the hardware bus. */
+    volatile DeviceNodeImpl parent;
+    /** A raw child: its parent's driver runs it (WdfPdoInitAssignRawDevice), whatever its hardware IDs. */
+    volatile boolean raw;
     private final org.drvsim.hw.HostBridge bridge;
     private final org.drvsim.hw.HostMemory hostMemory;
     /** The resources handed to the port at the last start; revoked at removal. Written on the PnP worker. */
@@ -142,6 +146,7 @@ final class DeviceNodeImpl implements DeviceNode {
     }
 
     @Override public String instanceId() { return device.instanceId(); }
+    @Override public String parentInstanceId() { DeviceNodeImpl p = parent; return p == null ? "" : p.instanceId(); }
     @Override public List<String> hardwareIds() { return device.hardwareIds(); }
     @Override public String description() { return device.description(); }
     @Override public Map<String, String> properties() { return device.properties(); }

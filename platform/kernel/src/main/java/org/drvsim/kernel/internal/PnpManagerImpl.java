@@ -325,7 +325,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         }
         boolean tried = false;
         for (DeviceNodeImpl node : nodes) {
-            if (startable(node) && driver.claims(node)) {
+            if (startable(node) && !node.raw && driver.claims(node)) {
                 tried = true;
                 startOnPnp(driver, node);
             }
@@ -445,6 +445,13 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             startOnWake = true; // nothing starts while the system sleeps
             return;
         }
+        DeviceNodeImpl parent = node.parent;
+        if (node.raw && parent != null) {
+            if (parent.driver != null && parent.state == DeviceNodeState.DeviceNodeStarted) {
+                startOnPnp(parent.driver, node); // a raw PDO: its bus driver runs it
+            }
+            return;
+        }
         List<DriverObjectImpl> loaded;
         synchronized (drivers) {
             loaded = new ArrayList<>(drivers.values());
@@ -525,6 +532,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
      * @return {@link PortStatus#SUCCESS}, or the veto that stopped the removal (the device stays started)
      */
     private PortStatus removeOnPnp(DriverObjectImpl driver, DeviceNodeImpl node, boolean surprise, boolean vetoable) {
+        removeChildren(node, surprise);
         PortDriver port = ports.get(driver.model());
         node.state = surprise ? DeviceNodeState.DeviceNodeAwaitingQueuedRemoval : DeviceNodeState.DeviceNodeRemovePending;
         PortStatus veto = PortStatus.SUCCESS;
@@ -562,6 +570,74 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         return PortStatus.SUCCESS;
     }
 
+    /**
+     * Removes and deletes the children a bus driver enumerated under {@code parent}, the last enumerated first, each
+     * with its own subtree first and its own IRPs (surprise removal when the parent is surprise-removed, else
+     * query-remove and remove; a child's veto does not stop its parent's removal), before the parent's removal IRPs.
+     * A deleted child's driver is unloaded if it has no device left. On the PnP worker.
+     */
+    private void removeChildren(DeviceNodeImpl parent, boolean surprise) {
+        List<DeviceNodeImpl> children = nodes.stream().filter(n -> n.parent == parent).toList();
+        for (int i = children.size() - 1; i >= 0; i--) {
+            DeviceNodeImpl child = children.get(i);
+            DriverObjectImpl d = child.driver;
+            if (d != null && (child.state == DeviceNodeState.DeviceNodeStarted
+                    || child.state == DeviceNodeState.DeviceNodeStopped)) {
+                removeOnPnp(d, child, surprise, false);
+            } else {
+                removeChildren(child, surprise);
+            }
+            if (child.device instanceof ChildDevice c) {
+                c.gone();
+            }
+            child.state = DeviceNodeState.DeviceNodeDeleted;
+            nodes.remove(child);
+            trace.event(TraceEvent.Kind.PNP, null, child.instanceId(), "IoDeleteDevice",
+                    TraceEvent.argMap("parent", parent.instanceId()));
+            if (d != null && d != parent.driver) {
+                unloadIfIdle(d, "its last device was removed with its parent");
+            }
+        }
+    }
+
+    @Override
+    public void enumerateChild(String parentInstanceId, String instanceId, List<String> hardwareIds,
+                               String description, boolean raw) {
+        if (parentInstanceId == null || parentInstanceId.isBlank() || instanceId == null || instanceId.isBlank()) {
+            throw new IllegalArgumentException("a child device needs its parent's and its own device instance ID");
+        }
+        if (hardwareIds == null || hardwareIds.isEmpty() || hardwareIds.stream().anyMatch(h -> h == null || h.isBlank())) {
+            throw new IllegalArgumentException("child device " + instanceId + " has no hardware ID (or a blank one)");
+        }
+        List<String> ids = List.copyOf(hardwareIds);
+        scheduler.queuePnp("child " + instanceId + " of " + parentInstanceId, () -> afterWake(() -> {
+            DeviceNodeImpl parent = find(parentInstanceId).orElse(null);
+            if (parent == null || parent.state != DeviceNodeState.DeviceNodeStarted || parent.driver == null) {
+                LOG.warning("drvsim: child device " + instanceId + " reported by " + parentInstanceId
+                        + ", which is not started; ignored");
+                return;
+            }
+            if (find(instanceId).isPresent()) {
+                LOG.warning("drvsim: child device " + instanceId + " reported by " + parentInstanceId
+                        + ": a device with that instance ID exists; ignored");
+                return;
+            }
+            DriverObjectImpl bus = parent.driver;
+            trace.event(TraceEvent.Kind.PNP, bus.name, parent.instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
+                    TraceEvent.argMap("type", "BusRelations", "change", "child reported", "child", instanceId,
+                            "raw", raw));
+            DeviceNodeImpl child = new DeviceNodeImpl(new ChildDevice(instanceId, ids, description), bridge, hostMemory);
+            child.parent = parent;
+            child.raw = raw;
+            nodes.add(child);
+            if (raw) {
+                startOnPnp(bus, child);
+            } else {
+                startOnAnyDriver(child, "a child device it claims was enumerated by " + parent.instanceId());
+            }
+        }));
+    }
+
     /** One call into a port for a device: a port bug or an Error escaping it is logged, and the platform goes on. */
     private static void portCall(DriverObjectImpl driver, DeviceNodeImpl node, String what, Runnable call) {
         try {
@@ -578,7 +654,9 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     /** @param reason why a driver whose bundle stays active is unloaded, or null when its bundle stops */
     private void unloadOnPnp(DriverObjectImpl driver, String reason) {
         for (DeviceNodeImpl node : new ArrayList<>(driver.devices)) {
-            removeOnPnp(driver, node, false, false);
+            if (driver.devices.contains(node)) { // not removed with its parent meanwhile
+                removeOnPnp(driver, node, false, false);
+            }
         }
         // A node whose start failed keeps its problem code but no longer names a loaded driver.
         trace.event(TraceEvent.Kind.PNP, driver.name, null, "ZwUnloadDriver",
@@ -752,12 +830,30 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         });
     }
 
+    /**
+     * Devices reported failed whose removal is queued, by upper-case instance ID: a wake does not power up their
+     * children (a failed bus cannot power its children).
+     */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+    /** Whether the node's parent or an ancestor of it was reported failed and waits for its removal. */
+    private boolean underFailedParent(DeviceNodeImpl node) {
+        for (DeviceNodeImpl p = node.parent; p != null; p = p.parent) {
+            if (failing.contains(p.instanceId().toUpperCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How many times each device failed (deviceFailed), by instance ID; PnP worker only. */
     private final Map<String, Integer> failures = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
     @Override
     public void deviceFailed(String instanceId, boolean attemptRestart, String reason) {
+        failing.add(instanceId.toUpperCase(java.util.Locale.ROOT));
         scheduler.queuePnp("device failed " + instanceId, () -> {
+            failing.remove(instanceId.toUpperCase(java.util.Locale.ROOT));
             DeviceNodeImpl node = find(instanceId).orElse(null);
             if (node == null || node.driver == null || node.state != DeviceNodeState.DeviceNodeStarted) {
                 return;
@@ -827,6 +923,10 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             if (d == null || node.state != DeviceNodeState.DeviceNodeStarted) {
                 throw new IllegalStateException("pnp:rebalance: " + node.instanceId() + " is not started ("
                         + node.state + ")");
+            }
+            if (nodes.stream().anyMatch(n -> n.parent == node)) {
+                throw new IllegalStateException("pnp:rebalance: " + node.instanceId() + " has child devices; drvsim "
+                        + "rebalances devices without children only");
             }
             PortDriver port = ports.get(d.model());
             trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_QUERY_STOP_DEVICE", Map.of());
@@ -912,8 +1012,10 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             }
             for (DeviceNodeImpl node : poweredDown) {
                 DriverObjectImpl d = node.driver;
-                if (d == null || node.state != DeviceNodeState.DeviceNodeStarted || goneWhileAsleep.contains(node)) {
-                    continue; // removed while the system slept, or its hardware is gone: its removal follows
+                if (d == null || node.state != DeviceNodeState.DeviceNodeStarted || goneWhileAsleep.contains(node)
+                        || underFailedParent(node)) {
+                    continue; // removed while the system slept, its hardware is gone, or its parent failed to power
+                              // up: its removal follows
                 }
                 trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_SET_POWER",
                         TraceEvent.argMap("devicePowerState", "PowerDeviceD0", "systemPowerState",
