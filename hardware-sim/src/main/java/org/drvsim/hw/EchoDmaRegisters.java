@@ -26,6 +26,29 @@ public final class EchoDmaRegisters {
     public static final String FAIL_DMA = "failDma";
     /** Fault: transfers complete, but raising the interrupt is lost (the sink is not called). */
     public static final String DROP_INTERRUPTS = "dropInterrupts";
+    /**
+     * Fault: when the interrupt rises, the sinks are called {@link #STORM_INTERRUPTS} more times with nothing pending
+     * (an interrupt storm: each spurious call finds INTERRUPT_STATUS as software left it). Checked at each rising edge.
+     *
+     * @since 2.1
+     */
+    public static final String INTERRUPT_STORM = "interruptStorm";
+    /** How many spurious interrupts one firing of {@link #INTERRUPT_STORM} raises. */
+    public static final int STORM_INTERRUPTS = 32;
+    /**
+     * Fault: the device hangs: an accepted transfer never completes (STATUS stays BUSY, no status bit is set, no
+     * interrupt is raised) until software resets the device. Checked when a transfer starts.
+     *
+     * @since 2.1
+     */
+    public static final String HANG_DEVICE = "hangDevice";
+    /**
+     * Fault: a transfer's completion (its status and interrupt) comes {@link org.drvsim.hw.FaultRule#delayMicros()}
+     * microseconds late, on the device thread. Checked when a transfer starts.
+     *
+     * @since 2.1
+     */
+    public static final String DELAY_COMPLETION = "delayCompletion";
 
     /** The base address register of the register bank. */
     public static final int BAR = 0;

@@ -78,4 +78,13 @@ public interface HardwareBus {
      * @return a handle whose {@code close} removes the listener
      */
     AutoCloseable addListener(HardwareListener listener);
+
+    /**
+     * Adds a listener told of every fault rule that fires on any device of this bus (see {@link DeviceFaults}); the
+     * kernel registers one that records each firing in its trace.
+     *
+     * @return a handle whose {@code close} removes the listener
+     * @since 2.1
+     */
+    AutoCloseable addFaultListener(FaultListener listener);
 }

@@ -48,12 +48,19 @@
  * <p>A transfer runs on the device's own thread (its hardware time), copies through
  * {@link org.drvsim.hw.HostMemory}, clears BUSY and sets DMA_DONE, or DMA_ERROR with nothing copied
  * and TRANSFERRED 0 when the range lies outside the device buffer or outside one host memory block,
- * or when the {@code failDma} fault is armed. The interrupt is level-triggered: it is asserted while
+ * or when the {@code failDma} fault fires. The interrupt is level-triggered: it is asserted while
  * INTERRUPT_ENABLE is set and INTERRUPT_STATUS is not 0, and each assertion calls the connected
  * {@link org.drvsim.hw.InterruptSink}s once; software deasserts it by clearing INTERRUPT_STATUS (or
- * INTERRUPT_ENABLE). Faults: {@code failDma} (transfers fail as above), {@code dropInterrupts} (an
- * assertion is lost: no sink is called, and the line counts as asserted until INTERRUPT_STATUS is
- * cleared). After a surprise removal registers read {@code 0xFFFFFFFF}, writes are ignored, nothing
+ * INTERRUPT_ENABLE). Faults ({@link org.drvsim.hw.DeviceFaults}; each is a
+ * {@link org.drvsim.hw.FaultRule} checked where named): {@code failDma} (checked as a transfer starts: it fails as
+ * above), {@code hangDevice} (checked as a transfer starts: it never completes, BUSY stays set until a RESET),
+ * {@code delayCompletion} (checked as a transfer starts: its status and interrupt come the rule's
+ * {@code delayMicros} later), {@code dropInterrupts} (checked at each rising edge: the assertion is lost, no sink is
+ * called, and the line counts as asserted until INTERRUPT_STATUS is cleared), {@code interruptStorm} (checked at each
+ * delivered rising edge: 32 spurious calls follow), and the register faults of every device with registers:
+ * {@code failRegisterRead} (the read returns {@code 0xFFFFFFFF}), {@code failRegisterWrite} (the write is lost) and
+ * {@code vanish} (the bus surprise-removes the device at that access), each checked at every register access. Each
+ * firing is told to the bus's {@link org.drvsim.hw.FaultListener}s. After a surprise removal registers read {@code 0xFFFFFFFF}, writes are ignored, nothing
  * is raised and a transfer in flight is abandoned; after an orderly unplug the registers still answer
  * but the device thread stops (an accepted transfer finishes; nothing is raised; new commands end in
  * DMA_ERROR).

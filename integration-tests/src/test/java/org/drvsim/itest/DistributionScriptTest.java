@@ -140,7 +140,7 @@ public class DistributionScriptTest extends DrvsimJarTestSupport {
     public void helpDescribesEveryDrvsimCommand() throws Exception {
         List<String> commands = List.of("pnp:tree", "driver:list", "ndis:adapters", "ndis:oid", "ndis:send",
                 "ndis:capture", "trace:show", "trace:export", "trace:clear", "verifier:violations", "hw:devices",
-                "hw:plug", "hw:unplug", "hw:surprise", "hw:fault", "trace:io", "storport:adapters", "storport:luns",
+                "hw:plug", "hw:unplug", "hw:surprise", "hw:fault", "hw:faults", "trace:io", "storport:adapters", "storport:luns",
                 "storport:inquiry", "storport:read", "storport:write", "storport:export", // felix:help cannot find _import
                 "ramdisk:attach", "ramdisk:detach");
         StringBuilder script = new StringBuilder();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.drvsim.itest.fixtures.FaultyKmdfDriver;
+import org.drvsim.itest.fixtures.SetFailedOnWriteKmdf;
 import org.drvsim.itest.fixtures.VetoingQueryRemoveKmdf;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.DeviceNodeState;
@@ -38,6 +39,8 @@ public class PnpTransitionsTest extends DrvsimTestSupport {
         return new Option[] {
             DrvsimOptions.driverBundle("fixture.kmdf.veto", "wdf", FIX + "VetoingQueryRemoveKmdf;model=wdf;"
                     + "hardware-ids=\"PCI\\VEN_1414&DEV_EC40\"", FaultyKmdfDriver.class, VetoingQueryRemoveKmdf.class),
+            DrvsimOptions.driverBundle("fixture.kmdf.setfailed", "wdf", FIX + "SetFailedOnWriteKmdf;model=wdf;"
+                    + "hardware-ids=\"PCI\\VEN_1414&DEV_EC40\"", FaultyKmdfDriver.class, SetFailedOnWriteKmdf.class),
         };
     }
 
@@ -46,6 +49,15 @@ public class PnpTransitionsTest extends DrvsimTestSupport {
         return trace.events(e -> (e.kind() == TraceEvent.Kind.PNP || e.kind() == TraceEvent.Kind.CALLBACK)
                         && (e.device().equalsIgnoreCase(device) || e.device().isEmpty() && e.driver().startsWith(driverBsn + "/")))
                 .stream().map(e -> e.kind() == TraceEvent.Kind.PNP ? "* " + e.name() : e.name()).toList();
+    }
+
+    @Test
+    public void anOrderlyEjectQueryRemovesAndRemovesTheDeviceBeforeTheBusReportsItGone() throws Exception {
+        trace.clear();
+        assertThat(gogo("hw:unplug '" + A1 + "'").strip()).startsWith("unplugged " + A1 + ": removed by " + NETVMINI);
+        assertThat(sequence(NETVMINI, A1)).containsExactly("* IRP_MN_QUERY_REMOVE_DEVICE", "* IRP_MN_REMOVE_DEVICE",
+                "MiniportPause", "MiniportHaltEx", "* IRP_MN_QUERY_DEVICE_RELATIONS");
+        assertThat(pnp.node(A1)).isEmpty();
     }
 
     @Test
@@ -168,6 +180,14 @@ public class PnpTransitionsTest extends DrvsimTestSupport {
         DeviceNode n = pnp.node(ECHO0).orElseThrow();
         assertThat(n.state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
         assertThat(n.problem()).isZero();
+        // an orderly eject is refused the same way, and the device stays on the bus
+        trace.clear();
+        assertThatThrownBy(() -> gogo("hw:unplug '" + ECHO0 + "'")).hasMessageContaining("hw:unplug: " + driver
+                + " vetoed the removal of " + ECHO0);
+        assertThat(hardware.device(ECHO0)).isPresent();
+        assertThat(pnp.node(ECHO0).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
+        assertThat(sequence("fixture.kmdf.veto", ECHO0)).containsExactly("* IRP_MN_QUERY_REMOVE_DEVICE",
+                "EvtDeviceQueryRemove", "* IRP_MN_CANCEL_REMOVE_DEVICE");
         // a driver unload cannot be vetoed: the device is removed anyway, and the trace says so
         trace.clear();
         veto.stop();
@@ -258,5 +278,60 @@ public class PnpTransitionsTest extends DrvsimTestSupport {
                 "EvtDeviceQueryStop", "* IRP_MN_CANCEL_STOP_DEVICE");
         assertThat(pnp.node(ECHO0).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
         assertThat(pnp.node(ECHO0).orElseThrow().resources()).isEqualTo(before);
+    }
+
+    /** Starts the WdfDeviceSetFailed fixture on the echo device and writes to it, which makes the driver fail it. */
+    private void failTheDevice(String action) throws Exception {
+        System.setProperty("fixture.setfailed.action", action);
+        IoManagerHarness.DeviceFile f = wdf.open(ECHO0);
+        try {
+            f.write(new byte[8]);
+        } finally {
+            f.close();
+        }
+        pnp.drain();
+        pnp.drain(); // the failure is queued from the write; its removal and restart run after it
+    }
+
+    @Test
+    public void wdfDeviceSetFailedWithAttemptRestartRemovesTheDeviceAsASurpriseRemovalAndStartsItAgainUpToALimit()
+            throws Exception {
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        bundle(ECHO).stop();
+        bundle("fixture.kmdf.setfailed").start();
+        trace.clear();
+        failTheDevice("WdfDeviceFailedAttemptRestart");
+        assertThat(sequence("fixture.kmdf.setfailed", ECHO0)).containsSubsequence("EvtIoWrite",
+                "* IRP_MN_QUERY_PNP_DEVICE_STATE", "* IRP_MN_SURPRISE_REMOVAL", "EvtDeviceD0Exit",
+                "EvtDeviceReleaseHardware", "* IRP_MN_REMOVE_DEVICE", "* IRP_MN_START_DEVICE",
+                "EvtDevicePrepareHardware", "EvtDeviceD0Entry");
+        assertThat(pnp.node(ECHO0).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
+        failTheDevice("WdfDeviceFailedAttemptRestart");
+        assertThat(pnp.node(ECHO0).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
+        // the third failure reaches the limit: the device keeps Code 43 and its driver, whose only device it was, unloads
+        trace.clear();
+        failTheDevice("WdfDeviceFailedAttemptRestart");
+        DeviceNode n = pnp.node(ECHO0).orElseThrow();
+        assertThat(n.problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
+        assertThat(n.problemStatus()).isEqualTo("WdfDeviceSetFailed(WdfDeviceFailedAttemptRestart) (failed "
+                + org.drvsim.kernel.PnpManager.FAILED_RESTART_LIMIT + " times; not restarted again)");
+        assertThat(sequence("fixture.kmdf.setfailed", ECHO0)).containsSubsequence("* IRP_MN_QUERY_PNP_DEVICE_STATE",
+                "* IRP_MN_SURPRISE_REMOVAL", "* IRP_MN_REMOVE_DEVICE", "* ZwUnloadDriver")
+                .doesNotContain("* IRP_MN_START_DEVICE");
+        assertThat(pnp.drivers()).noneMatch(d -> d.name().startsWith("fixture.kmdf.setfailed/"));
+    }
+
+    @Test
+    public void wdfDeviceSetFailedWithNoRestartLeavesCode43() throws Exception {
+        await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        bundle(ECHO).stop();
+        bundle("fixture.kmdf.setfailed").start();
+        trace.clear();
+        failTheDevice("WdfDeviceFailedNoRestart");
+        DeviceNode n = pnp.node(ECHO0).orElseThrow();
+        assertThat(n.state()).isEqualTo(DeviceNodeState.DeviceNodeStartFailed);
+        assertThat(n.problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
+        assertThat(n.problemStatus()).isEqualTo("WdfDeviceSetFailed(WdfDeviceFailedNoRestart)");
+        assertThat(sequence("fixture.kmdf.setfailed", ECHO0)).doesNotContain("* IRP_MN_START_DEVICE");
     }
 }

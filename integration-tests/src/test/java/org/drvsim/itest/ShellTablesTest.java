@@ -24,6 +24,7 @@ public class ShellTablesTest extends DrvsimJarTestSupport {
         HEADERS.put("pnp:tree", List.of("INSTANCE ID", "HARDWARE IDS", "STATE", "DRIVER", "PROBLEM"));
         HEADERS.put("driver:list", List.of("ID", "SYMBOLIC NAME", "MODEL", "BUNDLE STATE", "DRIVER STATE", "DEVICES"));
         HEADERS.put("hw:devices", List.of("INSTANCE ID", "HARDWARE IDS", "DESCRIPTION", "FAULTS ARMED"));
+        HEADERS.put("hw:faults", List.of("INSTANCE ID", "FAULT", "WHEN", "TIMES", "CHECKS", "FIRED"));
         HEADERS.put("ndis:adapters", List.of("NAME", "INSTANCE ID", "STATE", "MAC ADDRESS", "PACKET FILTER", "SENT",
                 "COMPLETED", "INDICATED", "RETURNED"));
         HEADERS.put("storport:adapters", List.of("NAME", "INSTANCE ID", "STATE", "BUSES", "TARGETS", "LUNS/TARGET",

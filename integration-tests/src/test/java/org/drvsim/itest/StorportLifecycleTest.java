@@ -48,6 +48,9 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
             "HwStorStartIo SCSIOP_REPORT_LUNS 0:0:0",
             "StorPortNotification RequestComplete SRB_STATUS_SUCCESS",
             "HwStorStartIo SCSIOP_INQUIRY 0:0:0",
+            "StorPortNotification RequestComplete SRB_STATUS_SUCCESS",
+            // disk.sys claims the LUN (* ClassClaimDevice) and reads its capacity
+            "HwStorStartIo SCSIOP_READ_CAPACITY 0:0:0",
             "StorPortNotification RequestComplete SRB_STATUS_SUCCESS");
 
     static final List<String> STOP = List.of(

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.drvsim.hw.InterruptSink;
@@ -22,19 +23,24 @@ final class InterruptLine {
     private final int vector;
     private final Executor deviceThread;
     private final BooleanSupplier dropInterrupts;
+    private final IntSupplier storm;
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private boolean asserted; // guarded by this
     private boolean dead; // guarded by this
 
     /**
      * @param deviceThread   where sinks run
-     * @param dropInterrupts the fault knob, checked first when the line rises
+     * @param dropInterrupts the fault check, made first when the line rises
+     * @param storm          the interrupt-storm check, made at each delivery of a rising edge: how many spurious
+     *                       calls follow the real one (0 when the fault does not fire)
      */
-    InterruptLine(String device, int vector, Executor deviceThread, BooleanSupplier dropInterrupts) {
+    InterruptLine(String device, int vector, Executor deviceThread, BooleanSupplier dropInterrupts,
+                  IntSupplier storm) {
         this.device = device;
         this.vector = vector;
         this.deviceThread = deviceThread;
         this.dropInterrupts = dropInterrupts;
+        this.storm = storm;
     }
 
     int vector() {
@@ -62,9 +68,25 @@ final class InterruptLine {
 
     /** Calls every connected sink if the line is still asserted; on the device thread only. */
     void deliver() {
+        int spurious = storm.getAsInt();
         for (Connection c : connections) {
             deliverTo(c);
         }
+        for (int i = 0; i < spurious; i++) {
+            for (Connection c : connections) {
+                stormTo(c);
+            }
+        }
+    }
+
+    /** A spurious call: the line need not be asserted, only alive and the sink still connected. */
+    private void stormTo(Connection c) {
+        synchronized (this) {
+            if (dead || !connections.contains(c)) {
+                return;
+            }
+        }
+        call(c);
     }
 
     /** Queues {@link #deliver()} to the device thread. */
@@ -96,6 +118,10 @@ final class InterruptLine {
                 return;
             }
         }
+        call(c);
+    }
+
+    private void call(Connection c) {
         try {
             c.sink.interrupt(vector);
         } catch (RuntimeException e) {

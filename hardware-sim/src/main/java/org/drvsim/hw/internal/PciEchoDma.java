@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.drvsim.hw.DeviceFaults;
+import java.util.concurrent.locks.LockSupport;
 import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.HostMemory;
 import org.drvsim.hw.HwResource;
@@ -34,7 +34,7 @@ import org.drvsim.hw.MmioRegion;
  */
 final class PciEchoDma implements DeviceHardware {
     /** The fault names this device type knows. */
-    static final Set<String> FAULTS = Set.of(FAIL_DMA, DROP_INTERRUPTS);
+    static final Set<String> FAULTS = Set.of(FAIL_DMA, DROP_INTERRUPTS, INTERRUPT_STORM, HANG_DEVICE, DELAY_COMPLETION);
     /** The simulated PCI memory window: slot n decodes {@code PCI_WINDOW + n * SLOT_STRIDE}. */
     static final long PCI_WINDOW = 0xF000_0000L;
     static final long SLOT_STRIDE = 0x1_0000L;
@@ -46,7 +46,7 @@ final class PciEchoDma implements DeviceHardware {
 
     private final String instanceId;
     private final HostMemory memory;
-    private final DeviceFaults faults;
+    private final Faults faults;
     private final List<HwResource> resources;
     /** Touched only by the device thread. */
     private final byte[] buffer;
@@ -77,7 +77,7 @@ final class PciEchoDma implements DeviceHardware {
      * @param slot the PCI slot the bus assigned, 0 to {@code SLOTS - 1}
      * @throws IllegalArgumentException if {@code echo.bufferBytes} is invalid; no thread is started
      */
-    PciEchoDma(DeviceSpec spec, int slot, HostMemory memory, DeviceFaults faults) {
+    PciEchoDma(DeviceSpec spec, int slot, HostMemory memory, Faults faults) {
         if (slot < 0 || slot >= SLOTS) {
             throw new IllegalArgumentException("PCI slot " + slot + " is not 0 to " + (SLOTS - 1));
         }
@@ -94,7 +94,7 @@ final class PciEchoDma implements DeviceHardware {
             return t;
         });
         this.line = new InterruptLine(instanceId, FIRST_VECTOR + slot, deviceThread,
-                () -> faults.isArmed(DROP_INTERRUPTS));
+                () -> faults.fires(DROP_INTERRUPTS), () -> faults.fires(INTERRUPT_STORM) ? STORM_INTERRUPTS : 0);
     }
 
     static int bufferBytes(DeviceSpec spec) {
@@ -267,7 +267,13 @@ final class PciEchoDma implements DeviceHardware {
                 return; // reset or pulled before it started
             }
         }
-        boolean ok = !faults.isArmed(FAIL_DMA) && copy(t);
+        if (faults.fires(HANG_DEVICE)) {
+            return; // hung: BUSY until a reset; no status, no interrupt
+        }
+        long delayNanos = faults.check(DELAY_COMPLETION).map(r -> TimeUnit.MICROSECONDS.toNanos(r.delayMicros()))
+                .orElse(0L);
+        boolean ok = !faults.fires(FAIL_DMA) && copy(t);
+        holdBack(delayNanos);
         boolean rising;
         synchronized (lock) {
             if (t.generation() != generation) {
@@ -280,6 +286,14 @@ final class PciEchoDma implements DeviceHardware {
         }
         if (rising) {
             line.deliver(); // already on the device thread
+        }
+    }
+
+    /** The device thread waits out a delayCompletion firing: the device's own time, not software's. */
+    private static void holdBack(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.EchoDmaRegisters;
+import org.drvsim.hw.FaultListener;
 import org.drvsim.hw.HardwareBus;
 import org.drvsim.hw.HardwareListener;
 import org.drvsim.hw.HostMemory;
@@ -44,6 +45,7 @@ public final class SimHardwareBus implements HardwareBus {
     private final Map<SimDeviceImpl, Integer> pciSlots = new LinkedHashMap<>(); // guarded by lock
     private final BitSet slotsTaken = new BitSet(PciEchoDma.SLOTS); // guarded by lock
     private final List<HardwareListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<FaultListener> faultListeners = new CopyOnWriteArrayList<>();
 
     @Activate
     public SimHardwareBus(@Reference(name = "hostMemory") HostMemory memory) {
@@ -63,6 +65,18 @@ public final class SimHardwareBus implements HardwareBus {
                 throw new IllegalArgumentException("device " + spec.instanceId() + " is already present");
             }
             SimDeviceImpl device = create(spec);
+            device.faultRules().reportTo((fault, firing) -> {
+                for (FaultListener l : faultListeners) {
+                    l.faultInjected(device, fault, firing);
+                }
+            });
+            device.onVanish(() -> {
+                try {
+                    surpriseRemove(device.instanceId());
+                } catch (IllegalArgumentException alreadyGone) {
+                    // removed meanwhile: vanishing twice is vanishing once
+                }
+            });
             devices.put(key, device);
             for (HardwareListener l : listeners) {
                 l.deviceArrived(device);
@@ -89,6 +103,7 @@ public final class SimHardwareBus implements HardwareBus {
         }
         Set<String> supported = new TreeSet<>(Faults.parse(spec.properties().get("faults.supported")));
         supported.addAll(PciEchoDma.FAULTS);
+        supported.addAll(SimDeviceImpl.REGISTER_FAULTS);
         Faults faults = new Faults(spec.instanceId(), supported);
         SimDeviceImpl device = new SimDeviceImpl(spec, faults, new PciEchoDma(spec, slot, memory, faults));
         slotsTaken.set(slot);
@@ -147,6 +162,12 @@ public final class SimHardwareBus implements HardwareBus {
             }
         }
         return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public AutoCloseable addFaultListener(FaultListener listener) {
+        faultListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        return () -> faultListeners.remove(listener);
     }
 
     /**

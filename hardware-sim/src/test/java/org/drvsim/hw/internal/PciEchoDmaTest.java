@@ -14,7 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.drvsim.hw.DeviceFaults;
 import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.FaultRule;
 import org.drvsim.hw.InterruptSink;
 import org.drvsim.hw.MmioRegion;
 import org.drvsim.hw.SimDevice;
@@ -484,8 +486,115 @@ public class PciEchoDmaTest {
     // ---- faults
 
     @Test
-    public void theDeviceSupportsFailDmaAndDropInterrupts() {
-        assertThat(device.faults().supported()).containsExactlyInAnyOrder(FAIL_DMA, DROP_INTERRUPTS);
+    public void theDeviceSupportsItsOwnFaultsAndTheRegisterFaults() {
+        assertThat(device.faults().supported()).containsExactlyInAnyOrder(FAIL_DMA, DROP_INTERRUPTS,
+                INTERRUPT_STORM, HANG_DEVICE, DELAY_COMPLETION, DeviceFaults.FAIL_REGISTER_READ,
+                DeviceFaults.FAIL_REGISTER_WRITE, DeviceFaults.VANISH);
+    }
+
+    @Test
+    public void failRegisterReadArmedReadsAllOnesAndDisarmedReadsTheRegister() {
+        device.faults().arm(DeviceFaults.FAIL_REGISTER_READ);
+        assertThat(regs.read32(ID)).isEqualTo(0xFFFF_FFFF);
+        assertThat(regs.read32(BUFFER_SIZE)).isEqualTo(0xFFFF_FFFF);
+        device.faults().disarm(DeviceFaults.FAIL_REGISTER_READ);
+        assertThat(regs.read32(ID)).isEqualTo(ID_VALUE);
+        assertThat(regs.read32(BUFFER_SIZE)).isEqualTo(SMALL_BUFFER);
+    }
+
+    @Test
+    public void failRegisterWriteArmedLosesTheWriteAndDisarmedWritesIt() {
+        device.faults().arm(FaultRule.nth(DeviceFaults.FAIL_REGISTER_WRITE, 1));
+        regs.write32(LENGTH, 77);
+        assertThat(regs.read32(LENGTH)).isZero();
+        regs.write32(LENGTH, 78); // the 2nd check: the nth rule does not fire
+        assertThat(regs.read32(LENGTH)).isEqualTo(78);
+        device.faults().disarm(DeviceFaults.FAIL_REGISTER_WRITE);
+        regs.write32(LENGTH, 79);
+        assertThat(regs.read32(LENGTH)).isEqualTo(79);
+    }
+
+    @Test
+    public void vanishArmedSurpriseRemovesTheDeviceAtTheNextRegisterAccessAndDisarmedLeavesItPresent()
+            throws Exception {
+        List<String> removals = new ArrayList<>();
+        bus.addListener(new org.drvsim.hw.HardwareListener() {
+            @Override public void deviceArrived(SimDevice d) { }
+            @Override public void deviceRemoved(SimDevice d, boolean surprise) {
+                removals.add(d.instanceId() + (surprise ? " surprise" : " orderly"));
+            }
+        });
+        device.faults().arm(FaultRule.nth(DeviceFaults.VANISH, 2));
+        assertThat(regs.read32(ID)).isEqualTo(ID_VALUE);
+        assertThat(device.present()).isTrue();
+        device.faults().disarm(DeviceFaults.VANISH);
+        assertThat(regs.read32(ID)).as("disarmed").isEqualTo(ID_VALUE);
+        assertThat(device.present()).isTrue();
+
+        device.faults().arm(DeviceFaults.VANISH);
+        assertThat(regs.read32(ID)).as("the access that vanished it reads a pulled device").isEqualTo(0xFFFF_FFFF);
+        assertThat(device.present()).isFalse();
+        assertThat(bus.device(ID0)).isEmpty();
+        assertThat(removals).containsExactly(ID0 + " surprise");
+        assertThat(regs.read32(ID)).isEqualTo(0xFFFF_FFFF);
+    }
+
+    @Test
+    public void hangDeviceArmedLeavesTheTransferBusyWithoutInterruptUntilResetAndDisarmedCompletes()
+            throws Exception {
+        long src = hostBlock(pattern(128, 0x6B));
+        device.faults().arm(HANG_DEVICE);
+        regs.write32(CONTROL, CONTROL_ENABLE | CONTROL_INTERRUPT_ENABLE);
+        program(src, 0, 128);
+        regs.write32(COMMAND, COMMAND_HOST_TO_DEVICE);
+        drain();
+        assertThat(regs.read32(STATUS)).isEqualTo(STATUS_BUSY);
+        assertThat(regs.read32(INTERRUPT_STATUS)).isZero();
+        assertThat(interrupts.count()).isZero();
+
+        device.faults().disarm(HANG_DEVICE);
+        regs.write32(CONTROL, CONTROL_RESET);
+        assertThat(regs.read32(STATUS)).isZero();
+        assertThat(transfer(COMMAND_HOST_TO_DEVICE, src, 0, 128)).isEqualTo(INTERRUPT_DMA_DONE);
+    }
+
+    @Test
+    public void delayCompletionArmedHoldsTheCompletionBackAndDisarmedCompletesAtOnce() throws Exception {
+        long src = hostBlock(pattern(128, 0x6B));
+        device.faults().arm(FaultRule.always(DELAY_COMPLETION).delayMicros(50_000));
+        long start = System.nanoTime();
+        assertThat(transfer(COMMAND_HOST_TO_DEVICE, src, 0, 128)).isEqualTo(INTERRUPT_DMA_DONE);
+        assertThat(System.nanoTime() - start).as("at least the 50 ms delay").isGreaterThanOrEqualTo(50_000_000L);
+        assertThat(device.faults().rules()).singleElement()
+                .satisfies(r -> assertThat(r.firings()).isEqualTo(1));
+
+        device.faults().disarm(DELAY_COMPLETION);
+        assertThat(transfer(COMMAND_HOST_TO_DEVICE, src, 0, 128)).isEqualTo(INTERRUPT_DMA_DONE);
+    }
+
+    @Test
+    public void interruptStormArmedRaisesSpuriousInterruptsAfterTheRealOneAndDisarmedRaisesOne() throws Exception {
+        long src = hostBlock(pattern(128, 0x6B));
+        device.faults().arm(FaultRule.always(INTERRUPT_STORM).times(1));
+        assertThat(transfer(COMMAND_HOST_TO_DEVICE, src, 0, 128)).isEqualTo(INTERRUPT_DMA_DONE);
+        drain();
+        assertThat(interrupts.count()).isEqualTo(1 + STORM_INTERRUPTS);
+        assertThat(device.faults().armed()).as("--times 1 disarmed it").isEmpty();
+
+        assertThat(transfer(COMMAND_HOST_TO_DEVICE, src, 0, 128)).isEqualTo(INTERRUPT_DMA_DONE);
+        drain();
+        assertThat(interrupts.count()).isEqualTo(2 + STORM_INTERRUPTS);
+    }
+
+    @Test
+    public void eachFiringIsToldToTheFaultListenersWithItsCount() throws Exception {
+        List<String> fired = new ArrayList<>();
+        bus.addFaultListener((d, fault, n) -> fired.add(d.instanceId() + " " + fault + " " + n));
+        device.faults().arm(FaultRule.every(DeviceFaults.FAIL_REGISTER_READ, 2));
+        for (int i = 0; i < 5; i++) {
+            regs.read32(ID);
+        }
+        assertThat(fired).containsExactly(ID0 + " failRegisterRead 1", ID0 + " failRegisterRead 2");
     }
 
     @Test

@@ -49,7 +49,8 @@ public class SimHardwareBusTest {
             assertThat(r.length()).isEqualTo(4096);
             assertThat(r.read32(EchoDmaRegisters.ID)).isEqualTo(0x1414EC40);
         });
-        assertThat(d.faults().supported()).containsExactlyInAnyOrder("failDma", "dropInterrupts");
+        assertThat(d.faults().supported()).containsExactlyInAnyOrder("failDma", "dropInterrupts", "interruptStorm",
+                "hangDevice", "delayCompletion", "failRegisterRead", "failRegisterWrite", "vanish");
         assertThat(d.hardwareIds()).containsExactly("PCI\\VEN_1414&DEV_EC40");
         assertThat(bus.device("pci\\ven_1414&dev_ec40\\0000")).containsSame(d);
     }

@@ -13,6 +13,8 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.DeviceFaults;
+import org.drvsim.hw.FaultRule;
 import org.drvsim.hw.HardwareBus;
 import org.drvsim.kernel.DeviceNode;
 import org.drvsim.kernel.PnpManager;
@@ -59,7 +61,7 @@ public abstract class DrvsimTestSupport {
     @Inject protected PnpManager pnp;
     /** The rules the drivers broke. */
     @Inject protected Verifier verifier;
-    /** The simulated machine: plug, unplug, surprise-remove. */
+    /** The simulated machine: plug, unplug, surprise-remove, fault rules ({@link #armFault}). */
     @Inject protected HardwareBus hardware;
     /** NDIS's protocol side: OIDs, sends, receives. */
     @Inject protected ProtocolHarness ndis;
@@ -224,6 +226,30 @@ public abstract class DrvsimTestSupport {
     protected void surpriseRemove(String instanceId) throws InterruptedException {
         hardware.surpriseRemove(instanceId);
         pnp.drain();
+    }
+
+    /**
+     * Arms a fault rule on a device, as {@code hw:fault} does: the operation the fault names checks the rule first
+     * and fails as the device documents when it fires (see {@link DeviceFaults}); each firing is a {@code *
+     * FaultInjected} trace event. For example {@code armFault(id, FaultRule.nth(DeviceFaults.FAIL_REGISTER_READ,
+     * 1))} makes the driver's first register read return all ones. A test runs in a fresh framework, so a rule
+     * never outlives its test; {@link DeviceFaults#disarm} or {@link DeviceFaults#clear} it to prove the success
+     * path in the same test.
+     *
+     * @param instanceId the device instance ID (case-insensitive)
+     * @return the device's faults, to read the counters ({@link DeviceFaults#rules()}) or disarm
+     * @throws IllegalArgumentException if no such device is present or it does not know the fault; nothing changes
+     */
+    protected DeviceFaults armFault(String instanceId, FaultRule rule) {
+        DeviceFaults faults = hardware.device(instanceId).orElseThrow(() -> new IllegalArgumentException(
+                "no device " + instanceId + " is present")).faults();
+        faults.arm(rule);
+        return faults;
+    }
+
+    /** Arms a fault that fires at every check: {@code armFault(instanceId, FaultRule.always(fault))}. */
+    protected DeviceFaults armFault(String instanceId, String fault) {
+        return armFault(instanceId, FaultRule.always(fault));
     }
 
     /**

@@ -56,6 +56,19 @@ public interface PnpManager {
     DeviceNode disable(String instanceId) throws InterruptedException;
 
     /**
+     * The first half of an orderly eject ({@code hw:unplug}): IRP_MN_QUERY_REMOVE_DEVICE, then (unless the driver vetoes
+     * it) IRP_MN_REMOVE_DEVICE with the model's removal sequence, and the driver's unload when it was its last device;
+     * the caller then takes the device off the bus. Runs on the PnP worker; returns when done.
+     *
+     * @param instanceId the device instance ID (case-insensitive)
+     * @throws IllegalArgumentException if there is no such device
+     * @throws IllegalStateException    if the driver vetoed the removal (the message names the driver and the status;
+     *                                  IRP_MN_CANCEL_REMOVE_DEVICE was sent and the device stays started)
+     * @throws InterruptedException     if interrupted while waiting for the PnP worker
+     */
+    void eject(String instanceId) throws InterruptedException;
+
+    /**
      * Enables a disabled device: the problem code is cleared and the driver that claims it (loaded again if it was
      * unloaded with its last device) starts it. Runs on the PnP worker; returns when done.
      *
@@ -113,6 +126,23 @@ public interface PnpManager {
      * @throws InterruptedException  if interrupted while waiting for the PnP worker
      */
     void shutdown() throws InterruptedException;
+
+    /**
+     * A port reports that a started device failed (IoInvalidateDeviceState with PNP_DEVICE_FAILED; KMDF's
+     * WdfDeviceSetFailed): on the PnP worker, IRP_MN_QUERY_PNP_DEVICE_STATE, then the device is removed as after a
+     * surprise removal (IRP_MN_SURPRISE_REMOVAL, IRP_MN_REMOVE_DEVICE) and, when {@code attemptRestart} and the device
+     * has failed fewer than {@value #FAILED_RESTART_LIMIT} times, started again (the driver is loaded again if it was
+     * unloaded with it); otherwise it keeps problem code 43 ({@link DeviceNode#CM_PROB_FAILED_POST_START}). Returns at
+     * once; callable at IRQL &lt;= DISPATCH_LEVEL from any thread.
+     *
+     * @param instanceId     the device instance ID
+     * @param attemptRestart WdfDeviceFailedAttemptRestart rather than WdfDeviceFailedNoRestart
+     * @param reason         what failed, for the problem status and the trace
+     */
+    void deviceFailed(String instanceId, boolean attemptRestart, String reason);
+
+    /** How many times a failed device is restarted before it keeps problem code 43. */
+    int FAILED_RESTART_LIMIT = 3;
 
     /**
      * Isolates a driver the watchdog found hung: on the PnP worker, its devices get problem code 43 ({@link

@@ -379,7 +379,22 @@ final class StorAdapter implements StorPortAdapter {
             }
             lunAddresses.add(l.address());
             unitControl(l.address(), ScsiUnitControlType.ScsiUnitStart);
+            // disk.sys claims the new LUN's PDO (classpnp's ClassClaimDevice) and reads its capacity
+            // (ClassReadDriveCapacity), the first class I/O a disk LUN gets (spec section 6)
+            port.trace.event(TraceEvent.Kind.PNP, name, instanceId(), "ClassClaimDevice",
+                    TraceEvent.argMap("address", l.address(), "classDriver", "disk.sys"));
+            readCapacity(l.address());
         }
+    }
+
+    /** READ CAPACITY(10) to a LUN the class driver just claimed, as a class request (it waits while busy). */
+    private void readCapacity(String address) {
+        String[] p = address.split(":");
+        byte[] cdb = new byte[10];
+        cdb[0] = (byte) ScsiOp.SCSIOP_READ_CAPACITY;
+        StorageRequestBlock srb = StorageRequestBlock.executeScsi(Integer.parseInt(p[0]), Integer.parseInt(p[1]),
+                Integer.parseInt(p[2]), cdb, StorageRequestBlock.SRB_FLAGS_DATA_IN, new byte[8], 8, 10);
+        await(submit(srb, false), srb);
     }
 
     private List<Integer> reportLuns(int path, int target) {
@@ -442,7 +457,7 @@ final class StorAdapter implements StorPortAdapter {
      * with IRP_MN_REMOVE_DEVICE ({@link #remove}). On the PnP worker, PASSIVE_LEVEL.
      */
     void surpriseRemoved() {
-        if (state != State.Started) {
+        if (state != State.Started && state != State.Stopped) { // a stopped or powered-down adapter is removed too
             return;
         }
         state = State.Stopping; // from now on only Storport's own requests reach the miniport
@@ -471,7 +486,7 @@ final class StorAdapter implements StorPortAdapter {
                 return; // not started, or removed already
             }
         } else {
-            if (state != State.Started) {
+            if (state != State.Started && state != State.Stopped) { // a stopped or powered-down adapter is removed too
                 return;
             }
             state = State.Stopping; // from now on only Storport's own requests reach the miniport

@@ -326,6 +326,30 @@ public class StorportRulesTest {
     }
 
     @Test
+    public void anAdapterRemovedWhilePoweredDownFlushesTheRequestsItHeldAndFreesItsResources() throws Exception {
+        for (boolean surprise : new boolean[] {false, true}) {
+            trace.clear();
+            load();
+            StorAdapter a = storport.adapter(DEV).orElseThrow();
+            a.powerDown();
+            byte[] read = {(byte) ScsiOp.SCSIOP_READ, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+            var held = a.submit(StorageRequestBlock.executeScsi(0, 0, 0, read, StorageRequestBlock.SRB_FLAGS_DATA_IN,
+                    new byte[512], 512, 10), false);
+            assertThat(held).as("held while the adapter is powered down").isNotDone();
+            if (surprise) {
+                storport.surpriseRemoval(driverObject, node);
+                storport.surpriseRemoveDevice(driverObject, node);
+            } else {
+                storport.removeDevice(driverObject, node);
+            }
+            assertThat(SrbStatus.status(held.get(5, java.util.concurrent.TimeUnit.SECONDS).srbStatus))
+                    .as("surprise " + surprise).isEqualTo(SrbStatus.SRB_STATUS_REQUEST_FLUSHED);
+            assertThat(callbacks()).as("surprise " + surprise).endsWith("HwStorFreeAdapterResources");
+            storport.driverUnload(driverObject);
+        }
+    }
+
+    @Test
     public void scsiSetBootConfigFollowsScsiStopAdapterOnAnOrderlyRemovalButNotOnASurpriseRemoval() {
         var query = miniport.init.hwAdapterControl;
         miniport.init.hwAdapterControl = (ext, type, params) -> {

@@ -241,7 +241,7 @@ final class FxDeviceImpl extends FxObject implements WdfDevice {
     @Override
     public void wdfDeviceSetFailed(WdfDeviceFailedAction failedAction) {
         drv().port.trace.ddi(drv().name, instanceId, "WdfDeviceSetFailed", TraceEvent.argMap("failedAction", failedAction));
-        drv().port.requestRemoval(this);
+        drv().port.requestRemoval(this, failedAction);
     }
 
     // ---- PnP / power (PnP worker, PASSIVE_LEVEL)

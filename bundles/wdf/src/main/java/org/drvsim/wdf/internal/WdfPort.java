@@ -331,8 +331,17 @@ public final class WdfPort implements PortDriver, WdfMiniportBinder {
         }
     }
 
-    /** WdfDeviceSetFailed: the device is removed as after a surprise removal (spec FA-7). */
-    void requestRemoval(FxDeviceImpl device) {
+    /**
+     * WdfDeviceSetFailed (spec FA-7): the framework tells the PnP manager the device failed; the PnP manager removes it
+     * as after a surprise removal and, for WdfDeviceFailedAttemptRestart, starts it again (with a retry limit). A
+     * miniport device (no PnP node) is only removed by the framework.
+     */
+    void requestRemoval(FxDeviceImpl device, org.drvsim.wdf.WdfDeviceFailedAction action) {
+        if (pnp != null && device.node != null) {
+            pnp.deviceFailed(device.instanceId(), action == org.drvsim.wdf.WdfDeviceFailedAction.WdfDeviceFailedAttemptRestart,
+                    "WdfDeviceSetFailed(" + action + ")");
+            return;
+        }
         scheduler.queuePnp("WdfDeviceSetFailed " + device.instanceId(), () -> {
             if (devices.remove(device.instanceId(), device)) {
                 device.remove(true);

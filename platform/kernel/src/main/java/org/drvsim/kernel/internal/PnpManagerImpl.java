@@ -704,6 +704,53 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         });
     }
 
+    /** How many times each device failed (deviceFailed), by instance ID; PnP worker only. */
+    private final Map<String, Integer> failures = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    @Override
+    public void deviceFailed(String instanceId, boolean attemptRestart, String reason) {
+        scheduler.queuePnp("device failed " + instanceId, () -> {
+            DeviceNodeImpl node = find(instanceId).orElse(null);
+            if (node == null || node.driver == null || node.state != DeviceNodeState.DeviceNodeStarted) {
+                return;
+            }
+            DriverObjectImpl d = node.driver;
+            int count = failures.merge(node.instanceId(), 1, Integer::sum);
+            trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_QUERY_PNP_DEVICE_STATE",
+                    TraceEvent.argMap("pnpDeviceState", "PNP_DEVICE_FAILED", "reason", reason, "failures", count));
+            removeOnPnp(d, node, true, false);
+            if (attemptRestart && count < FAILED_RESTART_LIMIT && node.device.present()) {
+                startOnAnyDriver(node, "a device it claims restarted after it failed");
+                if (node.state != DeviceNodeState.DeviceNodeStarted || node.driver != d) {
+                    unloadIfIdle(d, "its last device failed");
+                }
+                return;
+            }
+            node.state = DeviceNodeState.DeviceNodeStartFailed;
+            node.problem = DeviceNode.CM_PROB_FAILED_POST_START;
+            node.problemStatus = reason + (attemptRestart ? " (failed " + count + " times; not restarted again)" : "");
+            unloadIfIdle(d, "its last device failed");
+        });
+    }
+
+    @Override
+    public void eject(String instanceId) throws InterruptedException {
+        onPnp("eject " + instanceId, () -> {
+            DeviceNodeImpl node = present(instanceId, "hw:unplug");
+            DriverObjectImpl d = node.driver;
+            if (d != null && node.state == DeviceNodeState.DeviceNodeStarted) {
+                PortStatus veto = removeOnPnp(d, node, false, true);
+                if (!veto.isSuccess()) {
+                    throw new IllegalStateException("hw:unplug: " + d.name + " vetoed the removal of "
+                            + node.instanceId() + " (IRP_MN_QUERY_REMOVE_DEVICE failed with " + veto + "); the device "
+                            + "stays started and plugged in");
+                }
+                unloadIfIdle(d, "its last device was removed");
+            }
+            return null;
+        });
+    }
+
     @Override
     public DeviceNode enable(String instanceId) throws InterruptedException {
         return onPnp("enable " + instanceId, () -> {
@@ -877,6 +924,15 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             node.state = DeviceNodeState.DeviceNodeUninitialized;
         }
         d.devices.clear();
+        forgetWithoutCalls(d, "forgetting");
+        drivers.remove(d.bundle.getBundleId());
+    }
+
+    /**
+     * Every port the driver used (its model's and its libraries') forgets it and everything of it without calling any
+     * of its routines ({@link PortDriver#driverIsolated}). On the PnP worker.
+     */
+    private void forgetWithoutCalls(DriverObjectImpl d, String what) {
         List<String> models = new ArrayList<>(d.dependencies);
         models.add(0, d.model());
         for (String model : models) {
@@ -886,10 +942,9 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
                     port.driverIsolated(d);
                 }
             } catch (Throwable e) { // a port bug: logged, and the platform goes on
-                LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed forgetting " + d.name, e);
+                LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed " + what + " " + d.name, e);
             }
         }
-        drivers.remove(d.bundle.getBundleId());
     }
 
     /** @return the present node with this instance ID */
@@ -943,18 +998,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             }
         }
         d.devices.clear();
-        List<String> models = new ArrayList<>(d.dependencies);
-        models.add(0, d.model());
-        for (String model : models) {
-            PortDriver port = ports.get(model);
-            try {
-                if (port != null) {
-                    port.driverIsolated(d);
-                }
-            } catch (Throwable e) { // a port bug: logged, and the platform goes on
-                LOG.log(Level.SEVERE, "drvsim: the " + model + " model failed isolating " + d.name, e);
-            }
-        }
+        forgetWithoutCalls(d, "isolating");
         drivers.remove(d.bundle.getBundleId());
         waiting.remove(d.bundle.getBundleId());
         awaitedLibraries.remove(d.bundle.getBundleId());

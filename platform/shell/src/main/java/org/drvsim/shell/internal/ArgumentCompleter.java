@@ -103,8 +103,8 @@ final class ArgumentCompleter implements Completer {
         try {
             return switch (command) {
                 case "hw:unplug", "hw:surprise", "pnp:disable", "pnp:enable", "pnp:rebalance" -> position == 0 ? devices() : List.of();
-                case "hw:fault" -> position == 0 ? devices() : position == 1 ? faults(before.get(0))
-                        : position == 2 ? List.of("on", "off") : List.of();
+                case "hw:fault" -> position == 0 ? devices() : position == 1 ? faultsOrClear(before.get(0))
+                        : List.of("on", "off", "--nth", "--every", "--probability", "--times", "--seed", "--delay-us");
                 case "hw:plug" -> position == 1 ? kinds() : List.of();
                 case "bundle:start", "bundle:stop", "bundle:update", "bundle:uninstall", "bundle:refresh" -> bundles();
                 case "help", "shell:help" -> position == 0 ? commands() : List.of();
@@ -142,6 +142,12 @@ final class ArgumentCompleter implements Completer {
         String id = device.replace("'", "");
         return bus == null ? List.of() : bus.device(id).map(SimDevice::faults).map(f -> f.supported().stream()
                 .sorted().toList()).orElse(List.of());
+    }
+
+    private List<String> faultsOrClear(String device) {
+        List<String> values = new java.util.ArrayList<>(faults(device));
+        values.add("--clear");
+        return values;
     }
 
     private List<String> kinds() {

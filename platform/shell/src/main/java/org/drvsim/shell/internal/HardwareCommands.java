@@ -2,12 +2,17 @@ package org.drvsim.shell.internal;
 
 import static org.drvsim.kernel.console.Table.column;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.drvsim.hw.DeviceFaults;
 import org.drvsim.hw.DeviceKind;
 import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.EchoDmaRegisters;
+import org.drvsim.hw.FaultRule;
+import org.drvsim.hw.FaultRuleState;
 import org.drvsim.hw.HardwareBus;
 import org.drvsim.hw.SimDevice;
 import org.drvsim.kernel.PnpManager;
@@ -18,12 +23,14 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The {@code hw:} commands: the simulated machine's devices, hot-plug, unplug, surprise removal and
- * fault knobs (netdevsim's new_device/del_device and fail_* files).
+ * fault rules (netdevsim's new_device/del_device and fail_* files, Linux fault-injection's interval, probability
+ * and times).
  */
 @Component(service = HardwareCommands.class, property = {
         "osgi.command.scope=hw",
         "osgi.command.function=devices", "osgi.command.function=plug", "osgi.command.function=unplug",
-        "osgi.command.function=surprise", "osgi.command.function=fault"})
+        "osgi.command.function=surprise", "osgi.command.function=fault",
+        "osgi.command.function=faults"})
 public final class HardwareCommands {
     private final HardwareBus bus;
     private final PnpManager pnp;
@@ -99,12 +106,16 @@ public final class HardwareCommands {
         return "plugged " + d.instanceId() + what + ": " + outcome(d.instanceId());
     }
 
-    @Descriptor("removes a device in an orderly way (eject) and returns when its driver has removed it")
+    @Descriptor("removes a device in an orderly way (eject: IRP_MN_QUERY_REMOVE_DEVICE, which the driver may veto, then "
+            + "IRP_MN_REMOVE_DEVICE) and returns when its driver has removed it; --async does not wait and cannot be vetoed")
     public String unplug(@Descriptor("return at once; pnp:wait waits for the PnP work")
                          @Parameter(names = "--async", presentValue = "true", absentValue = "false") boolean async,
                          @Descriptor("device instance ID, quoted") String instanceId) throws InterruptedException {
         requireBackslash(instanceId, "hw:unplug 'ROOT\\NETVMINI\\0001'");
         String driver = driverOf(instanceId);
+        if (!async) {
+            pnp.eject(instanceId); // query-remove first: a driver's veto keeps the device plugged in and started
+        }
         bus.unplug(instanceId);
         if (async) {
             return "unplugged " + instanceId + "; the PnP manager removes it in the background";
@@ -133,18 +144,53 @@ public final class HardwareCommands {
                 .orElse("");
     }
 
-    @Descriptor("arms (on) or disarms (off) a named fault of a device")
-    public String fault(@Descriptor("device instance ID, quoted") String instanceId,
-                        @Descriptor("fault name") String fault,
-                        @Descriptor("on or off") String onOff) {
-        SimDevice d = bus.device(instanceId).orElseThrow(() -> new IllegalArgumentException("no device " + instanceId
-                + "\nusage: hw:fault 'INSTANCE-ID' FAULT on|off"));
-        switch (onOff) {
-            case "on" -> d.faults().arm(fault);
-            case "off" -> d.faults().disarm(fault);
-            default -> throw new IllegalArgumentException("usage: hw:fault 'INSTANCE-ID' FAULT on|off");
+    @Descriptor("arms a fault rule of a device (every time, the Nth check, every Nth check or with a seeded "
+            + "probability; --times N disarms it after N firings), disarms it (off) or every rule of the device "
+            + "(--clear); each firing is a * FaultInjected trace event. " + FaultArguments.USAGE)
+    public String fault(@Descriptor("'INSTANCE-ID' FAULT [on|off|options], or 'INSTANCE-ID' --clear") String... args) {
+        if (args.length == 0) {
+            throw FaultArguments.refuse("a device instance ID is missing; " + FaultArguments.USAGE);
         }
-        return instanceId + ": faults armed " + d.faults().armed();
+        String instanceId = args[0];
+        SimDevice d = bus.device(instanceId).orElseThrow(() -> FaultArguments.refuse("no device '" + instanceId
+                + "' is present (hw:devices lists them)"));
+        DeviceFaults faults = d.faults();
+        FaultArguments.Action action = FaultArguments.parse(Arrays.asList(args).subList(1, args.length),
+                faults.supported());
+        if (action instanceof FaultArguments.Arm arm) {
+            faults.arm(arm.rule());
+            FaultRule r = arm.rule();
+            return d.instanceId() + ": " + r.fault() + " armed, " + when(r) + "; faults armed " + faults.armed();
+        } else if (action instanceof FaultArguments.Disarm off) {
+            faults.disarm(off.fault());
+        } else {
+            faults.clear();
+        }
+        return d.instanceId() + ": faults armed " + faults.armed();
+    }
+
+    @Descriptor("lists the armed fault rules of every device with their counters: the checks the operation made "
+            + "since the rule was armed and how many of them fired")
+    public String faults(@Descriptor("show everything: every value uncut")
+                         @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false")
+                         boolean wide) {
+        Table t = new Table(column("INSTANCE ID").uncut(), column("FAULT").uncut(), column("WHEN"),
+                column("TIMES").alignRight(), column("CHECKS").alignRight(), column("FIRED").alignRight());
+        for (SimDevice d : bus.devices()) {
+            for (FaultRuleState s : d.faults().rules()) {
+                FaultRule r = s.rule();
+                t.add(d.instanceId(), r.fault(), when(r), r.times() == 0 ? "-" : String.valueOf(r.times()),
+                        String.valueOf(s.checks()), String.valueOf(s.firings()));
+            }
+        }
+        return t.format(wide);
+    }
+
+    /** When a rule fires, with the delay of a delayCompletion rule. */
+    private static String when(FaultRule r) {
+        String when = r.when() + (r.times() > 0 ? ", --times " + r.times() : "");
+        return r.fault().equals(EchoDmaRegisters.DELAY_COMPLETION) ? when + ", delay " + r.delayMicros() + " µs"
+                : when;
     }
 
     static void requireBackslash(String id, String usage) {

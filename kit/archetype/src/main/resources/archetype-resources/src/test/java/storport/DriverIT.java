@@ -35,9 +35,10 @@ public class DriverIT extends DrvsimTestSupport {
     public void aPluggedAdapterIsFoundInitializedAndItsBusScanned() throws Exception {
         plug(DEVICE, HARDWARE_ID);
         storport.awaitBusScan();
-        // the scan: REPORT LUNS, then INQUIRY of the logical unit it reported
+        // the scan: REPORT LUNS, then INQUIRY of the logical unit it reported; then disk.sys claims it and reads
+        // its capacity
         assertThat(trace).forDevice(DEVICE).callbacks().containsExactly("VirtualHwStorFindAdapter", "HwStorInitialize",
-                "HwStorAdapterControl", "HwStorStartIo", "HwStorStartIo");
+                "HwStorAdapterControl", "HwStorStartIo", "HwStorStartIo", "HwStorStartIo");
         assertThat(storport.luns()).extracting(ClassDriverHarness.LunInfo::address).containsExactly("0:0:0");
     }
 
