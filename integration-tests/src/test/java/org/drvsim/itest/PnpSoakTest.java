@@ -97,15 +97,6 @@ public class PnpSoakTest extends DrvsimTestSupport {
     private final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
     /** Problems the I/O threads saw (corrupt data, lost NBLs), reported at the end. */
     private final List<String> ioProblems = Collections.synchronizedList(new ArrayList<>());
-    /**
-     * Held by the echo I/O thread for each round trip, and by an unplug or surprise removal of the echo device. Known
-     * bug, kept out of the mix: HardwareBus.unplug/surpriseRemove stop the echo device's interrupts, so a DMA transfer
-     * it had accepted never raises the one that completes its request, while EchoIo.evtIoStop leaves a request alone
-     * on WdfRequestStopActionSuspend (expecting that interrupt); the removal then stalls until the harness gives the
-     * request up after 30 s. So the echo device is only removed between round trips.
-     */
-    private final java.util.concurrent.locks.ReentrantLock echoGate = new java.util.concurrent.locks.ReentrantLock();
-
     /** What one I/O thread has outstanding now. */
     private record InFlight(String request, long sinceNanos) {
     }
@@ -217,17 +208,6 @@ public class PnpSoakTest extends DrvsimTestSupport {
         }
 
         void echoRoundTrip() throws InterruptedException {
-            if (!echoGate.tryLock(50, TimeUnit.MILLISECONDS)) {
-                return;
-            }
-            try {
-                echoRoundTripUngated();
-            } finally {
-                echoGate.unlock();
-            }
-        }
-
-        void echoRoundTripUngated() throws InterruptedException {
             long before = epoch.get();
             IoManagerHarness.DeviceFile f = issue("open", () -> wdf.open(ECHO0));
             if (f == null) {
@@ -455,19 +435,14 @@ public class PnpSoakTest extends DrvsimTestSupport {
         }
     }
 
-    /** @return the next operation, valid for the state the soak tracks */
+    /**
+     * @return the next operation, valid for the state the soak tracks: while the system sleeps, disable, enable and
+     *         rebalance are refused (PnpManager.sleep), so the soak wakes instead; hardware changes and driver bundle
+     *         transitions go on while it sleeps
+     */
     private String choose(Random random, Set<String> absent, Set<String> disabled) {
         String op = chooseAny(random, absent, disabled);
-        // Known bugs, kept out of the mix: removing a device that sleep powered down. (1) StorAdapter.surpriseRemoved()
-        // and remove(false) return at once unless the adapter is Started, so removing a RAM disk that powerDown left
-        // Stopped completes none of the class requests Storport holds for it (they hang until the harness's 30 s
-        // timeout) and never calls ScsiStopAdapter/HwStorFreeAdapterResources. (2) NDIS: after netvmini adapters are
-        // removed or re-added while asleep (seed 1 before this exclusion: sleep, plug A0, update netvmini, surprise A1,
-        // unplug A0, wake, plug A1, plug A0, disable A0), disabling A0 unloads netvmini while NDIS still counts an
-        // adapter: MiniportDriverUnloadBeforeHalt. (3) Echo requests may wait in the stopped queue while asleep, holding
-        // the echo gate. While asleep, the soak wakes instead of removing a device or stopping/updating a driver.
-        if (asleep && (op.startsWith("unplug ") || op.startsWith("surprise ") || op.startsWith("disable ")
-                || op.startsWith("stop ") || op.startsWith("update "))) {
+        if (asleep && (op.startsWith("disable ") || op.startsWith("enable ") || op.startsWith("rebalance "))) {
             return "wake";
         }
         return op;
@@ -499,22 +474,6 @@ public class PnpSoakTest extends DrvsimTestSupport {
         }
     }
 
-    /** Runs a removal of {@code device}; of the echo device only between two echo round trips (see {@link #echoGate}). */
-    private void gated(String device, Runnable removal) throws InterruptedException {
-        if (!device.equals(ECHO0)) {
-            removal.run();
-            return;
-        }
-        if (!echoGate.tryLock(HUNG.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("an echo round trip did not end within " + HUNG.toSeconds() + " s; " + context());
-        }
-        try {
-            removal.run();
-        } finally {
-            echoGate.unlock();
-        }
-    }
-
     /** Runs one operation and updates the tracked state; returns what happened when worth logging. */
     private String run(String op, Set<String> absent, Set<String> disabled) throws Exception {
         String verb = op.substring(0, op.indexOf(' ') < 0 ? op.length() : op.indexOf(' '));
@@ -527,13 +486,13 @@ public class PnpSoakTest extends DrvsimTestSupport {
                 pnp.drain();
             }
             case "unplug" -> {
-                gated(target, () -> hardware.unplug(target));
+                hardware.unplug(target);
                 absent.add(target);
                 disabled.remove(target);
                 pnp.drain();
             }
             case "surprise" -> {
-                gated(target, () -> hardware.surpriseRemove(target));
+                hardware.surpriseRemove(target);
                 absent.add(target);
                 disabled.remove(target);
                 pnp.drain();
