@@ -49,10 +49,11 @@ public interface HardwareBus {
     }
 
     /**
-     * Removes a device in an orderly way (as an eject). The device's thread stops: a transfer already
-     * accepted still finishes, but the device raises no more interrupts and accepts no more commands.
-     * Its registers still answer, so that a driver's teardown, which the PnP manager runs after this
-     * call returns, can quiesce it.
+     * Removes a device in an orderly way (as an eject). The device accepts no more commands and its
+     * thread stops, but it stays powered until its driver let go of it: a transfer it had accepted still
+     * finishes and raises its interrupt (a driver's teardown may wait for it), and its registers still
+     * answer, so that the driver's teardown, which the PnP manager runs after this call returns, can
+     * quiesce it.
      *
      * @throws IllegalArgumentException if no such device is present
      */

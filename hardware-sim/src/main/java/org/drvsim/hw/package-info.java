@@ -62,8 +62,8 @@
  * {@code vanish} (the bus surprise-removes the device at that access), each checked at every register access. Each
  * firing is told to the bus's {@link org.drvsim.hw.FaultListener}s. After a surprise removal registers read {@code 0xFFFFFFFF}, writes are ignored, nothing
  * is raised and a transfer in flight is abandoned; after an orderly unplug the registers still answer
- * but the device thread stops (an accepted transfer finishes; nothing is raised; new commands end in
- * DMA_ERROR).
+ * but the device thread stops (an accepted transfer finishes and raises its interrupt; nothing is raised
+ * after that; new commands end in DMA_ERROR).
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("2.0.0")

@@ -131,4 +131,49 @@ public class EchoLifecycleTest extends DrvsimTestSupport {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * A transfer the device accepted when it is unplugged (an orderly removal) still finishes and raises its interrupt,
+     * so the request the driver keeps through EvtIoStop(WdfRequestStopActionSuspend) completes with its bytes; after a
+     * surprise removal that interrupt never comes: the echo driver acknowledges the stop (its registers read all ones)
+     * and the purge that follows cancels the request. Neither removal waits for the framework's power-down limit.
+     */
+    @Test
+    public void aTransferInFlightWhenTheDeviceIsRemovedCompletesOnUnplugAndIsCancelledOnSurpriseRemoval()
+            throws Exception {
+        for (boolean surprise : new boolean[] {false, true}) {
+            armFault(ECHO0, org.drvsim.hw.FaultRule.always(org.drvsim.hw.EchoDmaRegisters.DELAY_COMPLETION).delayMicros(300_000));
+            trace.clear();
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try (org.drvsim.wdf.harness.IoManagerHarness.DeviceFile f = wdf.open(ECHO0)) {
+                Future<org.drvsim.wdf.harness.IoManagerHarness.IoResult> write =
+                        pool.submit(() -> f.write(new byte[4096]));
+                await(e -> e.name().equals("EvtIoWrite") && e.completed());
+                long began = System.nanoTime();
+                if (surprise) {
+                    hardware.surpriseRemove(ECHO0);
+                } else {
+                    hardware.unplug(ECHO0);
+                }
+                pnp.drain();
+                org.drvsim.wdf.harness.IoManagerHarness.IoResult r = write.get(10, TimeUnit.SECONDS);
+                assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began)).as("removal time").isLessThan(5);
+                assertThat(r.status()).as(surprise ? "surprise" : "unplug")
+                        .isEqualTo(surprise ? org.drvsim.nt.NtStatus.STATUS_CANCELLED : org.drvsim.nt.NtStatus.STATUS_SUCCESS);
+                List<String> stops = trace.events(e -> e.name().equals("EvtIoStop") || e.name().equals("WdfRequestStopAcknowledge"))
+                        .stream().map(e -> e.arg("actionFlags") == null ? e.name() : e.name() + " " + e.arg("actionFlags"))
+                        .toList();
+                assertThat(stops).as(surprise ? "surprise" : "unplug").isEqualTo(surprise
+                        ? List.of("EvtIoStop WdfRequestStopActionSuspend", "WdfRequestStopAcknowledge",
+                                "EvtIoStop WdfRequestStopActionPurge")
+                        : List.of("EvtIoStop WdfRequestStopActionSuspend"));
+                assertThat(verifier.violations()).isEmpty();
+            } finally {
+                pool.shutdownNow();
+            }
+            hardware.plug(hardware.kind("PCI\\VEN_1414&DEV_EC40").orElseThrow().spec(ECHO0, "plugged again"));
+            pnp.drain();
+            await(e -> e.name().equals("EvtDeviceD0Entry") && e.device().equals(ECHO0) && e.completed());
+        }
+    }
 }

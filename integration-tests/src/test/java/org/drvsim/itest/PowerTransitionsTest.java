@@ -141,4 +141,49 @@ public class PowerTransitionsTest extends DrvsimTestSupport {
         assertThatThrownBy(pnp::shutdown).isInstanceOf(IllegalStateException.class)
                 .hasMessage("power:shutdown: the system was shut down already");
     }
+
+    @Test
+    public void hardwareChangesWhileTheSystemSleepsAreFoundOnWakeAndDeviceManagerRequestsAreRefused() throws Exception {
+        allStarted();
+        pnp.sleep(SystemPowerState.PowerSystemSleeping3);
+        trace.clear();
+        for (String refused : List.of("disable", "enable", "rebalance", "eject")) {
+            assertThatThrownBy(() -> {
+                switch (refused) {
+                    case "disable" -> pnp.disable(A1);
+                    case "enable" -> pnp.enable(A1);
+                    case "rebalance" -> pnp.rebalance(A1);
+                    default -> pnp.eject(A1);
+                }
+            }).as(refused).isInstanceOf(IllegalStateException.class)
+                    .hasMessageEndingWith("the system is asleep (PowerSystemSleeping3); power:wake first");
+        }
+        // A0 is pulled and a new adapter plugged while the system sleeps: nothing runs until it wakes
+        hardware.surpriseRemove(A0);
+        hardware.plug(hardware.kind("ROOT\\NETVMINI").orElseThrow().spec("ROOT\\NETVMINI\\0007", "plugged asleep"));
+        pnp.drain();
+        assertThat(trace.events()).isEmpty();
+        assertThat(pnp.node("ROOT\\NETVMINI\\0007")).isEmpty();
+
+        pnp.wake();
+        // A0's hardware is gone: it is not initialized again; the bus reports it gone after S0, then the new adapter
+        List<String> order = trace.events(e -> e.kind() == TraceEvent.Kind.PNP || e.name().equals("MiniportInitializeEx")
+                || e.name().equals("MiniportHaltEx")).stream()
+                .map(e -> e.name() + (e.device().isEmpty() ? "" : " " + e.device())
+                        + (e.arg("systemPowerState") == null ? "" : " " + e.arg("systemPowerState"))).toList();
+        assertThat(order).containsSubsequence("IRP_MN_SET_POWER " + A1 + " PowerSystemWorking",
+                "IRP_MN_SET_POWER PowerSystemWorking",
+                "IRP_MN_QUERY_DEVICE_RELATIONS " + A0, "IRP_MN_SURPRISE_REMOVAL " + A0, "IRP_MN_REMOVE_DEVICE " + A0,
+                "IRP_MN_QUERY_DEVICE_RELATIONS ROOT\\NETVMINI\\0007", "IRP_MN_START_DEVICE ROOT\\NETVMINI\\0007",
+                "MiniportInitializeEx ROOT\\NETVMINI\\0007");
+        assertThat(order).doesNotContain("MiniportInitializeEx " + A0, "IRP_MN_SET_POWER " + A0 + " PowerSystemWorking")
+                .as("A0 was halted for the sleep already").doesNotContain("MiniportHaltEx " + A0);
+        assertThat(pnp.node(A0)).isEmpty();
+        byte[] frame = new byte[60];
+        frame[0] = (byte) 0xFF;
+        assertThat(ndis.send("ROOT\\NETVMINI\\0007", List.of(frame)).framesSent()).isEqualTo(1);
+        // every adapter NDIS knows is halted before netvmini's unload
+        bundle(NETVMINI).stop();
+        assertThat(verifier.violations()).isEmpty();
+    }
 }

@@ -137,10 +137,12 @@ final class PciEchoDma implements DeviceHardware {
             if (surprise) {
                 surpriseRemoved = true;
                 generation++; // abandons a transfer in flight
+                line.kill();
             } else {
-                unplugged = true; // an accepted transfer still finishes, silently
+                // An orderly removal: the device stays powered until its driver let go of it. A transfer it accepted
+                // still finishes and raises its interrupt, which the driver's teardown may wait for.
+                unplugged = true;
             }
-            line.kill();
         }
         // Queued transfers and deliveries still run, find the device gone, and return.
         deviceThread.shutdown();
@@ -255,7 +257,7 @@ final class PciEchoDma implements DeviceHardware {
 
     /** Guarded by lock. @return whether the line rose and the caller must deliver */
     private boolean driveLine() {
-        return line.level(!unplugged && !surpriseRemoved
+        return line.level(!surpriseRemoved
                 && (control & CONTROL_INTERRUPT_ENABLE) != 0 && interruptStatus != 0);
     }
 

@@ -678,7 +678,8 @@ public class PciEchoDmaTest {
     }
 
     @Test
-    public void anUnpluggedDeviceStillAnswersItsRegistersButRaisesNothingAndRefusesCommands() throws Exception {
+    public void anUnpluggedDeviceFinishesAndSignalsTheTransferItAcceptedAnswersItsRegistersAndRefusesCommands()
+            throws Exception {
         long src = hostBlock(pattern(64, 1));
         regs.write32(CONTROL, CONTROL_ENABLE | CONTROL_INTERRUPT_ENABLE);
         program(src, 0, 64);
@@ -697,6 +698,7 @@ public class PciEchoDmaTest {
         regs.write32(COMMAND, COMMAND_HOST_TO_DEVICE);
         assertThat(regs.read32(INTERRUPT_STATUS)).isEqualTo(INTERRUPT_DMA_ERROR);
         assertThat(regs.read32(STATUS)).isZero();
-        assertThat(interrupts.count()).isZero();
+        assertThat(interrupts.count()).as("the accepted transfer's interrupt, which a driver's teardown may wait for;"
+                + " nothing after the device thread stopped").isEqualTo(1);
     }
 }

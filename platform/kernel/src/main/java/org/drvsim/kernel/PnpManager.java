@@ -48,9 +48,9 @@ public interface PnpManager {
      * @param instanceId the device instance ID (case-insensitive)
      * @return the node as it ended up
      * @throws IllegalArgumentException if there is no such device
-     * @throws IllegalStateException    if the device is disabled already, or its driver vetoed the removal (the
-     *                                  message names the driver and the status; IRP_MN_CANCEL_REMOVE_DEVICE was sent
-     *                                  and the device stays started)
+     * @throws IllegalStateException    if the system sleeps, the device is disabled already, or its driver vetoed
+     *                                  the removal (the message names the driver and the status;
+     *                                  IRP_MN_CANCEL_REMOVE_DEVICE was sent and the device stays started)
      * @throws InterruptedException     if interrupted while waiting for the PnP worker
      */
     DeviceNode disable(String instanceId) throws InterruptedException;
@@ -62,8 +62,9 @@ public interface PnpManager {
      *
      * @param instanceId the device instance ID (case-insensitive)
      * @throws IllegalArgumentException if there is no such device
-     * @throws IllegalStateException    if the driver vetoed the removal (the message names the driver and the status;
-     *                                  IRP_MN_CANCEL_REMOVE_DEVICE was sent and the device stays started)
+     * @throws IllegalStateException    if the system sleeps, or the driver vetoed the removal (the message names the
+     *                                  driver and the status; IRP_MN_CANCEL_REMOVE_DEVICE was sent and the device
+     *                                  stays started)
      * @throws InterruptedException     if interrupted while waiting for the PnP worker
      */
     void eject(String instanceId) throws InterruptedException;
@@ -75,7 +76,7 @@ public interface PnpManager {
      * @param instanceId the device instance ID (case-insensitive)
      * @return the node as it ended up: started, or with the problem code of a failed start
      * @throws IllegalArgumentException if there is no such device
-     * @throws IllegalStateException    if the device is not disabled
+     * @throws IllegalStateException    if the system sleeps or the device is not disabled
      * @throws InterruptedException     if interrupted while waiting for the PnP worker
      */
     DeviceNode enable(String instanceId) throws InterruptedException;
@@ -89,7 +90,7 @@ public interface PnpManager {
      * @param instanceId the device instance ID (case-insensitive)
      * @return the node as it ended up: started with its new resources, or with problem code 10 when the restart failed
      * @throws IllegalArgumentException if there is no such device
-     * @throws IllegalStateException    if the device is not started, or its driver or model refused the stop (the
+     * @throws IllegalStateException    if the system sleeps, the device is not started, or its driver or model refused the stop (the
      *                                  message names the driver and the status; the device keeps its resources)
      * @throws InterruptedException     if interrupted while waiting for the PnP worker
      */
@@ -100,6 +101,12 @@ public interface PnpManager {
      * for every started device, children before parents (the reverse of enumeration order), each followed by its
      * model's power-down callbacks. Runs on the PnP worker; returns when done.
      *
+     * <p>While the system sleeps no code runs: {@link #disable}, {@link #enable}, {@link #rebalance} and {@link #eject}
+     * are refused; devices plugged or pulled on the hardware bus are found when the system wakes (the bus enumerates
+     * again), and a driver bundle started meanwhile runs DriverEntry at once but starts its devices on wake. A driver
+     * bundle stopped meanwhile still removes its devices and unloads at once (an OSGi bundle's classes cannot wait for
+     * a wake): its devices are removed in D3, without a power-up first.
+     *
      * @param state {@link SystemPowerState#PowerSystemSleeping3} or {@link SystemPowerState#PowerSystemHibernate}
      * @throws IllegalArgumentException for another state
      * @throws IllegalStateException    if the system sleeps already or was shut down
@@ -108,8 +115,10 @@ public interface PnpManager {
     void sleep(SystemPowerState state) throws InterruptedException;
 
     /**
-     * Wakes the system: IRP_MN_SET_POWER to D0 for every device powered down by {@link #sleep}, in enumeration order,
-     * then IRP_MN_SET_POWER for the system (S0). Runs on the PnP worker; returns when done.
+     * Wakes the system: IRP_MN_SET_POWER to D0 for every device powered down by {@link #sleep}, in enumeration order
+     * (but for one the bus reported gone meanwhile), then IRP_MN_SET_POWER for the system (S0); then the bus changes
+     * reported while the system slept, in order (arrivals, orderly and surprise removals), and the start of devices
+     * whose driver bundle started meanwhile. Runs on the PnP worker; returns when done.
      *
      * @throws IllegalStateException if the system does not sleep
      * @throws InterruptedException  if interrupted while waiting for the PnP worker

@@ -196,6 +196,7 @@ public final class NdisPort implements PortDriver {
 
     @Override
     public void removeDevice(DriverObject driverObject, DeviceNode node) {
+        haltedForSleep.remove(node.instanceId()); // removed while halted for a sleep: halted already, nothing to wake
         MiniportBlock adapter = adapters.get(node.instanceId());
         if (adapter != null) {
             adapter.remove(false);
@@ -285,6 +286,7 @@ public final class NdisPort implements PortDriver {
 
     @Override
     public void surpriseRemoveDevice(DriverObject driverObject, DeviceNode node) {
+        haltedForSleep.remove(node.instanceId());
         MiniportBlock adapter = adapters.get(node.instanceId());
         if (adapter != null) {
             adapter.remove(true);

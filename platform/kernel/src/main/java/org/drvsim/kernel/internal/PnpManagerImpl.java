@@ -1,6 +1,7 @@
 package org.drvsim.kernel.internal;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -318,6 +319,10 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
 
     /** Starts every present, enabled device without a driver that the loaded driver claims, then unloads it if idle. */
     private void startClaimedOnPnp(DriverObjectImpl driver) {
+        if (asleep()) {
+            startOnWake = true; // DriverEntry ran (the bundle started), its devices start when the system wakes
+            return;
+        }
         boolean tried = false;
         for (DeviceNodeImpl node : nodes) {
             if (startable(node) && driver.claims(node)) {
@@ -435,6 +440,10 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     private void startOnAnyDriver(DeviceNodeImpl node, String reason) {
         if (systemPower == SystemPowerState.PowerSystemShutdown) {
             return; // the system is off
+        }
+        if (asleep()) {
+            startOnWake = true; // nothing starts while the system sleeps
+            return;
         }
         List<DriverObjectImpl> loaded;
         synchronized (drivers) {
@@ -604,20 +613,58 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
 
     @Override
     public void deviceArrived(SimDevice device) {
-        scheduler.queuePnp("arrival of " + device.instanceId(), () -> {
+        scheduler.queuePnp("arrival of " + device.instanceId(), () -> afterWake(() -> arrived(device)));
+    }
+
+    /**
+     * Runs bus work now, or, while the system sleeps, when it wakes: a sleeping machine runs no code, and the bus
+     * driver finds what changed when it enumerates again on resume. PnP worker only.
+     */
+    private void afterWake(Runnable work) {
+        if (asleep()) {
+            onWake.add(work);
+        } else {
+            work.run();
+        }
+    }
+
+    /** Whether the system is in S3 or S4. */
+    private boolean asleep() {
+        SystemPowerState s = systemPower;
+        return s == SystemPowerState.PowerSystemSleeping3 || s == SystemPowerState.PowerSystemHibernate;
+    }
+
+    /** Refuses a user's PnP request while the system sleeps: nothing runs then, Device Manager included. */
+    private void refuseAsleep(String command) {
+        if (asleep()) {
+            throw new IllegalStateException(command + ": the system is asleep (" + systemPower + "); power:wake first");
+        }
+    }
+
+    private void arrived(SimDevice device) {
+        {
             DeviceNodeImpl node = new DeviceNodeImpl(device, bridge, hostMemory);
             nodes.add(node);
             trace.event(TraceEvent.Kind.PNP, null, device.instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
                     TraceEvent.argMap("type", "BusRelations", "change", "arrival"));
             startOnAnyDriver(node, "a device it claims arrived");
-        });
+        }
     }
 
     @Override
     public void deviceRemoved(SimDevice device, boolean surprise) {
         scheduler.queuePnp("removal of " + device.instanceId(), () -> {
+            if (asleep()) {
+                find(device.instanceId()).ifPresent(goneWhileAsleep::add);
+            }
+            afterWake(() -> removed(device, surprise));
+        });
+    }
+
+    private void removed(SimDevice device, boolean surprise) {
+        {
             DeviceNodeImpl node = find(device.instanceId()).orElse(null);
-            if (node == null) {
+            if (node == null || node.device != device) {
                 return;
             }
             trace.event(TraceEvent.Kind.PNP, null, device.instanceId(), "IRP_MN_QUERY_DEVICE_RELATIONS",
@@ -631,7 +678,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             if (d != null) {
                 unloadIfIdle(d, "its last device was removed");
             }
-        });
+        }
     }
 
     // ---- PnpManager
@@ -682,6 +729,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     @Override
     public DeviceNode disable(String instanceId) throws InterruptedException {
         return onPnp("disable " + instanceId, () -> {
+            refuseAsleep("pnp:disable");
             DeviceNodeImpl node = present(instanceId, "pnp:disable");
             if (node.problem == DeviceNode.CM_PROB_DISABLED) {
                 throw new IllegalStateException("pnp:disable: " + node.instanceId() + " is disabled already");
@@ -736,6 +784,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     @Override
     public void eject(String instanceId) throws InterruptedException {
         onPnp("eject " + instanceId, () -> {
+            refuseAsleep("hw:unplug");
             DeviceNodeImpl node = present(instanceId, "hw:unplug");
             DriverObjectImpl d = node.driver;
             if (d != null && node.state == DeviceNodeState.DeviceNodeStarted) {
@@ -754,6 +803,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     @Override
     public DeviceNode enable(String instanceId) throws InterruptedException {
         return onPnp("enable " + instanceId, () -> {
+            refuseAsleep("pnp:enable");
             DeviceNodeImpl node = present(instanceId, "pnp:enable");
             if (node.problem != DeviceNode.CM_PROB_DISABLED) {
                 throw new IllegalStateException("pnp:enable: " + node.instanceId() + " is not disabled");
@@ -771,6 +821,7 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     @Override
     public DeviceNode rebalance(String instanceId) throws InterruptedException {
         return onPnp("rebalance " + instanceId, () -> {
+            refuseAsleep("pnp:rebalance");
             DeviceNodeImpl node = present(instanceId, "pnp:rebalance");
             DriverObjectImpl d = node.driver;
             if (d == null || node.state != DeviceNodeState.DeviceNodeStarted) {
@@ -820,6 +871,12 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
     private volatile SystemPowerState systemPower = SystemPowerState.PowerSystemWorking;
     /** The devices {@link #sleep} powered down, in enumeration order, for {@link #wake}. PnP worker only. */
     private final List<DeviceNodeImpl> poweredDown = new ArrayList<>();
+    /** Bus changes reported while the system slept, run in order after it wakes (see {@link #afterWake}). PnP worker. */
+    private final List<Runnable> onWake = new ArrayList<>();
+    /** Devices the bus reported gone while the system slept: they are not powered up on wake. PnP worker only. */
+    private final Set<DeviceNodeImpl> goneWhileAsleep = new HashSet<>();
+    /** A device was to start while the system slept (a driver bundle started): wake starts every startable device. */
+    private boolean startOnWake;
 
     @Override
     public void sleep(SystemPowerState state) throws InterruptedException {
@@ -855,8 +912,8 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             }
             for (DeviceNodeImpl node : poweredDown) {
                 DriverObjectImpl d = node.driver;
-                if (d == null || node.state != DeviceNodeState.DeviceNodeStarted) {
-                    continue; // removed while the system slept
+                if (d == null || node.state != DeviceNodeState.DeviceNodeStarted || goneWhileAsleep.contains(node)) {
+                    continue; // removed while the system slept, or its hardware is gone: its removal follows
                 }
                 trace.event(TraceEvent.Kind.PNP, d.name, node.instanceId(), "IRP_MN_SET_POWER",
                         TraceEvent.argMap("devicePowerState", "PowerDeviceD0", "systemPowerState",
@@ -867,6 +924,19 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             systemPower = SystemPowerState.PowerSystemWorking;
             trace.event(TraceEvent.Kind.PNP, null, null, "IRP_MN_SET_POWER",
                     TraceEvent.argMap("systemPowerState", SystemPowerState.PowerSystemWorking));
+            // the bus enumerates again: what changed while the system slept, in order
+            List<Runnable> changes = new ArrayList<>(onWake);
+            onWake.clear();
+            goneWhileAsleep.clear();
+            changes.forEach(Runnable::run);
+            if (startOnWake) {
+                startOnWake = false;
+                for (DeviceNodeImpl node : new ArrayList<>(nodes)) {
+                    if (startable(node)) {
+                        startOnAnyDriver(node, "a device it claims was found when the system woke");
+                    }
+                }
+            }
             return null;
         });
     }

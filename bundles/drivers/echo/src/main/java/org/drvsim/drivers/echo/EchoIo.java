@@ -118,11 +118,19 @@ final class EchoIo {
     }
 
     /**
-     * EvtIoStop. Suspend: nothing to do, the transfer in flight finishes within microseconds and its DPC
-     * completes the request, which the framework waits for before D0Exit. Purge: a request still pending (its
-     * interrupt never came) is cancelled.
+     * EvtIoStop. Suspend: the transfer in flight finishes within microseconds and its DPC completes the request,
+     * which the framework waits for before D0Exit; but if the device is gone (its registers read all ones after a
+     * surprise removal) that interrupt never comes, so the driver acknowledges the stop and keeps the request, which
+     * the purge that follows cancels. Purge: a request still pending (its interrupt never came) is cancelled.
      */
     void evtIoStop(WdfQueue queue, WdfRequest request, int actionFlags) {
+        if ((actionFlags & org.drvsim.wdf.WdfIoQueueConfig.WdfRequestStopActionSuspend) != 0) {
+            MappedRegisters r = dev.registers;
+            if (current == request && (r == null || r.readRegisterUlong(EchoRegisters.INTERRUPT_STATUS) == -1)) {
+                request.wdfRequestStopAcknowledge(false);
+            }
+            return;
+        }
         if ((actionFlags & org.drvsim.wdf.WdfIoQueueConfig.WdfRequestStopActionPurge) != 0) {
             synchronized (this) {
                 if (current == request) {
