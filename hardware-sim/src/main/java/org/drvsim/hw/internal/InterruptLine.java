@@ -97,11 +97,13 @@ final class InterruptLine {
     AutoCloseable connect(InterruptSink sink) {
         Connection c = new Connection(Objects.requireNonNull(sink, "sink"));
         connections.add(c);
+        boolean high;
         synchronized (this) {
             // An unmasked level-triggered line that is already high fires at once.
-            if (asserted && !dead && !dropInterrupts.getAsBoolean()) {
-                execute(() -> deliverTo(c));
-            }
+            high = asserted && !dead && !dropInterrupts.getAsBoolean();
+        }
+        if (high) {
+            execute(() -> deliverTo(c));
         }
         return c;
     }
@@ -143,11 +145,17 @@ final class InterruptLine {
         }
     }
 
+    /**
+     * Runs a delivery on the device thread; once that thread has stopped (an orderly unplug: the device is still
+     * powered until its driver let go of it, and a line killed by a surprise removal delivers nothing anyway), on the
+     * caller's thread, which holds no device lock here: an interrupt the driver's own register write raised (a command
+     * the unplugged device refuses with an error status) still reaches the driver.
+     */
     private void execute(Runnable r) {
         try {
             deviceThread.execute(r);
         } catch (RejectedExecutionException stopped) {
-            // the device thread has stopped: nothing is raised any more
+            r.run();
         }
     }
 }
