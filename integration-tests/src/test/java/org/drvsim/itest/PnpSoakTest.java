@@ -48,13 +48,20 @@ import org.osgi.framework.Bundle;
  * is pending, every driver unloaded as often as it loaded (but for the ones still loaded), no device node is left in
  * a transitional state, the verifier saw nothing, and each sample driver still completes a round trip.
  *
- * <p>The seed comes from {@code -Ddrvsim.soak.seed=N} (else a random one) and is in every assertion message; the same
- * seed replays the same operations (the I/O interleaving varies).
+ * <p>The seed comes from {@code -Ddrvsim.soak.seed=N} ({@code random} for a new one each run; else {@link
+ * #DEFAULT_SEED}) and is in every assertion message; the same seed replays the same operations (the I/O interleaving
+ * varies). Seeds 1 to 9 and a dozen random ones passed when this was written; the soak found the bugs named in the
+ * history of PnpManagerImpl, NdisPort, PciEchoDma, InterruptLine, EchoIo, NetvminiHub and StorAdapter.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class PnpSoakTest extends DrvsimTestSupport {
     static final String SEED_PROPERTY = "drvsim.soak.seed";
+    /**
+     * The seed of {@code mvn verify}, so that the build is repeatable (the I/O interleaving still varies from run to
+     * run); {@code -Ddrvsim.soak.seed=random} explores new ones.
+     */
+    static final long DEFAULT_SEED = 20261205L;
     static final int MAX_OPERATIONS = 150;
     static final Duration MAX_TIME = Duration.ofSeconds(60);
     /** How long a request may be outstanding while the system has been awake before the soak calls it hung. */
@@ -259,7 +266,8 @@ public class PnpSoakTest extends DrvsimTestSupport {
     public void randomTransitionsWithConcurrentIoLeaveEveryRequestCompletedOnceAndEveryDriverBalanced()
             throws Exception {
         String property = System.getProperty(SEED_PROPERTY);
-        seed = property == null || property.isBlank() ? new Random().nextLong() : Long.parseLong(property.strip());
+        seed = property == null || property.isBlank() ? DEFAULT_SEED
+                : property.strip().equals("random") ? new Random().nextLong() : Long.parseLong(property.strip());
         System.out.println("PnpSoakTest: seed " + seed);
         awaitCallback("HwStorInitialize", RD0);
         storport.awaitBusScan();
