@@ -74,6 +74,8 @@ public class ChildDevicesTest extends DrvsimTestSupport {
                 "IRP_MN_START_DEVICE " + EARLY_CHILD,
                 "EvtDevicePrepareHardware " + EARLY_CHILD,
                 "EvtDeviceD0Entry " + EARLY_CHILD);
+        String tree = gogo("pnp:tree");
+        assertThat(tree).containsSubsequence(EARLY_BUS, "  └ " + EARLY_CHILD);
         trace.clear();
         hardware.unplug(EARLY_BUS);
         pnp.drain();

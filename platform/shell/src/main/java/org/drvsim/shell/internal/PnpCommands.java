@@ -1,5 +1,7 @@
 package org.drvsim.shell.internal;
 
+import java.util.List;
+
 import static org.drvsim.kernel.console.Table.column;
 
 import org.apache.felix.service.command.Descriptor;
@@ -29,13 +31,27 @@ public final class PnpCommands {
                        @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false") boolean wide) {
         Table t = new Table(column("INSTANCE ID").uncut(), column("HARDWARE IDS"), column("STATE").uncut(),
                 column("DRIVER"), column("PROBLEM"));
-        for (DeviceNode n : pnp.deviceTree()) {
-            t.add(n.instanceId(), String.join(",", n.hardwareIds()), n.state().name(),
-                    n.driverName().isEmpty() ? "(no driver)" : driver(n.driverName(), wide),
-                    n.problem() == 0 ? "" : "Code " + n.problem()
-                            + (n.problemStatus() == null ? "" : " (" + n.problemStatus() + ")"));
+        List<DeviceNode> all = pnp.deviceTree();
+        for (DeviceNode n : all) {
+            boolean orphan = all.stream().noneMatch(p -> p.instanceId().equalsIgnoreCase(n.parentInstanceId()));
+            if (n.parentInstanceId().isEmpty() || orphan) {
+                addSubtree(t, all, n, 0, wide);
+            }
         }
         return t.format(wide);
+    }
+
+    /** A node, then the children its bus driver enumerated, indented under it, in enumeration order. */
+    private void addSubtree(Table t, List<DeviceNode> all, DeviceNode n, int depth, boolean wide) {
+        t.add("  ".repeat(depth) + (depth > 0 ? "└ " : "") + n.instanceId(), String.join(",", n.hardwareIds()),
+                n.state().name(), n.driverName().isEmpty() ? "(no driver)" : driver(n.driverName(), wide),
+                n.problem() == 0 ? "" : "Code " + n.problem()
+                        + (n.problemStatus() == null ? "" : " (" + n.problemStatus() + ")"));
+        for (DeviceNode c : all) {
+            if (c.parentInstanceId().equalsIgnoreCase(n.instanceId())) {
+                addSubtree(t, all, c, depth + 1, wide);
+            }
+        }
     }
 
     @Descriptor("disables a device as Device Manager does: IRP_MN_QUERY_REMOVE_DEVICE (the driver may veto it), then "
