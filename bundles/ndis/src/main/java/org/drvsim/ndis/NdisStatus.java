@@ -8,6 +8,13 @@ public enum NdisStatus {
     NDIS_STATUS_SUCCESS(0x0000_0000),
     NDIS_STATUS_PENDING(0x0000_0103),
     NDIS_STATUS_NOT_ACCEPTED(0x0001_0003),
+    /**
+     * A status indication code, not a result: the link state changed ({@link NdisMiniportAdapterHandle#ndisMIndicateStatusEx}
+     * with an {@link NdisLinkState}).
+     *
+     * @since 3.1
+     */
+    NDIS_STATUS_LINK_STATE(0x4001_0017),
     /** MiniportResetEx: the reset succeeded but the NIC reported soft errors. */
     NDIS_STATUS_SOFT_ERRORS(0x8001_0003),
     /** MiniportResetEx: the reset failed for a hardware error. */

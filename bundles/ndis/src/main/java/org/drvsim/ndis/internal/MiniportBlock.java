@@ -92,7 +92,20 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     final AtomicLong oidRequests = new AtomicLong();
     private final AtomicLong nextRequestId = new AtomicLong(1);
 
-    MiniportBlock(NdisPort port, MiniportDriverBlock driver, DeviceNode node, int ifIndex) {
+    /** The adapter's hardware and what the miniport acquired from it (registers, interrupt, DMA). */
+    final AdapterHardware hardware;
+    /** Whether MiniportHaltEx is running (NdisMDeregisterInterruptEx is legal in it). */
+    private volatile boolean inHalt;
+    /** The last NDIS_STATUS_LINK_STATE the miniport indicated, or null. */
+    private volatile org.drvsim.ndis.NdisLinkState linkState;
+
+    /**
+     * @param resources the device's hardware as the kernel granted it with IRP_MN_START_DEVICE ({@link
+     *                  org.drvsim.kernel.DeviceResources#NONE} for a virtual adapter)
+     */
+    MiniportBlock(NdisPort port, MiniportDriverBlock driver, DeviceNode node, int ifIndex,
+                  org.drvsim.kernel.DeviceResources resources) {
+        this.hardware = new AdapterHardware(this, resources, node.resources());
         this.port = port;
         this.driver = driver;
         this.node = node;
@@ -152,7 +165,8 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
      */
     NdisStatus initialize() {
         sm.fire(AdapterStateMachine.Event.INITIALIZE);
-        NdisMiniportInitParameters params = new NdisMiniportInitParameters(0, ifIndex, node.properties());
+        NdisMiniportInitParameters params = new NdisMiniportInitParameters(0, ifIndex, node.properties(),
+                hardware.allocatedResources());
         inInitialize = true;
         NdisStatus status = port.call(name, instanceId(), "MiniportInitializeEx",
                 TraceEvent.argMap("ndisMiniportHandle", instanceId(), "ifIndex", ifIndex),
@@ -167,6 +181,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
             sm.fire(AdapterStateMachine.Event.INITIALIZE_FAILED);
             halted = true;
             checkTimersFreed("after a failed MiniportInitializeEx");
+            hardware.checkReleased("when MiniportInitializeEx failed");
             return status;
         }
         sm.fire(AdapterStateMachine.Event.INITIALIZE_SUCCEEDED);
@@ -377,14 +392,21 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         }
         try {
             awaitSendsDrained();
-            port.callVoid(name, instanceId(), "MiniportHaltEx", TraceEvent.argMap("haltAction", action),
-                    () -> chars.haltHandlerEx.haltEx(context, action));
+            inHalt = true;
+            try {
+                // MiniportInterrupt may preempt it on a processor until it deregisters the interrupt (seed page)
+                port.callVoid(name, instanceId(), "MiniportHaltEx", TraceEvent.argMap("haltAction", action),
+                        () -> chars.haltHandlerEx.haltEx(context, action));
+            } finally {
+                inHalt = false;
+            }
             sm.fire(AdapterStateMachine.Event.HALT);
             halted = true;
         } finally {
             oidLock.unlock();
         }
         checkTimersFreed("after MiniportHaltEx");
+        hardware.checkReleased("when MiniportHaltEx returned");
     }
 
     private void awaitSendsDrained() {
@@ -631,6 +653,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
             t.cancelSilently();
         }
         timers.clear();
+        hardware.releaseSilently();
         CompletableFuture<NdisStatus> oid = pendingOid;
         if (oid != null) {
             oid.complete(NdisStatus.NDIS_STATUS_REQUEST_ABORTED);
@@ -869,6 +892,82 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
                 });
             }
         };
+    }
+
+    // ---- hardware (AdapterHardware does the work and the tracking)
+
+    /** @return whether MiniportInitializeEx is running */
+    boolean inInitialize() {
+        return inInitialize;
+    }
+
+    /** @return whether MiniportHaltEx is running */
+    boolean inHalt() {
+        return inHalt;
+    }
+
+    /** @return the registration attributes the miniport set, or null */
+    NdisMiniportAdapterAttributes.Registration registration() {
+        return registration;
+    }
+
+    /** @return the link state last indicated with NDIS_STATUS_LINK_STATE, or null */
+    org.drvsim.ndis.NdisLinkState linkState() {
+        return linkState;
+    }
+
+    @Override
+    public NdisStatus ndisMMapIoSpace(org.drvsim.ndis.NdisIoSpace[] virtualAddress, long physicalAddress, int length) {
+        return hardware.mapIoSpace(virtualAddress, physicalAddress, length);
+    }
+
+    @Override
+    public void ndisMUnmapIoSpace(org.drvsim.ndis.NdisIoSpace virtualAddress, int length) {
+        hardware.unmapIoSpace(virtualAddress, length);
+    }
+
+    @Override
+    public <I> NdisStatus ndisMRegisterInterruptEx(I miniportInterruptContext,
+                                                   org.drvsim.ndis.NdisMiniportInterruptCharacteristics<I> characteristics,
+                                                   org.drvsim.ndis.NdisInterruptHandle[] ndisInterruptHandle) {
+        return hardware.registerInterrupt(miniportInterruptContext, characteristics, ndisInterruptHandle);
+    }
+
+    @Override
+    public NdisStatus ndisMRegisterScatterGatherDma(org.drvsim.ndis.NdisSgDmaDescription dmaDescription,
+                                                    org.drvsim.ndis.NdisDmaHandle[] ndisMiniportDmaHandle) {
+        return hardware.registerScatterGatherDma(dmaDescription, ndisMiniportDmaHandle);
+    }
+
+    @Override
+    public org.drvsim.ndis.NdisSharedMemory ndisMAllocateSharedMemory(int length, boolean cached) {
+        return hardware.allocateSharedMemory(length, cached);
+    }
+
+    @Override
+    public void ndisMFreeSharedMemory(int length, boolean cached, org.drvsim.ndis.NdisSharedMemory virtualAddress,
+                                      long physicalAddress) {
+        hardware.freeSharedMemory(length, cached, virtualAddress, physicalAddress);
+    }
+
+    @Override
+    public void ndisMIndicateStatusEx(org.drvsim.ndis.NdisStatusIndication statusIndication) {
+        port.checkIrql(name, instanceId(), "NdisMIndicateStatusEx", Irql.DISPATCH_LEVEL);
+        Object buffer = statusIndication == null ? null : statusIndication.statusBuffer();
+        port.trace.ddi(name, instanceId(), "NdisMIndicateStatusEx", TraceEvent.argMap(
+                "statusCode", statusIndication == null ? null : statusIndication.statusCode(),
+                "mediaConnectState", buffer instanceof org.drvsim.ndis.NdisLinkState l ? l.mediaConnectState() : null));
+        if (!alive("NdisMIndicateStatusEx") || statusIndication == null) {
+            return;
+        }
+        if (statusIndication.statusCode() == NdisStatus.NDIS_STATUS_LINK_STATE) {
+            if (buffer instanceof org.drvsim.ndis.NdisLinkState l) {
+                linkState = l;
+            } else {
+                port.verifier.report("BadStatusIndication", 0xC9, name, instanceId(),
+                        "NDIS_STATUS_LINK_STATE indicated without an NDIS_LINK_STATE status buffer");
+            }
+        }
     }
 
     @Override

@@ -178,7 +178,7 @@ public final class NdisPort implements PortDriver {
         MiniportBlock adapter;
         synchronized (this) {
             Integer kept = stoppedIfIndexes.remove(node.instanceId());
-            adapter = new MiniportBlock(this, driver, node, kept != null ? kept : nextIfIndex++);
+            adapter = new MiniportBlock(this, driver, node, kept != null ? kept : nextIfIndex++, resources);
         }
         ProtocolBinding p = protocol;
         if (p != null) {

@@ -131,4 +131,45 @@ class FakeAdapterHandle implements NdisMiniportAdapterHandle {
     public Executor dpcExecutor() {
         throw new UnsupportedOperationException();
     }
+
+    // the hardware DDIs: a virtual miniport calls none of them
+
+    @Override
+    public NdisStatus ndisMMapIoSpace(org.drvsim.ndis.NdisIoSpace[] virtualAddress, long physicalAddress, int length) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void ndisMUnmapIoSpace(org.drvsim.ndis.NdisIoSpace virtualAddress, int length) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <I> NdisStatus ndisMRegisterInterruptEx(I miniportInterruptContext,
+                                                   org.drvsim.ndis.NdisMiniportInterruptCharacteristics<I> characteristics,
+                                                   org.drvsim.ndis.NdisInterruptHandle[] ndisInterruptHandle) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public NdisStatus ndisMRegisterScatterGatherDma(org.drvsim.ndis.NdisSgDmaDescription dmaDescription,
+                                                    org.drvsim.ndis.NdisDmaHandle[] ndisMiniportDmaHandle) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public org.drvsim.ndis.NdisSharedMemory ndisMAllocateSharedMemory(int length, boolean cached) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void ndisMFreeSharedMemory(int length, boolean cached, org.drvsim.ndis.NdisSharedMemory virtualAddress,
+                                      long physicalAddress) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void ndisMIndicateStatusEx(org.drvsim.ndis.NdisStatusIndication statusIndication) {
+        throw new UnsupportedOperationException();
+    }
 }

@@ -1,0 +1,158 @@
+package org.drvsim.ndis.internal;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.drvsim.kernel.CommonBuffer;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.ndis.NdisDmaHandle;
+import org.drvsim.ndis.NdisSgDmaDescription;
+import org.drvsim.ndis.NdisStatus;
+import org.drvsim.ndis.NetBuffer;
+import org.drvsim.ndis.ScatterGatherList;
+import org.drvsim.nt.Irql;
+
+/**
+ * A scatter/gather DMA registration (NdisMRegisterScatterGatherDma) and the lists built from it. A list maps a
+ * NET_BUFFER through a bounce buffer in simulated host memory (a kernel common buffer, as map registers would), split
+ * at page boundaries; the buffer is freed with the list. Lists still allocated at NdisMDeregisterScatterGatherDma or at
+ * the end of MiniportHaltEx are verifier violations and are freed.
+ */
+final class NdisDmaImpl implements NdisDmaHandle {
+    /** SCATTER_GATHER_LIST header and SCATTER_GATHER_ELEMENT sizes on x64, in bytes, for ScatterGatherListSize. */
+    private static final int LIST_HEADER_BYTES = 16;
+    private static final int ELEMENT_BYTES = 24;
+    /** The page size a physical mapping splits at, in bytes. */
+    static final int PAGE_BYTES = 4096;
+
+    private final AdapterHardware hw;
+    private final NdisSgDmaDescription description;
+    /** The lists allocated and not freed, with their bounce buffers; guarded by itself. */
+    private final Map<ScatterGatherList, CommonBuffer> lists = new IdentityHashMap<>();
+    private volatile boolean deregistered;
+
+    NdisDmaImpl(AdapterHardware hw, NdisSgDmaDescription description) {
+        this.hw = hw;
+        this.description = description;
+    }
+
+    /** @return the bytes a list of {@code maximumPhysicalMapping} bytes needs, as NDIS reports ScatterGatherListSize */
+    static int listSize(int maximumPhysicalMapping) {
+        int pages = (maximumPhysicalMapping + PAGE_BYTES - 1) / PAGE_BYTES + 1;
+        return LIST_HEADER_BYTES + pages * ELEMENT_BYTES;
+    }
+
+    private NdisPort port() {
+        return hw.adapter.port;
+    }
+
+    private String driver() {
+        return hw.adapter.driver.name;
+    }
+
+    private String device() {
+        return hw.adapter.instanceId();
+    }
+
+    @Override
+    public NdisStatus ndisMAllocateNetBufferSGList(NetBuffer netBuffer, Object context, int flags) {
+        port().checkIrql(driver(), device(), "NdisMAllocateNetBufferSGList", Irql.DISPATCH_LEVEL);
+        int length = netBuffer == null ? 0 : netBuffer.dataLength();
+        NdisStatus status;
+        ScatterGatherList sgl = null;
+        CommonBuffer bounce = null;
+        if (deregistered || hw.adapter.halted()) {
+            status = NdisStatus.NDIS_STATUS_FAILURE;
+        } else if (netBuffer == null || length < 1 || length > description.maximumPhysicalMapping
+                || (bounce = hw.allocateCommonBuffer(length)) == null) {
+            status = NdisStatus.NDIS_STATUS_RESOURCES;
+        } else {
+            bounce.write(0, netBuffer.copyData(), 0, length);
+            List<ScatterGatherList.Element> elements = new ArrayList<>();
+            for (int off = 0; off < length; off += PAGE_BYTES) {
+                elements.add(new ScatterGatherList.Element(bounce.logicalAddress() + off,
+                        Math.min(PAGE_BYTES, length - off)));
+            }
+            sgl = new ScatterGatherList(elements);
+            synchronized (lists) {
+                lists.put(sgl, bounce);
+            }
+            status = NdisStatus.NDIS_STATUS_SUCCESS;
+        }
+        if (port().trace.ioTracing()) {
+            port().trace.ddi(driver(), device(), "NdisMAllocateNetBufferSGList", TraceEvent.argMap("length", length,
+                    "flags", String.format("0x%X", flags), "numberOfElements", sgl == null ? null : sgl.elements().size(),
+                    "status", status));
+        }
+        if (sgl != null) {
+            ScatterGatherList list = sgl;
+            // MINIPORT_PROCESS_SG_LIST: driver code at DISPATCH_LEVEL, under the one rule
+            Irql old = Irql.current().level() < Irql.DISPATCH_LEVEL.level() ? Irql.raise(Irql.DISPATCH_LEVEL) : null;
+            try {
+                port().callbacks().callRequestVoid(driver(), device(), "MiniportProcessSGList",
+                        () -> TraceEvent.argMap("numberOfElements", list.elements().size(), "length", list.totalLength()),
+                        () -> description.processSGListHandler.processSGList(list, context));
+            } finally {
+                if (old != null) {
+                    Irql.lower(old);
+                }
+            }
+        }
+        return status;
+    }
+
+    @Override
+    public void ndisMFreeNetBufferSGList(ScatterGatherList pSGL, NetBuffer netBuffer) {
+        port().checkIrql(driver(), device(), "NdisMFreeNetBufferSGList", Irql.DISPATCH_LEVEL);
+        if (port().trace.ioTracing()) {
+            port().trace.ddi(driver(), device(), "NdisMFreeNetBufferSGList", TraceEvent.argMap("numberOfElements",
+                    pSGL == null ? null : pSGL.elements().size()));
+        }
+        CommonBuffer bounce;
+        synchronized (lists) {
+            bounce = pSGL == null ? null : lists.remove(pSGL);
+        }
+        if (bounce == null) {
+            port().verifier.report("SGListNotAllocated", 0xC4, driver(), device(),
+                    "NdisMFreeNetBufferSGList of a list that is not allocated (freed twice?)");
+            return;
+        }
+        bounce.free();
+    }
+
+    @Override
+    public void ndisMDeregisterScatterGatherDma() {
+        port().checkIrql(driver(), device(), "NdisMDeregisterScatterGatherDma", Irql.PASSIVE_LEVEL);
+        port().trace.ddi(driver(), device(), "NdisMDeregisterScatterGatherDma", TraceEvent.argMap());
+        if (deregistered) {
+            port().verifier.report("ScatterGatherDmaNotRegistered", 0xC4, driver(), device(),
+                    "NdisMDeregisterScatterGatherDma of a registration already deregistered");
+            return;
+        }
+        release("at NdisMDeregisterScatterGatherDma");
+        hw.dmaDeregistered(this);
+    }
+
+    /**
+     * Deregisters: lists still allocated are freed, reported as {@code SGListNotFreed} unless {@code when} is null.
+     */
+    void release(String when) {
+        deregistered = true;
+        List<CommonBuffer> left;
+        synchronized (lists) {
+            left = new ArrayList<>(lists.values());
+            lists.clear();
+        }
+        if (!left.isEmpty() && when != null) {
+            port().verifier.report("SGListNotFreed", 0xC4, driver(), device(), left.size()
+                    + " scatter/gather list(s) not freed with NdisMFreeNetBufferSGList " + when + "; NDIS frees them");
+        }
+        left.forEach(CommonBuffer::free);
+    }
+
+    @Override
+    public String toString() {
+        return "scatter/gather DMA of " + device();
+    }
+}
