@@ -115,6 +115,17 @@ public interface PnpManager {
     void sleep(SystemPowerState state) throws InterruptedException;
 
     /**
+     * The system power state: {@link SystemPowerState#PowerSystemWorking}, the sleep state {@link #sleep} entered, or
+     * {@link SystemPowerState#PowerSystemShutdown} after {@link #shutdown}.
+     *
+     * @return the current system power state
+     * @since 3.2
+     */
+    default SystemPowerState systemPowerState() {
+        return SystemPowerState.PowerSystemWorking;
+    }
+
+    /**
      * Wakes the system: IRP_MN_SET_POWER to D0 for every device powered down by {@link #sleep}, in enumeration order
      * (but for one the bus reported gone meanwhile), then IRP_MN_SET_POWER for the system (S0); then the bus changes
      * reported while the system slept, in order (arrivals, orderly and surprise removals), and the start of devices

@@ -706,6 +706,11 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
         }
     }
 
+    @Override
+    public SystemPowerState systemPowerState() {
+        return systemPower;
+    }
+
     /** Whether the system is in S3 or S4. */
     private boolean asleep() {
         SystemPowerState s = systemPower;

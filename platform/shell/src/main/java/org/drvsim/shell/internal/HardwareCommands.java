@@ -51,6 +51,16 @@ public final class HardwareCommands {
         return outcome(pnp, instanceId);
     }
 
+    /** Whether the system sleeps: the PnP manager finds hardware changes only when it wakes. */
+    private boolean asleep() {
+        org.drvsim.kernel.SystemPowerState s = pnp.systemPowerState();
+        return s == org.drvsim.kernel.SystemPowerState.PowerSystemSleeping3
+                || s == org.drvsim.kernel.SystemPowerState.PowerSystemHibernate;
+    }
+
+    private static final String FOUND_ON_WAKE = "; the system is asleep: the PnP manager finds the change when it wakes"
+            + " (power:wake)";
+
     /** How a device ended up: its node state, driver and problem code. */
     static String outcome(PnpManager pnp, String instanceId) {
         return pnp.node(instanceId).map(n -> n.state() + (n.driverName().isEmpty() ? " (no driver)" : " by "
@@ -103,6 +113,9 @@ public final class HardwareCommands {
             return "plugged " + d.instanceId() + what + "; the PnP manager starts it in the background";
         }
         awaitPnp();
+        if (asleep()) {
+            return "plugged " + d.instanceId() + what + FOUND_ON_WAKE;
+        }
         return "plugged " + d.instanceId() + what + ": " + outcome(d.instanceId());
     }
 
@@ -135,6 +148,9 @@ public final class HardwareCommands {
             return "surprise-removed " + instanceId + "; the PnP manager removes it in the background";
         }
         awaitPnp();
+        if (asleep()) {
+            return "surprise-removed " + instanceId + FOUND_ON_WAKE;
+        }
         return "surprise-removed " + instanceId + driver;
     }
 
