@@ -641,7 +641,7 @@ final class E1kController implements DeviceHardware {
         int head;
         int tail;
         synchronized (lock) {
-            if (!alive() || (tctl & TCTL_EN) == 0 || hung || tx.head == tx.tail || !tx.usable()) {
+            if (!alive() || (tctl & TCTL_EN) == 0 || hung || tx.head == tx.tail || !tx.checked()) {
                 return false;
             }
             gen = generation;
@@ -839,7 +839,7 @@ final class E1kController implements DeviceHardware {
             base = rx.base();
             count = rx.count();
             head = rx.head;
-            free = rx.tail == rx.head || !rx.usable() ? 0 : Math.floorMod(rx.tail - rx.head, count);
+            free = rx.tail == rx.head || !rx.checked() ? 0 : Math.floorMod(rx.tail - rx.head, count);
             bufferBytes = bufferBytes(rctl);
             strip = (rctl & RCTL_SECRC) != 0;
         }
@@ -1089,6 +1089,16 @@ final class E1kController implements DeviceHardware {
             report(ERROR_TAIL_PAST_RING, prefix + register + "=" + Integer.toUnsignedString(value) + " but " + prefix
                     + "LEN=" + Integer.toUnsignedString(len) + " holds " + count() + " descriptors; the write is ignored");
             return false;
+        }
+
+        /**
+         * The engines' view, which checks nothing: software's tail and enable writes do the check (on software's
+         * thread, so that the report follows the write that caused it).
+         *
+         * @return whether the ring was checked since it was last programmed and lies in host memory
+         */
+        boolean checked() {
+            return Boolean.TRUE.equals(usable);
         }
 
         /** @return whether the ring lies in host memory; checked once after it is programmed, and reported if not */

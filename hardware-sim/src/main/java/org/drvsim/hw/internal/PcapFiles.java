@@ -90,6 +90,9 @@ final class PcapFiles {
 
     private static IOException unreadable(Path file, int framesRead, Exception e) {
         String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (why.contains("Not enough bytes")) {
+            return new IOException("pcap file " + file + " is truncated after frame " + framesRead + " (" + why + ")", e);
+        }
         return new IOException("pcap file " + file + " cannot be read after frame " + framesRead + ": " + why, e);
     }
 
