@@ -284,8 +284,8 @@ public class E1kControllerTest {
         assertThat(b.regs.read32(RDH)).as("only its own address").isEqualTo(1);
         assertThat(b.regs.read32(TPR)).isEqualTo(4);
 
-        int hash = E1kFrames.multicastHash(multicast, 0);
-        b.regs.write32(MTA + 4 * (hash >>> 5), 1 << (hash & 31));
+        // 01-00-5E-00-00-FB with MO 00: hash 0xFB0 (bits 47:36), register 0x7D, bit 0x10, as e1000_hash_mc_addr
+        b.regs.write32(MTA + 4 * 0x7D, 1 << 0x10);
         b.regs.write32(RCTL, RCTL_EN | RCTL_SECRC | RCTL_BAM);
         a.send(E1kPort.frame(other, a.mac(), 64, 0));
         a.send(E1kPort.frame(multicast, a.mac(), 64, 0));
@@ -308,6 +308,15 @@ public class E1kControllerTest {
         a.send(E1kPort.frame(other, a.mac(), 64, 0));
         flush();
         assertThat(b.regs.read32(RDH)).as("a second valid receive address").isEqualTo(6);
+    }
+
+    @Test
+    public void theMulticastOffsetChoosesWhichTwelveAddressBitsIndexTheTable() {
+        byte[] address = {0x01, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xAB};
+        assertThat(E1kFrames.multicastHash(address, 0)).isEqualTo(0xAB8);
+        assertThat(E1kFrames.multicastHash(address, 1)).isEqualTo(0x571);
+        assertThat(E1kFrames.multicastHash(address, 2)).isEqualTo(0xAE2);
+        assertThat(E1kFrames.multicastHash(address, 3)).isEqualTo(0xB89);
     }
 
     @Test
