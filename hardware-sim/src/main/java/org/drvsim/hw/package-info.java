@@ -64,7 +64,71 @@
  * is raised and a transfer in flight is abandoned; after an orderly unplug the registers still answer
  * but the device thread stops (an accepted transfer finishes and raises its interrupt; nothing is raised
  * after that; new commands end in DMA_ERROR).
+ *
+ * <h2>The PCI Ethernet controller</h2>
+ * Plugged with the property {@code device.type=e1k} (hardware ID {@code PCI\VEN_8086&DEV_100E}, the Intel 82540EM
+ * whose register set it follows; properties {@code e1k.macAddress}, {@code e1k.msi}). It takes the lowest free PCI
+ * slot {@code n} like the echo device: BAR 0 at {@code 0xF000_0000 + n * 0x1_0000}, 64 KiB, then one interrupt,
+ * vector {@code 0x50 + n}, line-based or message-signalled. Its registers, their offsets and bits, and the legacy
+ * descriptor layouts are those of the 8254x SDM ({@link org.drvsim.hw.E1kRegisters} documents each); offsets not
+ * listed read 0 and ignore writes.
+ *
+ * <table class="striped">
+ * <caption>Ethernet controller registers (BAR 0), by group</caption>
+ * <thead><tr><th>Offsets</th><th>Registers</th><th>Meaning</th></tr></thead>
+ * <tbody>
+ * <tr><td>0x0000, 0x0008, 0x0014</td><td>CTRL, STATUS, EERD</td><td>CTRL.RST resets the device; STATUS.LU is the
+ *     link; EERD reads the EEPROM (MAC address in words 0 to 2, checksum 0xBABA)</td></tr>
+ * <tr><td>0x00C0 to 0x00D8</td><td>ICR, ITR, ICS, IMS, IMC</td><td>interrupt causes (read to clear, write 1 to
+ *     clear), throttling interval in 256 ns units, cause set, mask set/read, mask clear. Causes raised: TXDW, TXQE,
+ *     LSC, RXDMT0, RXO, RXT0</td></tr>
+ * <tr><td>0x0100, 0x0400</td><td>RCTL, TCTL</td><td>receiver: EN, UPE, MPE, LPE, RDMTS, MO, BAM, BSIZE, BSEX,
+ *     SECRC; transmitter: EN, PSP</td></tr>
+ * <tr><td>0x2800 to 0x2820</td><td>RDBAL, RDBAH, RDLEN, RDH, RDT, RDTR</td><td>the receive ring</td></tr>
+ * <tr><td>0x3800 to 0x3818</td><td>TDBAL, TDBAH, TDLEN, TDH, TDT</td><td>the transmit ring</td></tr>
+ * <tr><td>0x4000 to 0x40FC</td><td>RXERRC, MPC, RLEC, GPRC, BPRC, MPRC, GPTC, GORCL/H, GOTCL/H, RNBC, RUC, ROC,
+ *     TORL/H, TOTL/H, TPR, TPT, MPTC, BPTC</td><td>statistics, cleared when read (a 64-bit pair when its high half
+ *     is read)</td></tr>
+ * <tr><td>0x5200 to 0x53FC, 0x5400 to 0x547C</td><td>MTA[128], RAL/RAH[16]</td><td>multicast table; receive
+ *     addresses (entry 0 holds the MAC address after reset, with AV)</td></tr>
+ * </tbody>
+ * </table>
+ *
+ * <p><b>Rings.</b> Software owns a ring's descriptors from the tail round to the head; the device those from the
+ * head up to the tail. Transmit: a TDT write hands descriptors over; on its own thread the device reads them from TDH,
+ * waits until a descriptor with EOP lies before TDT, gathers the frame's buffers, inserts a checksum for IC, pads to
+ * 60 bytes for TCTL.PSP, puts the frame on the wire (and into a recording), writes DD back into each descriptor with
+ * RS (and TU when the frame was not sent), advances TDH and sets TXDW (and TXQE when TDH reaches TDT). Receive: a
+ * frame from the wire is dropped unless RCTL.EN and both links are up; counted in TPR; shorter than 14 bytes, dropped
+ * (RUC); then filtered (broadcast with BAM; multicast with MPE, an exact RAL/RAH match or its MTA bit under RCTL.MO;
+ * unicast with UPE or an exact match); over 1522 bytes with its FCS (16384 with LPE), dropped (ROC); otherwise stored,
+ * with its CRC-32 FCS appended unless SECRC, into as many descriptors from RDH as its length needs at the RCTL buffer
+ * size, each written back with its length and DD (EOP on the last), RDH advanced, RXT0 set (RXDMT0 when free
+ * descriptors fall to the RDMTS threshold). No FIFO is modelled: a frame that finds too few free descriptors is
+ * dropped at once, counted in MPC and RNBC, and sets RXO. A buffer outside live host memory ends the frame at that
+ * descriptor with RXE (RXERRC).
+ *
+ * <p><b>Interrupt and time.</b> The interrupt is asserted while {@code ICR & IMS} is not 0 and is delivered to the
+ * sinks once per assertion (level semantics; with MSI the same edge is the message). ITR throttles it: an assertion
+ * comes at the earliest {@code ITR * 256 ns} after the previous one; causes arriving meanwhile wait in ICR and a timer
+ * asserts once the interval ends. The device's time is the JVM's monotonic clock as its thread reads it (no
+ * machine-wide virtual time), so an interval is that much elapsed time.
+ *
+ * <p><b>Wire, link and removal.</b> {@link org.drvsim.hw.EthernetWires} cables two controllers, sets a port's link
+ * (a change sets LSC), replays a pcap file onto a port's wire and records what a port transmits. After a surprise
+ * removal registers read {@code 0xFFFFFFFF}, writes are ignored, nothing is raised, DMA stops and the cable is
+ * pulled; after an orderly unplug the registers still answer but the device thread stops.
+ *
+ * <p><b>Bad input and faults.</b> The device reports to the bus's {@link org.drvsim.hw.DeviceErrorListener}s, and
+ * goes on: a ring not 16-byte aligned or of a length that is not a positive multiple of 128 ({@code BadRing}) or not
+ * inside one live block of host memory ({@code RingOutsideHostMemory}; checked when software writes the tail or sets
+ * EN, and when a descriptor access fails: the queue stops until the ring is programmed again); a head or tail at or
+ * past the ring's descriptor count ({@code TailPastRing}; the write is ignored); a buffer outside live host memory,
+ * named as freed when it was ({@code DmaOutsideHostMemory}); a transmit descriptor of length 0 or over 16288 bytes,
+ * or with DEXT ({@code BadDescriptor}). Faults: {@code failDma}, {@code dropInterrupts}, {@code interruptStorm} (the
+ * device keeps calling its sinks every millisecond while the rule is armed), {@code hangDevice},
+ * {@code delayCompletion} and the register faults ({@link org.drvsim.hw.E1kRegisters} says where each is checked).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package org.drvsim.hw;

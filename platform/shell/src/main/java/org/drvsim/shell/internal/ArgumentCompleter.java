@@ -106,6 +106,11 @@ final class ArgumentCompleter implements Completer {
                 case "hw:fault" -> position == 0 ? devices() : position == 1 ? faultsOrClear(before.get(0))
                         : List.of("on", "off", "--nth", "--every", "--probability", "--times", "--seed", "--delay-us");
                 case "hw:plug" -> position == 1 ? kinds() : List.of();
+                case "hw:cable" -> position <= 1 ? devices() : List.of();
+                case "hw:uncable" -> position == 0 ? devices() : List.of();
+                case "hw:link" -> position == 0 ? devices() : position == 1 ? List.of("up", "down") : List.of();
+                case "hw:wire" -> position == 0 ? devices() : position == 1 ? List.of("replay", "record", "stop")
+                        : List.of();
                 case "bundle:start", "bundle:stop", "bundle:update", "bundle:uninstall", "bundle:refresh" -> bundles();
                 case "help", "shell:help" -> position == 0 ? commands() : List.of();
                 case "ndis:adapters" -> List.of();

@@ -45,7 +45,7 @@ final class FaultArguments {
         if (args.isEmpty()) {
             throw refuse("a fault name or --clear is missing; " + USAGE);
         }
-        String fault = args.get(0);
+        String fault = camelCase(args.get(0), supported);
         if (fault.equals("--clear")) {
             if (args.size() > 1) {
                 throw refuse("--clear takes nothing after it, not " + args.subList(1, args.size()));
@@ -111,6 +111,27 @@ final class FaultArguments {
             rule = rule.delayMicros(delay);
         }
         return new Arm(rule);
+    }
+
+    /**
+     * Fault names are camel case ({@code interruptStorm}); the kebab-case spelling of a name the device knows
+     * ({@code interrupt-storm}) means that name.
+     */
+    private static String camelCase(String name, Set<String> supported) {
+        if (!name.contains("-") || name.startsWith("-") || supported.contains(name)) {
+            return name;
+        }
+        StringBuilder sb = new StringBuilder();
+        boolean upper = false;
+        for (char c : name.toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return supported.contains(sb.toString()) ? sb.toString() : name;
     }
 
     private static long number(String option, String value) {
