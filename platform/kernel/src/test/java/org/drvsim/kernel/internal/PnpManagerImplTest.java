@@ -18,6 +18,7 @@ import org.drvsim.kernel.DriverObject;
 import org.drvsim.kernel.PortDriver;
 import org.drvsim.kernel.PortStatus;
 import org.drvsim.kernel.TraceEvent;
+import org.drvsim.kernel.Verifier;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -214,5 +215,36 @@ public class PnpManagerImplTest {
         hw.connectInterrupt(v -> { }).close();
         assertThat(regs.read32(org.drvsim.hw.EchoDmaRegisters.ID)).as("an earlier mapping of a device pulled from its slot")
                 .isEqualTo(-1);
+    }
+
+    @Test
+    public void aProgrammingErrorTheDeviceDetectsIsAVerifierViolationBlamingTheDriverThatRunsIt() throws Exception {
+        KernelVerifier verifier = new KernelVerifier(trace);
+        DeviceErrorReport report = new DeviceErrorReport(bus, pnp, verifier);
+        try {
+            SimHostBridge bridge = new SimHostBridge();
+            org.drvsim.hw.SimDevice nic = bus.plug(bus.kind(org.drvsim.hw.E1kRegisters.HARDWARE_ID).orElseThrow()
+                    .spec("PCI\\VEN_8086&DEV_100E\\0000", "a controller"));
+            pnp.drain();
+            org.drvsim.hw.MmioRegion bar0 = bridge.mmio(nic, 0).orElseThrow();
+            bar0.write32(org.drvsim.hw.E1kRegisters.TDLEN, 8 * 16);
+            bar0.write32(org.drvsim.hw.E1kRegisters.TDT, 9); // past the 8-descriptor ring
+
+            assertThat(verifier.violations()).hasSize(1);
+            Verifier.Violation v = verifier.violations().get(0);
+            assertThat(v.rule()).isEqualTo(org.drvsim.hw.E1kRegisters.ERROR_TAIL_PAST_RING);
+            assertThat(v.bugCheckCode()).isEqualTo(0xE6);
+            assertThat(v.device()).isEqualTo("PCI\\VEN_8086&DEV_100E\\0000");
+            assertThat(v.driver()).isEqualTo("(no driver)");
+
+            Bundle driver = bundle(1, "com.example.nic", Entry.class.getName()
+                    + ";model=ndis;hardware-ids=\"PCI\\VEN_8086&DEV_100E\"");
+            pnp.load(driver);
+            bar0.write32(org.drvsim.hw.E1kRegisters.TDT, 8);
+            assertThat(verifier.violations()).hasSize(2);
+            assertThat(verifier.violations().get(1).driver()).isEqualTo("com.example.nic/1.0.0");
+        } finally {
+            report.deactivate();
+        }
     }
 }
