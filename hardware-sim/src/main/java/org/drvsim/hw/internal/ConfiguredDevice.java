@@ -98,7 +98,7 @@ public final class ConfiguredDevice {
             device = bus.plug(next.spec(), next.rules());
             current = next;
             outcomes.record(pid, new DeviceConfigurationsImpl.Outcome(source, device.instanceId(), device, ""));
-            LOG.info("drvsim: " + source + ": plugged " + device.instanceId());
+            LOG.fine("drvsim: " + source + ": plugged " + device.instanceId());
         } catch (IllegalArgumentException e) {
             String message = DeviceConfigParser.refusedByTheBus(source, next, e.getMessage()
                     + outcomes.sourceOf(next.spec().instanceId(), pid).map(s -> " (configured by " + s + ")")
