@@ -83,7 +83,7 @@ public final class HardwareCommands {
     public String config(@Descriptor("show everything: every value uncut")
                          @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false")
                          boolean wide) {
-        Table t = new Table(column("PID"), column("INSTANCE ID").uncut(), column("STATE"), column("SOURCE"),
+        Table t = new Table(column("PID"), column("INSTANCE ID").uncut(), column("STATE"), column("SOURCE").wideOnly(),
                 column("PROBLEM"));
         for (DeviceConfigurations.Status c : configurations.configurations()) {
             String pid = c.pid().startsWith(DeviceConfigurations.FACTORY_PID + "~")
