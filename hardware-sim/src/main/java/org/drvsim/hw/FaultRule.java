@@ -1,5 +1,7 @@
 package org.drvsim.hw;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -97,6 +99,134 @@ public record FaultRule(String fault, Trigger trigger, long n, double probabilit
     /** @return this rule with another delay, for {@code delayCompletion} */
     public FaultRule delayMicros(long micros) {
         return new FaultRule(fault, trigger, n, probability, seed, times, micros);
+    }
+
+    /** The syntax {@link #parse(List)} reads, after the fault name. */
+    public static final String SYNTAX = "FAULT [on | [--nth N | --every N | --probability P] [--times N] [--seed S]"
+            + " [--delay-us US]]";
+
+    /**
+     * Reads a rule written as {@code hw:fault} takes it after the device, and as a {@code fault.NAME} key of a device
+     * configuration holds it ({@link DeviceConfigurations}): the fault name, then {@code on} (every check, the
+     * default) or options: {@code --nth N}, {@code --every N} or {@code --probability P} (one of them), {@code --times
+     * N} (at least 1), {@code --seed S} (with {@code --probability} only) and {@code --delay-us US} (for
+     * {@code delayCompletion} only). Whether the device knows the fault is not checked here: {@link
+     * DeviceFaults#arm(FaultRule)} checks it.
+     *
+     * @param words the fault name and its options, one word each
+     * @return the rule
+     * @throws IllegalArgumentException with one line saying what is wrong (for example {@code --nth must be at least
+     *                                  1, not 0}); the caller adds where the words came from
+     * @since 2.2
+     */
+    public static FaultRule parse(List<String> words) {
+        if (words.isEmpty() || words.get(0).isBlank()) {
+            throw new IllegalArgumentException("a fault name is missing; " + SYNTAX);
+        }
+        String fault = words.get(0).strip();
+        if (fault.startsWith("-")) {
+            throw new IllegalArgumentException("'" + fault + "' is not a fault name; " + SYNTAX);
+        }
+        List<String> rest = words.subList(1, words.size());
+        if (rest.equals(List.of("on"))) {
+            rest = List.of();
+        }
+        FaultRule rule = always(fault);
+        String trigger = null;
+        Long times = null;
+        Long seed = null;
+        Long delay = null;
+        for (int i = 0; i < rest.size(); i++) {
+            String option = rest.get(i);
+            if (!Arrays.asList("--nth", "--every", "--probability", "--times", "--seed", "--delay-us")
+                    .contains(option)) {
+                throw new IllegalArgumentException("'" + option + "' is not on, off or an option; " + SYNTAX);
+            }
+            if (i + 1 >= rest.size()) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            String value = rest.get(++i);
+            switch (option) {
+                case "--nth", "--every", "--probability" -> {
+                    if (trigger != null) {
+                        throw new IllegalArgumentException(trigger + " and " + option + " exclude each other: give one");
+                    }
+                    trigger = option;
+                    rule = switch (option) {
+                        case "--nth" -> nth(fault, positive(option, value));
+                        case "--every" -> every(fault, positive(option, value));
+                        default -> probability(fault, probabilityOf(value));
+                    };
+                }
+                case "--times" -> times = positive(option, value);
+                case "--seed" -> seed = number(option, value);
+                default -> delay = nonNegative(option, value);
+            }
+        }
+        if (seed != null && !"--probability".equals(trigger)) {
+            throw new IllegalArgumentException("--seed seeds --probability and means nothing without it");
+        }
+        if (delay != null && !fault.equals(EchoDmaRegisters.DELAY_COMPLETION)) {
+            throw new IllegalArgumentException("--delay-us is the delay of " + EchoDmaRegisters.DELAY_COMPLETION
+                    + " only, not of " + fault);
+        }
+        if (times != null) {
+            rule = rule.times(times);
+        }
+        if (seed != null) {
+            rule = rule.seed(seed);
+        }
+        if (delay != null) {
+            rule = rule.delayMicros(delay);
+        }
+        return rule;
+    }
+
+    /**
+     * {@link #parse(List)} of a line: the words are separated by white space, as in {@code fault.1 = failDma --nth 3}.
+     *
+     * @since 2.2
+     */
+    public static FaultRule parse(String line) {
+        String trimmed = line == null ? "" : line.strip();
+        return parse(trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+")));
+    }
+
+    private static long number(String option, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " '" + value + "' is not a whole number");
+        }
+    }
+
+    private static long positive(String option, String value) {
+        long n = number(option, value);
+        if (n <= 0) {
+            throw new IllegalArgumentException(option + " must be at least 1, not " + n);
+        }
+        return n;
+    }
+
+    private static long nonNegative(String option, String value) {
+        long n = number(option, value);
+        if (n < 0) {
+            throw new IllegalArgumentException(option + " must be at least 0, not " + n);
+        }
+        return n;
+    }
+
+    private static double probabilityOf(String value) {
+        double p;
+        try {
+            p = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--probability '" + value + "' is not a number");
+        }
+        if (!(p > 0 && p <= 1)) {
+            throw new IllegalArgumentException("--probability must be in (0,1], not " + value);
+        }
+        return p;
     }
 
     /** @return when the rule fires, as {@code hw:faults} shows it: {@code always}, {@code nth 3}, {@code every 2}, {@code probability 0.25 seed 7} */

@@ -29,6 +29,19 @@ public interface HardwareBus {
     SimDevice plug(DeviceSpec spec);
 
     /**
+     * Plugs a device with fault rules armed before it arrives, so that they fire from the first access its driver
+     * makes (a {@code failRegisterRead --nth 1} fails the driver's start): what a device configuration's
+     * {@code fault.NAME} keys do ({@link DeviceConfigurations}).
+     *
+     * @param faults the rules to arm, in order (a later rule for the same fault replaces an earlier one)
+     * @return the new device
+     * @throws IllegalArgumentException as {@link #plug(DeviceSpec)}, or if a rule names a fault the device does not
+     *                                  support (the message names the fault and those it supports); nothing changes
+     * @since 2.2
+     */
+    SimDevice plug(DeviceSpec spec, List<FaultRule> faults);
+
+    /**
      * The kinds of device this machine models, by hardware ID: the netvmini and RAM-disk virtual adapters and the PCI
      * echo DMA device.
      *

@@ -18,6 +18,7 @@ import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.E1kRegisters;
 import org.drvsim.hw.EchoDmaRegisters;
 import org.drvsim.hw.FaultListener;
+import org.drvsim.hw.FaultRule;
 import org.drvsim.hw.HardwareBus;
 import org.drvsim.hw.HardwareListener;
 import org.drvsim.hw.HostMemory;
@@ -63,12 +64,18 @@ public final class SimHardwareBus implements HardwareBus {
 
     @Override
     public SimDevice plug(DeviceSpec spec) {
+        return plug(spec, List.of());
+    }
+
+    @Override
+    public SimDevice plug(DeviceSpec spec, List<FaultRule> faults) {
         synchronized (lock) {
             String key = key(spec.instanceId());
             if (devices.containsKey(key)) {
                 throw new IllegalArgumentException("device " + spec.instanceId() + " is already present");
             }
             SimDeviceImpl device = create(spec);
+            armBeforeArrival(device, faults);
             device.faultRules().reportTo((fault, firing) -> {
                 for (FaultListener l : faultListeners) {
                     l.faultInjected(device, fault, firing);
@@ -86,6 +93,25 @@ public final class SimHardwareBus implements HardwareBus {
                 l.deviceArrived(device);
             }
             return device;
+        }
+    }
+
+    /**
+     * Guarded by lock. Arms the rules of a device just built, before anyone hears of it; a rule the device does not
+     * support undoes the build (its PCI slot freed, its thread stopped) and is refused.
+     */
+    private void armBeforeArrival(SimDeviceImpl device, List<FaultRule> faults) {
+        try {
+            for (FaultRule rule : faults) {
+                device.faults().arm(rule);
+            }
+        } catch (IllegalArgumentException e) {
+            Integer slot = pciSlots.remove(device);
+            if (slot != null) {
+                slotsTaken.clear(slot);
+            }
+            device.markGone(false);
+            throw e;
         }
     }
 

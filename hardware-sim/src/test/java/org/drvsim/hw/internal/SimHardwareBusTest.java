@@ -140,7 +140,8 @@ public class SimHardwareBusTest {
 
     @Test
     public void theDefaultMachineEndsWithThePciEchoDmaDevice() {
-        List<DeviceSpec> specs = DefaultMachine.defaultDevices();
+        List<DeviceSpec> specs = DefaultMachine.defaultDevices().stream().map(DeviceConfigParser.ParsedDevice::spec)
+                .toList();
         assertThat(specs).extracting(DeviceSpec::instanceId).containsExactly("ROOT\\NETVMINI\\0000",
                 "ROOT\\NETVMINI\\0001", "ROOT\\RAMDISK\\0000", "PCI\\VEN_1414&DEV_EC40\\0000");
         DeviceSpec echo = specs.get(3);
@@ -170,7 +171,7 @@ public class SimHardwareBusTest {
         assertThat(nic.description()).isEqualTo("Simulated PCI Ethernet controller (8254x-style)");
         assertThat(nic.resources()).containsExactly(new MemoryResource(0, 0xF001_0000L, 0x1_0000),
                 new InterruptResource(0x51, false));
-        assertThat(DefaultMachine.defaultDevices()).extracting(DeviceSpec::description).containsExactly(
+        assertThat(DefaultMachine.defaultDevices()).extracting(m -> m.spec().description()).containsExactly(
                 "Simulated virtual miniport (netvmini) 0", "Simulated virtual miniport (netvmini) 1",
                 "Simulated Storport virtual adapter (ramdisk) 0", "Simulated PCI echo DMA device 0");
     }

@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.drvsim.hw.DeviceConfigurations;
 import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.DeviceFaults;
 import org.drvsim.hw.FaultRule;
@@ -245,6 +247,45 @@ public abstract class DrvsimTestSupport {
                 "no device " + instanceId + " is present")).faults();
         faults.arm(rule);
         return faults;
+    }
+
+    /**
+     * Configures a device as a file {@code etc/org.drvsim.hw.device-NAME.cfg} would: creates or updates the ConfigAdmin
+     * factory configuration {@code org.drvsim.hw.device~NAME} with the keys of {@link DeviceConfigurations} (for
+     * example {@code instanceId}, {@code hardwareIds}, device parameters, {@code fault.1 = failRegisterRead --nth 1}).
+     * ConfigAdmin hands it to the hardware on its own thread: wait for the device on the trace (for example
+     * {@link #awaitCallback}); {@link #deviceConfigurations} says what became of it, and a refused configuration is
+     * there with its problem.
+     *
+     * @return the configuration; {@code delete()} it to surprise-remove the device
+     */
+    protected org.osgi.service.cm.Configuration configureDevice(String name, Map<String, ?> properties)
+            throws java.io.IOException {
+        ServiceReference<org.osgi.service.cm.ConfigurationAdmin> ref =
+                bundleContext.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class);
+        if (ref == null) {
+            throw new IllegalStateException("ConfigAdmin is not running");
+        }
+        org.osgi.service.cm.ConfigurationAdmin admin = bundleContext.getService(ref);
+        try {
+            // "?": whichever bundle consumes the factory PID (the hardware bundle) may have it
+            org.osgi.service.cm.Configuration c = admin.getFactoryConfiguration(DeviceConfigurations.FACTORY_PID,
+                    name, "?");
+            c.update(new java.util.Hashtable<>(properties));
+            return c;
+        } finally {
+            bundleContext.ungetService(ref);
+        }
+    }
+
+    /** @return what became of each device configuration (plugged, removed, refused with its problem) */
+    protected List<DeviceConfigurations.Status> deviceConfigurations() {
+        ServiceReference<DeviceConfigurations> ref = bundleContext.getServiceReference(DeviceConfigurations.class);
+        try {
+            return bundleContext.getService(ref).configurations();
+        } finally {
+            bundleContext.ungetService(ref);
+        }
     }
 
     /** Arms a fault that fires at every check: {@code armFault(instanceId, FaultRule.always(fault))}. */

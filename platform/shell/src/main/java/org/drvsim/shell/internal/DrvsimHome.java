@@ -3,12 +3,16 @@ package org.drvsim.shell.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.function.Function;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.drvsim.hw.DeviceConfigurations;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -17,7 +21,9 @@ import org.osgi.framework.BundleContext;
  * <li>{@code deploy/}: driver bundles; FileInstall installs and starts a jar dropped there, updates it when the file
  * changes and uninstalls it when the file is deleted (its initial watcher, {@code felix.fileinstall.dir});</li>
  * <li>{@code etc/}: {@code PID.cfg} files, which FileInstall gives to ConfigAdmin (a second watcher, the factory
- * configuration {@value #ETC_WATCHER_FACTORY}~{@value #ETC_WATCHER_NAME} that {@link EtcWatcher} creates);</li>
+ * configuration {@value #ETC_WATCHER_FACTORY}~{@value #ETC_WATCHER_NAME} that {@link EtcWatcher} creates), among them
+ * the machine's devices, {@code org.drvsim.hw.device-NAME.cfg} ({@link DeviceConfigurations}): the default machine's
+ * are written there when there is none ({@link #writeDefaultMachine});</li>
  * <li>{@code data/}: the interactive shell's command history ({@code data/history});</li>
  * <li>{@code log/}: {@code drvsim.log}, every java.util.logging record of the platform.</li>
  * </ul>
@@ -36,6 +42,10 @@ final class DrvsimHome {
     static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
     static final String ETC_WATCHER_FACTORY = "org.apache.felix.fileinstall";
     static final String ETC_WATCHER_NAME = "etc";
+    /** The framework property that names the machine: {@code default} (or unset) or {@code empty}. */
+    static final String MACHINE_PROPERTY = "drvsim.machine";
+    /** The files of device configurations in etc/ ({@link DeviceConfigurations}). */
+    static final String DEVICE_FILE_PREFIX = DeviceConfigurations.FACTORY_PID + "-";
     /** The log file is restarted when it reaches this size. */
     static final int LOG_FILE_LIMIT = 10 * 1024 * 1024;
 
@@ -72,6 +82,41 @@ final class DrvsimHome {
         return Path.of(userHome, ".drvsim");
     }
 
+    /** @return the device configuration files in etc/, sorted; empty when there are none or etc/ cannot be read */
+    List<Path> deviceFiles() {
+        try (Stream<Path> files = Files.list(etc)) {
+            return files.filter(f -> {
+                String name = f.getFileName().toString();
+                return name.startsWith(DEVICE_FILE_PREFIX) && name.endsWith(".cfg");
+            }).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Writes the default machine's device configurations ({@link DeviceConfigurations#defaultMachine()}) into etc/
+     * when it has none, unless the machine is {@code empty}: so that a fresh home starts on the default machine and
+     * its user sees, edits and adds device files there. Each file is written to a hidden name and renamed, as
+     * {@link EtcFile} writes, so that FileInstall never reads half of one.
+     *
+     * @return the files written
+     */
+    List<Path> writeDefaultMachine(String machine) throws IOException {
+        if ((machine != null && !machine.isBlank() && !machine.equals("default")) || !deviceFiles().isEmpty()) {
+            return List.of();
+        }
+        List<Path> written = new ArrayList<>();
+        for (Map.Entry<String, String> f : DeviceConfigurations.defaultMachine().entrySet()) {
+            Path file = etc.resolve(f.getKey());
+            EtcFile.write(file, f.getValue().lines().toList());
+            written.add(file);
+        }
+        Logger.getLogger(DrvsimHome.class.getName()).fine("drvsim: wrote the default machine's device "
+                + "configurations into " + etc);
+        return written;
+    }
+
     Path historyFile() {
         return data.resolve("history");
     }
@@ -100,6 +145,7 @@ final class DrvsimHome {
                 Files.createFile(home.historyFile());
             }
             System.setProperty(HISTORY_PROPERTY, home.historyFile().toString());
+            home.writeDefaultMachine(context.getProperty(MACHINE_PROPERTY));
         } catch (IOException e) {
             System.err.println("drvsim: cannot set up the drvsim.home folder " + home.root + ": " + ShellErrors.describe(e)
                     + " (set -D" + PROPERTY + "=FOLDER)");

@@ -1,16 +1,15 @@
 package org.drvsim.shell.internal;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.drvsim.hw.EchoDmaRegisters;
 import org.drvsim.hw.FaultRule;
 
 /**
  * The arguments of {@code hw:fault} after the device: what to do with one device's faults. Parsing checks
  * everything before anything is armed, so that bad input changes nothing; each refusal is an
- * {@link IllegalArgumentException} with one line that names the command.
+ * {@link IllegalArgumentException} with one line that names the command. A rule's own syntax is
+ * {@link FaultRule#parse(List)}, which device configurations' {@code fault.NAME} keys use too.
  */
 final class FaultArguments {
     static final String COMMAND = "hw:fault";
@@ -60,57 +59,17 @@ final class FaultArguments {
         if (rest.equals(List.of("off"))) {
             return new Disarm(fault);
         }
-        if (rest.equals(List.of("on"))) {
-            rest = List.of();
+        List<String> named = new java.util.ArrayList<>(args);
+        named.set(0, fault);
+        try {
+            return new Arm(FaultRule.parse(named)); // the rule syntax configuration's fault.NAME keys share
+        } catch (IllegalArgumentException e) {
+            throw refuse(e.getMessage().replace(FaultRule.SYNTAX, USAGE));
         }
-        FaultRule rule = FaultRule.always(fault);
-        String trigger = null;
-        Long times = null;
-        Long seed = null;
-        Long delay = null;
-        for (int i = 0; i < rest.size(); i++) {
-            String option = rest.get(i);
-            if (!Arrays.asList("--nth", "--every", "--probability", "--times", "--seed", "--delay-us")
-                    .contains(option)) {
-                throw refuse("'" + option + "' is not on, off or an option; " + USAGE);
-            }
-            if (i + 1 >= rest.size()) {
-                throw refuse(option + " needs a value");
-            }
-            String value = rest.get(++i);
-            switch (option) {
-                case "--nth", "--every", "--probability" -> {
-                    if (trigger != null) {
-                        throw refuse(trigger + " and " + option + " exclude each other: give one");
-                    }
-                    trigger = option;
-                    rule = switch (option) {
-                        case "--nth" -> FaultRule.nth(fault, positive(option, value));
-                        case "--every" -> FaultRule.every(fault, positive(option, value));
-                        default -> FaultRule.probability(fault, probability(value));
-                    };
-                }
-                case "--times" -> times = positive(option, value);
-                case "--seed" -> seed = number(option, value);
-                default -> delay = nonNegative(option, value);
-            }
-        }
-        if (seed != null && !"--probability".equals(trigger)) {
-            throw refuse("--seed seeds --probability and means nothing without it");
-        }
-        if (delay != null && !fault.equals(EchoDmaRegisters.DELAY_COMPLETION)) {
-            throw refuse("--delay-us is the delay of " + EchoDmaRegisters.DELAY_COMPLETION + " only, not of " + fault);
-        }
-        if (times != null) {
-            rule = rule.times(times);
-        }
-        if (seed != null) {
-            rule = rule.seed(seed);
-        }
-        if (delay != null) {
-            rule = rule.delayMicros(delay);
-        }
-        return new Arm(rule);
+    }
+
+    static IllegalArgumentException refuse(String what) {
+        return new IllegalArgumentException(COMMAND + ": " + what);
     }
 
     /**
@@ -132,46 +91,5 @@ final class FaultArguments {
             }
         }
         return supported.contains(sb.toString()) ? sb.toString() : name;
-    }
-
-    private static long number(String option, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw refuse(option + " '" + value + "' is not a whole number");
-        }
-    }
-
-    private static long positive(String option, String value) {
-        long n = number(option, value);
-        if (n <= 0) {
-            throw refuse(option + " must be at least 1, not " + n);
-        }
-        return n;
-    }
-
-    private static long nonNegative(String option, String value) {
-        long n = number(option, value);
-        if (n < 0) {
-            throw refuse(option + " must be at least 0, not " + n);
-        }
-        return n;
-    }
-
-    private static double probability(String value) {
-        double p;
-        try {
-            p = Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw refuse("--probability '" + value + "' is not a number");
-        }
-        if (!(p > 0 && p <= 1)) {
-            throw refuse("--probability must be in (0,1], not " + value);
-        }
-        return p;
-    }
-
-    static IllegalArgumentException refuse(String what) {
-        return new IllegalArgumentException(COMMAND + ": " + what);
     }
 }

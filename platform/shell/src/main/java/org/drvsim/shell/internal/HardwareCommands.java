@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.drvsim.hw.DeviceConfigurations;
 import org.drvsim.hw.DeviceFaults;
 import org.drvsim.hw.DeviceKind;
 import org.drvsim.hw.DeviceSpec;
@@ -30,15 +31,18 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.scope=hw",
         "osgi.command.function=devices", "osgi.command.function=plug", "osgi.command.function=unplug",
         "osgi.command.function=surprise", "osgi.command.function=fault",
-        "osgi.command.function=faults"})
+        "osgi.command.function=faults", "osgi.command.function=config"})
 public final class HardwareCommands {
     private final HardwareBus bus;
     private final PnpManager pnp;
+    private final DeviceConfigurations configurations;
 
     @Activate
-    public HardwareCommands(@Reference HardwareBus bus, @Reference PnpManager pnp) {
+    public HardwareCommands(@Reference HardwareBus bus, @Reference PnpManager pnp,
+                            @Reference DeviceConfigurations configurations) {
         this.bus = bus;
         this.pnp = pnp;
+        this.configurations = configurations;
     }
 
     /** Waits for the PnP work a bus change queued, so that the command returns when it is done. */
@@ -78,6 +82,26 @@ public final class HardwareCommands {
             List<String> faults = d.faults().armed().stream().sorted().toList();
             t.add(d.instanceId(), String.join(",", d.hardwareIds()), d.description(),
                     faults.isEmpty() ? "none" : String.join(",", faults));
+        }
+        long refused = configurations.configurations().stream().filter(c -> !c.problem().isEmpty()).count();
+        return refused == 0 ? t.format(wide) : t.format(wide) + "\n" + refused + " device configuration(s) refused: "
+                + "hw:config shows why";
+    }
+
+    @Descriptor("lists the device configurations (etc/org.drvsim.hw.device-NAME.cfg, ConfigAdmin factory PID "
+            + DeviceConfigurations.FACTORY_PID + ") and what became of each: plugged, removed since, or refused and why")
+    public String config(@Descriptor("show everything: every value uncut")
+                         @Parameter(names = {"-v", "--wide"}, presentValue = "true", absentValue = "false")
+                         boolean wide) {
+        Table t = new Table(column("PID"), column("INSTANCE ID").uncut(), column("STATE"), column("SOURCE").wideOnly(),
+                column("PROBLEM"));
+        for (DeviceConfigurations.Status c : configurations.configurations()) {
+            String pid = c.pid().startsWith(DeviceConfigurations.FACTORY_PID + "~")
+                    ? c.pid().substring(DeviceConfigurations.FACTORY_PID.length() + 1) : c.pid();
+            // the problem begins with the source, shown in its own column
+            String problem = c.problem().startsWith(c.source() + ": ") ? c.problem().substring(c.source().length() + 2)
+                    : c.problem();
+            t.add(pid, c.instanceId(), c.state().name().toLowerCase(java.util.Locale.ROOT), c.source(), problem);
         }
         return t.format(wide);
     }

@@ -72,6 +72,10 @@ final class ScriptMain implements Callable<Integer> {
             console.err().println("drvsim: the platform did not finish starting within 120 s");
             return 1;
         }
+        String unsettled = MachineSettle.await(context, MachineSettle.TIMEOUT); // etc/'s devices, started
+        if (unsettled != null) {
+            console.err().println(unsettled);
+        }
         ServiceTracker<CommandProcessor, CommandProcessor> tracker = new ServiceTracker<>(context, CommandProcessor.class, null);
         tracker.open();
         try {

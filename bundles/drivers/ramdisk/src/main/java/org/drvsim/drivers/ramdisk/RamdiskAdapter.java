@@ -17,9 +17,11 @@ import org.drvsim.storport.StorPortAdapter;
 
 /**
  * The ramdisk's device extension: one adapter with one bus, one target and up to {@link #MAX_LUNS}
- * logical units. The adapter's configuration (its device node properties, handed over as HwFindAdapter's
- * ArgumentString) creates LUN 0: {@code ramdisk.sizeBytes} and {@code ramdisk.blockSize} for a memory
- * disk, or {@code ramdisk.image} (and {@code ramdisk.readOnly}) for an image file. More LUNs come and go
+ * logical units. The adapter's device parameters (its device node properties, what a driver reads from its registry
+ * key; Storport hands them over as HwFindAdapter's ArgumentString) create LUN 0: {@code ramdisk.sizeBytes} and
+ * {@code ramdisk.blockSize} for a memory disk ({@value #DEFAULT_SIZE_BYTES} and {@value #DEFAULT_BLOCK_SIZE} when
+ * absent, so a device plugged without parameters works), or {@code ramdisk.image} (and {@code ramdisk.readOnly}) for
+ * an image file. A bad value fails FindAdapter with SP_RETURN_BAD_CONFIG (the device gets Code 10). More LUNs come and go
  * with {@code ramdisk:attach} and {@code ramdisk:detach} (SRB_FUNCTION_IO_CONTROL).
  */
 final class RamdiskAdapter {
@@ -29,6 +31,10 @@ final class RamdiskAdapter {
     static final int MAX_TRANSFER = 256 * 1024;
     static final String VENDOR = "DRVSIM";
     static final String PRODUCT = "RAMDISK";
+    /** LUN 0's size when the device has no {@code ramdisk.sizeBytes} parameter: 64 MiB. */
+    static final long DEFAULT_SIZE_BYTES = 64L << 20;
+    /** LUN 0's block size when the device has no {@code ramdisk.blockSize} parameter. */
+    static final int DEFAULT_BLOCK_SIZE = 512;
 
     final StorPortAdapter storport;
     /** The logical units on path 0, target 0, by LUN number. */
@@ -67,13 +73,14 @@ final class RamdiskAdapter {
             return SpReturn.SP_RETURN_FOUND;
         }
         try {
-            int blockSize = Integer.parseInt(cfg.getOrDefault("ramdisk.blockSize", "512"));
+            int blockSize = Integer.parseInt(cfg.getOrDefault("ramdisk.blockSize", String.valueOf(DEFAULT_BLOCK_SIZE)));
             BackingStore store;
             if (cfg.containsKey("ramdisk.image")) {
                 store = FileBackingStore.open(Path.of(cfg.get("ramdisk.image")), blockSize,
                         Boolean.parseBoolean(cfg.getOrDefault("ramdisk.readOnly", "false")));
             } else {
-                store = new MemoryBackingStore(Long.parseLong(cfg.getOrDefault("ramdisk.sizeBytes", "67108864")), blockSize);
+                store = new MemoryBackingStore(Long.parseLong(cfg.getOrDefault("ramdisk.sizeBytes",
+                        String.valueOf(DEFAULT_SIZE_BYTES))), blockSize);
             }
             a.luns.put(0, new ScsiDisk(store, VENDOR, PRODUCT, serial(hwContext, 0), 0));
             a.configuredLuns.add(0);
