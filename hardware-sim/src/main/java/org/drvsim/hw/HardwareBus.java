@@ -16,9 +16,10 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface HardwareBus {
     /**
      * Plugs a device. The property {@link DeviceSpec#DEVICE_TYPE} chooses the hardware: absent, a
-     * device without resources; {@value EchoDmaRegisters#DEVICE_TYPE}, the PCI echo DMA device, which
-     * takes the next free PCI slot (its BAR and interrupt vector follow from the slot, see the
-     * {@linkplain org.drvsim.hw package overview}) and starts its own device thread.
+     * device without resources; {@value EchoDmaRegisters#DEVICE_TYPE}, the PCI echo DMA device, or
+     * {@value E1kRegisters#DEVICE_TYPE}, the PCI Ethernet controller, each of which takes the next free PCI slot (its
+     * BAR and interrupt vector follow from the slot, see the {@linkplain org.drvsim.hw package overview}) and starts
+     * its own device thread.
      *
      * @return the new device
      * @throws IllegalArgumentException if a device with the same instance ID is present, the device
@@ -88,4 +89,13 @@ public interface HardwareBus {
      * @since 2.1
      */
     AutoCloseable addFaultListener(FaultListener listener);
+
+    /**
+     * Adds a listener told of every programming error a device of this bus detects in the software that drives it
+     * (see {@link DeviceErrorListener}); the kernel can record each in its trace.
+     *
+     * @return a handle whose {@code close} removes the listener
+     * @since 2.2
+     */
+    AutoCloseable addDeviceErrorListener(DeviceErrorListener listener);
 }

@@ -66,5 +66,5 @@
  * after that; new commands end in DMA_ERROR).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package org.drvsim.hw;

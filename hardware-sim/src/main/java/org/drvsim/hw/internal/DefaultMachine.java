@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.drvsim.hw.DeviceKind;
 import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.E1kRegisters;
 import org.drvsim.hw.EchoDmaRegisters;
 import org.drvsim.hw.HardwareBus;
 import org.osgi.framework.BundleContext;
@@ -33,7 +34,9 @@ public final class DefaultMachine {
                     Map.of("ramdisk.sizeBytes", String.valueOf(64L << 20), "ramdisk.blockSize", "512")),
             new DeviceKind(EchoDmaRegisters.HARDWARE_ID, "Simulated PCI echo DMA device",
                     Map.of(DeviceSpec.DEVICE_TYPE, EchoDmaRegisters.DEVICE_TYPE,
-                            EchoDmaRegisters.BUFFER_BYTES_PROPERTY, String.valueOf(16 << 20))));
+                            EchoDmaRegisters.BUFFER_BYTES_PROPERTY, String.valueOf(16 << 20))),
+            new DeviceKind(E1kRegisters.HARDWARE_ID, "Simulated PCI Ethernet controller (8254x-style)",
+                    Map.of(DeviceSpec.DEVICE_TYPE, E1kRegisters.DEVICE_TYPE)));
 
     /** The default machine's devices, in plug order. */
     static List<DeviceSpec> defaultDevices() {

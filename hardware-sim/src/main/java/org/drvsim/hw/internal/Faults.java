@@ -32,6 +32,8 @@ final class Faults implements DeviceFaults {
     /** The armed rules by fault name; guarded by this. */
     private final Map<String, Armed> armed = new TreeMap<>();
     private volatile Reporter reporter = Reporter.NONE;
+    /** Told of each rule armed, after it is armed; a device whose fault runs by itself (a storm) starts it here. */
+    private volatile java.util.function.Consumer<String> armListener = fault -> { };
 
     Faults(String device, Set<String> supported) {
         this.device = device;
@@ -49,6 +51,11 @@ final class Faults implements DeviceFaults {
     /** Where firings go; set once by the bus when the device is built. */
     void reportTo(Reporter r) {
         reporter = r;
+    }
+
+    /** Who hears of each rule armed (the fault name); set once by the device when it is built. */
+    void onArm(java.util.function.Consumer<String> listener) {
+        armListener = listener;
     }
 
     /**
@@ -89,6 +96,7 @@ final class Faults implements DeviceFaults {
         synchronized (this) {
             armed.put(rule.fault(), new Armed(rule));
         }
+        armListener.accept(rule.fault());
     }
 
     @Override public synchronized void disarm(String fault) { armed.remove(fault); }

@@ -79,6 +79,16 @@ final class InterruptLine {
         }
     }
 
+    /**
+     * One round of spurious calls, whatever the level: every connected sink is called once if the line is alive (a
+     * device that screams). On the device thread only.
+     */
+    void spurious() {
+        for (Connection c : connections) {
+            stormTo(c);
+        }
+    }
+
     /** A spurious call: the line need not be asserted, only alive and the sink still connected. */
     private void stormTo(Connection c) {
         synchronized (this) {

@@ -12,7 +12,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.drvsim.hw.DeviceErrorListener;
 import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.E1kRegisters;
 import org.drvsim.hw.EchoDmaRegisters;
 import org.drvsim.hw.FaultListener;
 import org.drvsim.hw.HardwareBus;
@@ -46,6 +49,7 @@ public final class SimHardwareBus implements HardwareBus {
     private final BitSet slotsTaken = new BitSet(PciEchoDma.SLOTS); // guarded by lock
     private final List<HardwareListener> listeners = new CopyOnWriteArrayList<>();
     private final List<FaultListener> faultListeners = new CopyOnWriteArrayList<>();
+    private final List<DeviceErrorListener> errorListeners = new CopyOnWriteArrayList<>();
 
     @Activate
     public SimHardwareBus(@Reference(name = "hostMemory") HostMemory memory) {
@@ -91,10 +95,11 @@ public final class SimHardwareBus implements HardwareBus {
         if (type == null) {
             return new SimDeviceImpl(spec);
         }
-        if (!type.equals(EchoDmaRegisters.DEVICE_TYPE)) {
+        boolean e1k = type.equals(E1kRegisters.DEVICE_TYPE);
+        if (!e1k && !type.equals(EchoDmaRegisters.DEVICE_TYPE)) {
             throw new IllegalArgumentException("device " + spec.instanceId() + ": " + DeviceSpec.DEVICE_TYPE + "='"
-                    + type + "' is not a known device type; use " + EchoDmaRegisters.DEVICE_TYPE
-                    + " or leave it out for a device without resources");
+                    + type + "' is not a known device type; use " + EchoDmaRegisters.DEVICE_TYPE + " or "
+                    + E1kRegisters.DEVICE_TYPE + ", or leave it out for a device without resources");
         }
         int slot = slotsTaken.nextClearBit(0);
         if (slot >= PciEchoDma.SLOTS) {
@@ -102,10 +107,18 @@ public final class SimHardwareBus implements HardwareBus {
                     + " PCI slots are taken");
         }
         Set<String> supported = new TreeSet<>(Faults.parse(spec.properties().get("faults.supported")));
-        supported.addAll(PciEchoDma.FAULTS);
+        supported.addAll(e1k ? E1kController.FAULTS : PciEchoDma.FAULTS);
         supported.addAll(SimDeviceImpl.REGISTER_FAULTS);
         Faults faults = new Faults(spec.instanceId(), supported);
-        SimDeviceImpl device = new SimDeviceImpl(spec, faults, new PciEchoDma(spec, slot, memory, faults));
+        SimDeviceImpl device;
+        if (e1k) {
+            AtomicReference<SimDevice> self = new AtomicReference<>();
+            device = new SimDeviceImpl(spec, faults, new E1kController(spec, slot, memory, faults,
+                    (error, detail) -> deviceError(self.get(), error, detail)));
+            self.set(device);
+        } else {
+            device = new SimDeviceImpl(spec, faults, new PciEchoDma(spec, slot, memory, faults));
+        }
         slotsTaken.set(slot);
         pciSlots.put(device, slot);
         return device;
@@ -168,6 +181,23 @@ public final class SimHardwareBus implements HardwareBus {
     public AutoCloseable addFaultListener(FaultListener listener) {
         faultListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
         return () -> faultListeners.remove(listener);
+    }
+
+    @Override
+    public AutoCloseable addDeviceErrorListener(DeviceErrorListener listener) {
+        errorListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        return () -> errorListeners.remove(listener);
+    }
+
+    /** Tells the error listeners; one that throws is logged and the others still hear of it. */
+    private void deviceError(SimDevice device, String error, String detail) {
+        for (DeviceErrorListener l : errorListeners) {
+            try {
+                l.deviceError(device, error, detail);
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, "drvsim: a device error listener failed", e);
+            }
+        }
     }
 
     /**

@@ -22,6 +22,9 @@ public final class SimHostMemory implements HostMemory {
     static final long BASE_ADDRESS = 0x1_0000_0000L;
 
     private final ConcurrentNavigableMap<Long, byte[]> blocks = new ConcurrentSkipListMap<>();
+    /** The blocks freed, by address, with their sizes, so that a stale access can be named as one; the newest kept. */
+    private final ConcurrentNavigableMap<Long, Integer> freed = new ConcurrentSkipListMap<>();
+    private static final int FREED_REMEMBERED = 4096;
     private final AtomicLong allocated = new AtomicLong();
     private final Object allocationLock = new Object();
     private long next = BASE_ADDRESS; // guarded by allocationLock
@@ -52,6 +55,33 @@ public final class SimHostMemory implements HostMemory {
                     + " (never allocated, or freed already)");
         }
         allocated.addAndGet(-block.length);
+        freed.put(physicalAddress, block.length);
+        while (freed.size() > FREED_REMEMBERED) {
+            freed.pollFirstEntry(); // addresses grow: the oldest goes
+        }
+    }
+
+    /** @return whether {@code [address, address + len)} lies inside one live block (a check that copies nothing) */
+    boolean contains(long address, long len) {
+        Map.Entry<Long, byte[]> block = blocks.floorEntry(address);
+        return len >= 0 && block != null && address - block.getKey() <= block.getValue().length - len;
+    }
+
+    /**
+     * What lies at an address that is not inside a live block, for a device's error report.
+     *
+     * @return for example {@code "freed block 0x100003000 (4096 bytes)"} or {@code "no allocated block"}
+     */
+    String describe(long address) {
+        Map.Entry<Long, Integer> f = freed.floorEntry(address);
+        if (f != null && address - f.getKey() < f.getValue()) {
+            return "freed block " + hex(f.getKey()) + " (" + f.getValue() + " bytes)";
+        }
+        Map.Entry<Long, byte[]> live = blocks.floorEntry(address);
+        if (live != null && address - live.getKey() < live.getValue().length) {
+            return "block " + hex(live.getKey()) + " (" + live.getValue().length + " bytes), which it overruns";
+        }
+        return "no allocated block";
     }
 
     @Override
@@ -77,6 +107,7 @@ public final class SimHostMemory implements HostMemory {
     @Deactivate
     void deactivate() {
         blocks.clear();
+        freed.clear();
         allocated.set(0);
     }
 

@@ -159,12 +159,17 @@ public class SimHardwareBusTest {
     @Test
     public void aDeviceOfAKindTheMachineModelsIsThatDeviceWithItsResources() {
         assertThat(bus.kinds()).extracting(org.drvsim.hw.DeviceKind::hardwareId)
-                .containsExactly("ROOT\\NETVMINI", "ROOT\\RAMDISK", "PCI\\VEN_1414&DEV_EC40");
+                .containsExactly("ROOT\\NETVMINI", "ROOT\\RAMDISK", "PCI\\VEN_1414&DEV_EC40", "PCI\\VEN_8086&DEV_100E");
         SimDevice d = bus.plug(bus.kind("pci\\ven_1414&dev_ec40").orElseThrow().spec(pci(3), null));
         assertThat(d.description()).isEqualTo("Simulated PCI echo DMA device");
         assertThat(d.resources()).containsExactly(new MemoryResource(0, 0xF000_0000L, 4096),
                 new InterruptResource(0x50, false));
         assertThat(bus.kind("ROOT\\NOSUCH")).isEmpty();
+        SimDevice nic = bus.plug(bus.kind("PCI\\VEN_8086&DEV_100E").orElseThrow().spec("PCI\\VEN_8086&DEV_100E\\0000",
+                null));
+        assertThat(nic.description()).isEqualTo("Simulated PCI Ethernet controller (8254x-style)");
+        assertThat(nic.resources()).containsExactly(new MemoryResource(0, 0xF001_0000L, 0x1_0000),
+                new InterruptResource(0x51, false));
         assertThat(DefaultMachine.defaultDevices()).extracting(DeviceSpec::description).containsExactly(
                 "Simulated virtual miniport (netvmini) 0", "Simulated virtual miniport (netvmini) 1",
                 "Simulated Storport virtual adapter (ramdisk) 0", "Simulated PCI echo DMA device 0");
