@@ -139,10 +139,11 @@ public class SimHardwareBusTest {
     }
 
     @Test
-    public void theDefaultMachineEndsWithThePciEchoDmaDevice() {
+    public void theDefaultMachineEndsWithThePciEchoDmaDeviceAndTwoEthernetControllers() {
         List<DeviceSpec> specs = DefaultMachine.defaultDevices();
         assertThat(specs).extracting(DeviceSpec::instanceId).containsExactly("ROOT\\NETVMINI\\0000",
-                "ROOT\\NETVMINI\\0001", "ROOT\\RAMDISK\\0000", "PCI\\VEN_1414&DEV_EC40\\0000");
+                "ROOT\\NETVMINI\\0001", "ROOT\\RAMDISK\\0000", "PCI\\VEN_1414&DEV_EC40\\0000",
+                "PCI\\VEN_8086&DEV_100E\\0000", "PCI\\VEN_8086&DEV_100E\\0001");
         DeviceSpec echo = specs.get(3);
         assertThat(echo.hardwareIds()).containsExactly("PCI\\VEN_1414&DEV_EC40");
         assertThat(echo.description()).isEqualTo("Simulated PCI echo DMA device 0");
@@ -154,6 +155,9 @@ public class SimHardwareBusTest {
         assertThat(resources).containsExactly(new MemoryResource(0, 0xF000_0000L, 4096),
                 new InterruptResource(0x50, false));
         assertThat(bus.devices().subList(0, 3)).allMatch(d -> d.resources().isEmpty());
+        assertThat(bus.device(specs.get(5).instanceId()).orElseThrow().resources()).containsExactly(
+                new MemoryResource(0, 0xF002_0000L, 0x1_0000), new InterruptResource(0x52, false));
+        assertThat(specs.get(4).properties()).containsEntry("device.type", "e1k");
     }
 
     @Test
@@ -172,6 +176,7 @@ public class SimHardwareBusTest {
                 new InterruptResource(0x51, false));
         assertThat(DefaultMachine.defaultDevices()).extracting(DeviceSpec::description).containsExactly(
                 "Simulated virtual miniport (netvmini) 0", "Simulated virtual miniport (netvmini) 1",
-                "Simulated Storport virtual adapter (ramdisk) 0", "Simulated PCI echo DMA device 0");
+                "Simulated Storport virtual adapter (ramdisk) 0", "Simulated PCI echo DMA device 0",
+                "Simulated PCI Ethernet controller 0", "Simulated PCI Ethernet controller 1");
     }
 }
