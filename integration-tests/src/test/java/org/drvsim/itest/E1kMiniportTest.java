@@ -3,6 +3,8 @@ package org.drvsim.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +15,17 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.drvsim.hw.DeviceFaults;
+import org.drvsim.hw.EthernetWires;
+import org.drvsim.hw.FaultRule;
+import org.drvsim.hw.FaultRuleState;
+import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.ndis.NdisOid;
 import org.drvsim.ndis.NdisPacketType;
@@ -170,6 +182,222 @@ public class E1kMiniportTest extends DrvsimTestSupport {
                 .isEqualTo(80);
         assertThat(sum(E1K1, "NdisMIndicateReceiveNetBufferLists")).isEqualTo(40);
         assertThat(gogo("ndis:oid '" + E1K1 + "' OID_GEN_STATISTICS")).contains("ifHCInUcastPkts=40");
+    }
+
+    @Test
+    public void miniportInterruptPreemptsHaltExUntilItDeregistersTheInterruptAndNeverRunsAfter() throws Exception {
+        // The device screams (interruptStorm: MiniportInterrupt every millisecond); MiniportHaltEx is held at its entry,
+        // on the PnP worker, until MiniportInterrupt has run on a simulated processor: the seed page's preemption,
+        // made deterministic. Then HaltEx goes on, masks the NIC and deregisters the interrupt.
+        CountDownLatch preempted = new CountDownLatch(1);
+        AtomicBoolean halting = new AtomicBoolean();
+        armFault(E1K0, FaultRule.always("interruptStorm"));
+        trace.clear();
+        try (AutoCloseable hold = trace.subscribe(e -> {
+            if (!e.device().equalsIgnoreCase(E1K0)) {
+                return;
+            }
+            if (e.name().equals("MiniportHaltEx") && halting.compareAndSet(false, true)) {
+                try {
+                    preempted.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (e.name().equals("MiniportInterrupt") && halting.get()) {
+                preempted.countDown();
+            }
+        })) {
+            bundle(E1K).stop();
+        }
+        List<TraceEvent> events = events(E1K0);
+        TraceEvent halt = events.stream().filter(e -> e.name().equals("MiniportHaltEx")).findFirst().orElseThrow();
+        long deregister = seq(events, "NdisMDeregisterInterruptEx");
+        TraceEvent isr = events.stream().filter(e -> e.name().equals("MiniportInterrupt") && e.seq() > halt.seq())
+                .findFirst().orElseThrow(() -> new AssertionError("no MiniportInterrupt after the MiniportHaltEx entry"));
+        assertThat(isr.seq()).as("MiniportInterrupt between the MiniportHaltEx entry and NdisMDeregisterInterruptEx")
+                .isBetween(halt.seq(), deregister);
+        assertThat(isr.irql()).isEqualTo(Irql.DIRQL);
+        assertThat(isr.timeNanos()).as("while MiniportHaltEx ran").isBetween(halt.timeNanos(), halt.endNanos());
+        assertThat(events.stream().filter(e -> e.seq() > deregister).map(TraceEvent::name))
+                .as("no MiniportInterrupt or MiniportInterruptDPC after NdisMDeregisterInterruptEx")
+                .doesNotContain("MiniportInterrupt", "MiniportInterruptDPC")
+                .containsSubsequence("NdisMFreeSharedMemory", "NdisMDeregisterScatterGatherDma", "NdisMUnmapIoSpace");
+        assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
+    public void haltWithTrafficInFlightCompletesEverySendOnceReturnsEveryReceiveAndNothingFollowsHaltEx() throws Exception {
+        promiscuous(E1K0);
+        promiscuous(E1K1);
+        byte[] mac0 = mac(E1K0);
+        byte[] mac1 = mac(E1K1);
+        // each frame 0000 sends is written back 1 ms late: sends are still on its ring when MiniportPause comes
+        armFault(E1K0, FaultRule.always("delayCompletion").delayMicros(1000));
+        trace.clear();
+        CountDownLatch flowing = new CountDownLatch(20);
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        try (AutoCloseable sub = trace.subscribe(e -> {
+            if (e.name().equals("NdisMIndicateReceiveNetBufferLists")) {
+                flowing.countDown();
+            }
+        })) {
+            List<Future<?>> traffic = new ArrayList<>();
+            for (String[] way : new String[][] {{E1K0, E1K1}, {E1K1, E1K0}}) {
+                List<byte[]> frames = frames(way[0].equals(E1K0) ? mac1 : mac0, way[0].equals(E1K0) ? mac0 : mac1, 64, 3);
+                traffic.add(senders.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        try {
+                            ndis.startSend(way[0], frames, 0);
+                        } catch (RuntimeException adapterGone) {
+                            return null;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            assertThat(flowing.await(20, TimeUnit.SECONDS)).as("traffic flows both ways").isTrue();
+            bundle(E1K).stop();
+            for (Future<?> f : traffic) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        for (String device : List.of(E1K0, E1K1)) {
+            List<TraceEvent> events = events(device);
+            long handed = sum(device, "MiniportSendNetBufferLists");
+            assertThat(handed).as(device + ": sends reached the miniport").isPositive();
+            assertThat(sum(device, "NdisMSendNetBufferListsComplete")).as(device + ": every NBL completed exactly once")
+                    .isEqualTo(handed);
+            assertThat(sum(device, "MiniportReturnNetBufferLists")).as(device + ": every indicated NBL returned")
+                    .isEqualTo(sum(device, "NdisMIndicateReceiveNetBufferLists"));
+            long haltEx = seq(events, "MiniportHaltEx");
+            assertThat(events.stream().filter(e -> e.name().equals("NdisMSendNetBufferListsComplete")).mapToLong(TraceEvent::seq)
+                    .max().orElse(0)).as(device + ": sends complete before HaltEx").isLessThan(haltEx);
+            long unmap = seq(events, "NdisMUnmapIoSpace");
+            List<TraceEvent> fromHalt = events.stream().filter(e -> e.seq() > haltEx && e.kind() != TraceEvent.Kind.PNP).toList();
+            assertThat(fromHalt.stream().map(TraceEvent::name))
+                    .as(device + ": during and after MiniportHaltEx only its own releases: the NIC masked, then the rest")
+                    .containsExactlyElementsOf(concat(List.of("NdisWriteRegisterUlong", "NdisWriteRegisterUlong",
+                            "NdisWriteRegisterUlong"), HALT.subList(1, HALT.size())));
+            assertThat(fromHalt.get(0).arg("register")).as("IMC first: the NIC stops interrupting").endsWith("+0xD8");
+            assertThat(unmap).isGreaterThan(haltEx);
+        }
+        assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
+    public void afterASurpriseRemovalMidTrafficTheDriverNeverTouchesTheDeviceAgain() throws Exception {
+        promiscuous(E1K0);
+        promiscuous(E1K1);
+        byte[] mac0 = mac(E1K0);
+        byte[] mac1 = mac(E1K1);
+        // rules that never fire count every register access the driver makes (each access checks them)
+        DeviceFaults faults = armFault(E1K0, FaultRule.nth(DeviceFaults.FAIL_REGISTER_READ, Long.MAX_VALUE));
+        faults.arm(FaultRule.nth(DeviceFaults.FAIL_REGISTER_WRITE, Long.MAX_VALUE));
+        trace.clear();
+        AtomicLong accessesWhenToldOfRemoval = new AtomicLong(-1);
+        CountDownLatch flowing = new CountDownLatch(20);
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        try (AutoCloseable sub = trace.subscribe(e -> {
+            if (e.name().equals("NdisMIndicateReceiveNetBufferLists")) {
+                flowing.countDown();
+            }
+            // the first callback after MiniportDevicePnPEventNotify(SurpriseRemoved) returned is MiniportPause
+            if (e.name().equals("MiniportPause") && e.device().equalsIgnoreCase(E1K0)) {
+                accessesWhenToldOfRemoval.set(accesses(faults));
+            }
+        })) {
+            List<Future<?>> traffic = new ArrayList<>();
+            for (String from : List.of(E1K0, E1K1)) {
+                List<byte[]> frames = frames(from.equals(E1K0) ? mac1 : mac0, from.equals(E1K0) ? mac0 : mac1, 64, 4);
+                traffic.add(senders.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        try {
+                            ndis.startSend(from, frames, 0);
+                        } catch (RuntimeException adapterGone) {
+                            if (from.equals(E1K0)) {
+                                return null;
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            assertThat(flowing.await(20, TimeUnit.SECONDS)).as("traffic flows both ways").isTrue();
+            surpriseRemove(E1K0);
+            for (Future<?> f : traffic) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        List<String> removal = lifecycle(E1K0);
+        assertThat(removal).containsSubsequence("MiniportDevicePnPEventNotify", "MiniportPause", "MiniportHaltEx",
+                "NdisMDeregisterInterruptEx", "NdisMUnmapIoSpace");
+        TraceEvent halt = events(E1K0).stream().filter(e -> e.name().equals("MiniportHaltEx")).findFirst().orElseThrow();
+        assertThat(halt.arg("haltAction")).isEqualTo("NdisHaltDeviceSurpriseRemoved");
+        assertThat(accessesWhenToldOfRemoval.get()).as("MiniportPause ran").isNotNegative();
+        assertThat(accesses(faults)).as("register accesses after MiniportDevicePnPEventNotify(SurpriseRemoved)")
+                .isEqualTo(accessesWhenToldOfRemoval.get());
+        assertThat(sum(E1K0, "NdisMSendNetBufferListsComplete")).as("every send completed, the lost ones too")
+                .isEqualTo(sum(E1K0, "MiniportSendNetBufferLists"));
+        assertThat(verifier.violations()).isEmpty();
+        // the other port goes on: its link partner is gone, its driver still runs
+        assertThat(pnp.node(E1K1).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
+    }
+
+    static long accesses(DeviceFaults faults) {
+        return faults.rules().stream().mapToLong(FaultRuleState::checks).sum();
+    }
+
+    @Test
+    public void aCaptureReplayedOntoOnePortsWireArrivesByteForByteAtTheOtherPortsProtocol() throws Exception {
+        promiscuous(E1K1);
+        Path capture = Path.of(System.getProperty("drvsim.capture"));
+        List<byte[]> original = readPcap(capture);
+        Path captured = Files.createTempFile("e1k-replay", ".pcap");
+        CountDownLatch all = new CountDownLatch(original.size());
+        try (AutoCloseable count = ndis.receive(E1K1, f -> all.countDown())) {
+            ndis.startCapture(E1K1, captured);
+            EthernetWires wires = bundleContext.getService(bundleContext.getServiceReference(EthernetWires.class));
+            assertThat(wires.replay(E1K0, capture)).isEqualTo(original.size());
+            assertThat(all.await(20, TimeUnit.SECONDS)).as("every replayed frame was indicated").isTrue();
+            assertThat(ndis.stopCapture(E1K1)).isEqualTo(original.size());
+        }
+        List<byte[]> arrived = readPcap(captured);
+        assertThat(arrived).hasSameSizeAs(original);
+        for (int i = 0; i < original.size(); i++) {
+            assertThat(HexFormat.of().formatHex(arrived.get(i))).as("frame %d", i)
+                    .isEqualTo(HexFormat.of().formatHex(original.get(i)));
+        }
+        Files.deleteIfExists(captured);
+    }
+
+    /** The frames of a classic pcap file (either byte order), read by hand: a capture file is a simple format. */
+    static List<byte[]> readPcap(Path file) throws Exception {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
+        int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        if (magic != 0xA1B2C3D4 && magic != 0xA1B23C4D) {
+            b.order(ByteOrder.BIG_ENDIAN);
+        }
+        b.position(24);
+        List<byte[]> frames = new ArrayList<>();
+        while (b.remaining() >= 16) {
+            b.getInt();
+            b.getInt();
+            int included = b.getInt();
+            b.getInt();
+            byte[] f = new byte[included];
+            b.get(f);
+            frames.add(f);
+        }
+        return frames;
+    }
+
+    static long seq(List<TraceEvent> events, String name) {
+        return events.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(
+                () -> new AssertionError("no " + name + " in the trace")).seq();
     }
 
     long sum(String device, String name) {
