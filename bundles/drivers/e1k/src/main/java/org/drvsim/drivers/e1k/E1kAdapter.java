@@ -384,14 +384,13 @@ final class E1kAdapter {
 
     /**
      * MiniportCheckForHangEx: PASSIVE_LEVEL, every {@value #CHECK_FOR_HANG_SECONDS} s while Running. TRUE when frames
-     * have been on the transmit ring for a whole interval without one being reclaimed, after reclaiming what the NIC
-     * finished (an interrupt may have been lost). A gone NIC is not hung (its removal is on its way).
+     * have been on the transmit ring for a whole interval without the DPC reclaiming one (a hung NIC, or a lost
+     * interrupt: MiniportResetEx recovers from both). A gone NIC is not hung (its removal is on its way).
      */
     static boolean checkForHangEx(E1kAdapter a) {
         if (a.hw.gone()) {
             return false;
         }
-        a.tx.reclaim();
         long reclaimed = a.tx.reclaimed();
         boolean hung = a.tx.busy() && reclaimed == a.reclaimedAtLastCheck;
         a.reclaimedAtLastCheck = a.tx.busy() ? reclaimed : -1;

@@ -13,6 +13,7 @@ import org.drvsim.ndis.NdisStatus;
 import org.drvsim.ndis.NetBuffer;
 import org.drvsim.ndis.NetBufferList;
 import org.drvsim.ndis.ScatterGatherList;
+import org.drvsim.nt.Irql;
 
 /**
  * The transmit path (an e1000 driver's {@code e1000_xmit_frame} and {@code e1000_clean_tx_irq}): a ring of
@@ -281,12 +282,15 @@ final class E1kTransmit {
         return done;
     }
 
-    /** NdisMSendNetBufferListsComplete for NBLs {@link #abandonAll} returned. Called without a lock. */
+    /** NdisMSendNetBufferListsComplete for NBLs {@link #abandonAll} returned. PASSIVE_LEVEL, without a lock. */
     void completeAll(List<NetBufferList> nbls) {
         complete(nbls);
     }
 
-    /** Completes the waiting NBLs (not yet on the ring) with {@code status}: MiniportPause, NDIS_STATUS_PAUSED. */
+    /**
+     * Completes the waiting NBLs (not yet on the ring) with {@code status}: MiniportPause (PASSIVE_LEVEL),
+     * NDIS_STATUS_PAUSED.
+     */
     void failWaiting(NdisStatus status) {
         List<NetBufferList> done = new ArrayList<>();
         synchronized (this) {
@@ -328,8 +332,10 @@ final class E1kTransmit {
             }
             nbl.miniportReserved = null;
         }
-        adapter.handle.ndisMSendNetBufferListsComplete(NetBufferList.link(new ArrayList<>(nbls)),
-                NdisMiniportAdapterHandle.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+        // NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL exactly when running at DISPATCH_LEVEL (NDIS_CURRENT_IRQL()): the DPC
+        // always; MiniportSendNetBufferLists and MiniportCancelSend sometimes; MiniportPause never
+        int flags = Irql.current() == Irql.DISPATCH_LEVEL ? NdisMiniportAdapterHandle.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0;
+        adapter.handle.ndisMSendNetBufferListsComplete(NetBufferList.link(new ArrayList<>(nbls)), flags);
         adapter.checkPauseComplete();
     }
 
