@@ -54,7 +54,7 @@ public abstract class DrvsimTestSupport extends org.drvsim.test.DrvsimTestSuppor
                     new File("src/test/resources/captures/netns-arp-ipv4-ipv6.pcap").getAbsolutePath()),
             DrvsimOptions.classpathBundle("org.drvsim.tools.ramdisk", DrvsimOptions.PLATFORM_START_LEVEL),
             DrvsimOptions.classpathBundle(NETVMINI, DrvsimOptions.DRIVER_START_LEVEL),
-            DrvsimOptions.classpathBundle(E1K, DrvsimOptions.DRIVER_START_LEVEL),
+            DrvsimOptions.classpathBundle(E1K, DrvsimOptions.DRIVER_START_LEVEL).noStart(), // started by the tests of it
             DrvsimOptions.classpathBundle(RAMDISK, DrvsimOptions.DRIVER_START_LEVEL),
             DrvsimOptions.classpathBundle(ECHO, DrvsimOptions.DRIVER_START_LEVEL),
             DrvsimOptions.classpathBundle(KMDFMINI, DrvsimOptions.DRIVER_START_LEVEL).noStart(),

@@ -60,6 +60,7 @@ public class E1kMiniportTest extends DrvsimTestSupport {
 
     @Before
     public void controllersAreUp() throws Exception {
+        bundle(E1K).start();
         awaitCallback("MiniportRestart", E1K0);
         awaitCallback("MiniportRestart", E1K1);
     }
