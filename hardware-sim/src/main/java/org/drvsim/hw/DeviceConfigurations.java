@@ -61,7 +61,7 @@ public interface DeviceConfigurations {
     /** Prefix of the keys that arm fault rules. */
     String FAULT_PREFIX = "fault.";
     /** The names ({@code NAME} of {@code org.drvsim.hw.device-NAME.cfg}) of the default machine's devices, in plug order. */
-    List<String> DEFAULT_MACHINE = List.of("netvmini0", "netvmini1", "ramdisk0", "echo0");
+    List<String> DEFAULT_MACHINE = List.of("netvmini0", "netvmini1", "ramdisk0", "echo0", "e1k0", "e1k1");
 
     /** What became of one device configuration. */
     enum State {

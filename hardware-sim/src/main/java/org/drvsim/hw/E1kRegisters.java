@@ -36,6 +36,12 @@ public final class E1kRegisters {
     public static final String MAC_ADDRESS_PROPERTY = "e1k.macAddress";
     /** Property: {@code true} gives a message-signalled interrupt (MSI), {@code false} (the default) a line. */
     public static final String MSI_PROPERTY = "e1k.msi";
+    /**
+     * Property: the instance ID of another Ethernet controller this one is cabled to as soon as both are on the bus
+     * (whichever is plugged second makes the cable; a port that is cabled already keeps its cable). The default
+     * machine's two controllers name each other. {@link EthernetWires} cables at run time.
+     */
+    public static final String CABLE_PROPERTY = "e1k.cable";
 
     // ---- faults, beside the register faults of DeviceFaults
 

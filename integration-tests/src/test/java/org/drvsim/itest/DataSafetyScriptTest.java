@@ -151,7 +151,7 @@ public class DataSafetyScriptTest extends DrvsimJarTestSupport {
         }
         assertThat(trace).exists();
         String json = Files.readString(trace);
-        assertThat(json.split("\"MiniportHaltEx\"", -1)).as("a MiniportHaltEx per netvmini adapter").hasSize(3);
+        assertThat(json.split("\"MiniportHaltEx\"", -1)).as("a MiniportHaltEx per netvmini and e1k adapter").hasSize(5);
         assertThat(json).contains("\"HwStorFreeAdapterResources\"").contains("\"EvtDeviceReleaseHardware\"");
     }
 }

@@ -16,13 +16,16 @@ import org.osgi.framework.Bundle;
 /**
  * drvsim's own integration tests, on the driver kit ({@link org.drvsim.test.DrvsimTestSupport}) as a driver
  * author's tests are: each test runs in a fresh Felix 7 with the platform the kit resolved, on the embedded
- * default machine, with the sample drivers netvmini, ramdisk and echo (and the ramdisk tool) in place of a
+ * default machine, with the sample drivers netvmini, e1k, ramdisk and echo (and the ramdisk tool) in place of a
  * driver under test.
  */
 public abstract class DrvsimTestSupport extends org.drvsim.test.DrvsimTestSupport {
     static final String A0 = "ROOT\\NETVMINI\\0000";
     static final String A1 = "ROOT\\NETVMINI\\0001";
     static final String NETVMINI = "org.drvsim.drivers.netvmini";
+    static final String E1K = "org.drvsim.drivers.e1k";
+    static final String E1K0 = "PCI\\VEN_8086&DEV_100E\\0000";
+    static final String E1K1 = "PCI\\VEN_8086&DEV_100E\\0001";
     static final String RAMDISK = "org.drvsim.drivers.ramdisk";
     static final String ECHO = "org.drvsim.drivers.echo";
     static final String KMDFMINI = "org.drvsim.drivers.kmdfmini";
@@ -51,6 +54,7 @@ public abstract class DrvsimTestSupport extends org.drvsim.test.DrvsimTestSuppor
                     new File("src/test/resources/captures/netns-arp-ipv4-ipv6.pcap").getAbsolutePath()),
             DrvsimOptions.classpathBundle("org.drvsim.tools.ramdisk", DrvsimOptions.PLATFORM_START_LEVEL),
             DrvsimOptions.classpathBundle(NETVMINI, DrvsimOptions.DRIVER_START_LEVEL),
+            DrvsimOptions.classpathBundle(E1K, DrvsimOptions.DRIVER_START_LEVEL).noStart(), // started by the tests of it
             DrvsimOptions.classpathBundle(RAMDISK, DrvsimOptions.DRIVER_START_LEVEL),
             DrvsimOptions.classpathBundle(ECHO, DrvsimOptions.DRIVER_START_LEVEL),
             DrvsimOptions.classpathBundle(KMDFMINI, DrvsimOptions.DRIVER_START_LEVEL).noStart(),

@@ -59,7 +59,7 @@ public class HungShutdownScriptTest extends DrvsimJarTestSupport {
         assertThat(json).contains("\"DriverIsolated\"");
         // the other drivers were halted and unloaded after the hung one was given up on
         int isolated = json.indexOf("\"DriverIsolated\"");
-        assertThat(json.split("\"MiniportHaltEx\"", -1)).as("the hung one and one per netvmini adapter").hasSize(4);
+        assertThat(json.split("\"MiniportHaltEx\"", -1)).as("the hung one and one per netvmini and e1k adapter").hasSize(6);
         assertThat(json.lastIndexOf("\"MiniportHaltEx\"")).isGreaterThan(isolated);
         assertThat(json.lastIndexOf("\"HwStorFreeAdapterResources\"")).isGreaterThan(isolated);
         assertThat(json.lastIndexOf("\"EvtDeviceReleaseHardware\"")).isGreaterThan(isolated);

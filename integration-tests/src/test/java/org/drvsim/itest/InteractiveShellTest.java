@@ -141,7 +141,7 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
         assertThat(seen()).doesNotContain("Cannot coerce").doesNotContain("Exception").doesNotContain("java.lang")
                 .doesNotContain("gosh: stopping framework");
         String json = Files.readString(trace);
-        assertThat(json.split("\"MiniportHaltEx\"", -1)).as("a MiniportHaltEx per netvmini adapter").hasSize(3);
+        assertThat(json.split("\"MiniportHaltEx\"", -1)).as("a MiniportHaltEx per netvmini and e1k adapter").hasSize(5);
         assertThat(json).contains("\"HwStorFreeAdapterResources\"").contains("\"EvtDeviceReleaseHardware\"");
     }
 }

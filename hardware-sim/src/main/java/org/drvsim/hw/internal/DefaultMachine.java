@@ -25,8 +25,11 @@ import org.osgi.service.component.annotations.Reference;
  * The embedded default machine, so that the platform runs with no configuration: two root-enumerated NDIS virtual
  * adapters ({@code ROOT\NETVMINI\0000} and {@code ROOT\NETVMINI\0001}, hardware ID {@code ROOT\NETVMINI}), one Storport
  * virtual adapter ({@code ROOT\RAMDISK\0000}, hardware ID {@code ROOT\RAMDISK}) with the ramdisk driver's parameters
- * for a 64 MiB memory-backed LUN of 512-byte blocks, and one PCI echo DMA device ({@code PCI\VEN_1414&DEV_EC40\0000},
- * hardware ID {@code PCI\VEN_1414&DEV_EC40}) with a 16 MiB buffer, in the first free PCI slot (0 on a fresh machine).
+ * for a 64 MiB memory-backed LUN of 512-byte blocks, one PCI echo DMA device ({@code PCI\VEN_1414&DEV_EC40\0000},
+ * hardware ID {@code PCI\VEN_1414&DEV_EC40}) with a 16 MiB buffer, in the first free PCI slot (0 on a fresh machine),
+ * and two PCI Ethernet controllers ({@code PCI\VEN_8086&DEV_100E\0000} and {@code \0001}, hardware ID
+ * {@code PCI\VEN_8086&DEV_100E}, {@link E1kRegisters}) in the next slots, cabled to each other (their
+ * {@value E1kRegisters#CABLE_PROPERTY} parameters).
  *
  * <p>The machine is a set of device configurations ({@link DeviceConfigurations#defaultMachine()}, the
  * {@code org.drvsim.hw.device-NAME.cfg} files in this bundle). In drvsim.jar (the framework property

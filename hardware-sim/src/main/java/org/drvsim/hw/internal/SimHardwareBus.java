@@ -89,10 +89,33 @@ public final class SimHardwareBus implements HardwareBus {
                 }
             });
             devices.put(key, device);
+            cableAsConfigured(device);
             for (HardwareListener l : listeners) {
                 l.deviceArrived(device);
             }
             return device;
+        }
+    }
+
+    /**
+     * Guarded by lock. An Ethernet controller whose {@link E1kRegisters#CABLE_PROPERTY} names a present, uncabled
+     * controller, or that such a present controller names, is cabled to it now.
+     */
+    private void cableAsConfigured(SimDeviceImpl device) {
+        if (!(device.hardware() instanceof E1kController mine) || mine.peer().isPresent()) {
+            return;
+        }
+        for (SimDeviceImpl other : devices.values()) {
+            if (other == device || !(other.hardware() instanceof E1kController theirs) || theirs.peer().isPresent()) {
+                continue;
+            }
+            String wanted = device.properties().get(E1kRegisters.CABLE_PROPERTY);
+            String theyWant = other.properties().get(E1kRegisters.CABLE_PROPERTY);
+            if (other.instanceId().equalsIgnoreCase(wanted == null ? "" : wanted.strip())
+                    || device.instanceId().equalsIgnoreCase(theyWant == null ? "" : theyWant.strip())) {
+                E1kController.cable(mine, theirs);
+                return;
+            }
         }
     }
 

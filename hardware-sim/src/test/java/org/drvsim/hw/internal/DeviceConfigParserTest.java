@@ -113,10 +113,12 @@ public class DeviceConfigParserTest {
     }
 
     @Test
-    public void theDefaultMachineIsFourConfigurationsAndTheRamdiskParametersAreInItsFileNotInTheKind() {
+    public void theDefaultMachineIsSixConfigurationsAndTheRamdiskParametersAreInItsFileNotInTheKind() {
         List<ParsedDevice> machine = DefaultMachine.defaultDevices();
         assertThat(machine).extracting(d -> d.spec().instanceId()).containsExactly("ROOT\\NETVMINI\\0000",
-                "ROOT\\NETVMINI\\0001", "ROOT\\RAMDISK\\0000", "PCI\\VEN_1414&DEV_EC40\\0000");
+                "ROOT\\NETVMINI\\0001", "ROOT\\RAMDISK\\0000", "PCI\\VEN_1414&DEV_EC40\\0000",
+                "PCI\\VEN_8086&DEV_100E\\0000", "PCI\\VEN_8086&DEV_100E\\0001");
+        assertThat(machine.get(4).spec().properties()).containsEntry("e1k.cable", "PCI\\VEN_8086&DEV_100E\\0001");
         assertThat(machine.get(2).spec().properties()).containsExactlyInAnyOrderEntriesOf(
                 Map.of("ramdisk.sizeBytes", "67108864", "ramdisk.blockSize", "512"));
         Optional<DeviceKind> ramdisk = DefaultMachine.KINDS.stream()

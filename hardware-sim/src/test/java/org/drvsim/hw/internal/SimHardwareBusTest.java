@@ -139,11 +139,12 @@ public class SimHardwareBusTest {
     }
 
     @Test
-    public void theDefaultMachineEndsWithThePciEchoDmaDevice() {
+    public void theDefaultMachineEndsWithThePciEchoDmaDeviceAndTwoEthernetControllers() {
         List<DeviceSpec> specs = DefaultMachine.defaultDevices().stream().map(DeviceConfigParser.ParsedDevice::spec)
                 .toList();
         assertThat(specs).extracting(DeviceSpec::instanceId).containsExactly("ROOT\\NETVMINI\\0000",
-                "ROOT\\NETVMINI\\0001", "ROOT\\RAMDISK\\0000", "PCI\\VEN_1414&DEV_EC40\\0000");
+                "ROOT\\NETVMINI\\0001", "ROOT\\RAMDISK\\0000", "PCI\\VEN_1414&DEV_EC40\\0000",
+                "PCI\\VEN_8086&DEV_100E\\0000", "PCI\\VEN_8086&DEV_100E\\0001");
         DeviceSpec echo = specs.get(3);
         assertThat(echo.hardwareIds()).containsExactly("PCI\\VEN_1414&DEV_EC40");
         assertThat(echo.description()).isEqualTo("Simulated PCI echo DMA device 0");
@@ -155,6 +156,14 @@ public class SimHardwareBusTest {
         assertThat(resources).containsExactly(new MemoryResource(0, 0xF000_0000L, 4096),
                 new InterruptResource(0x50, false));
         assertThat(bus.devices().subList(0, 3)).allMatch(d -> d.resources().isEmpty());
+        assertThat(bus.device(specs.get(5).instanceId()).orElseThrow().resources()).containsExactly(
+                new MemoryResource(0, 0xF002_0000L, 0x1_0000), new InterruptResource(0x52, false));
+        assertThat(specs.get(4).properties()).containsEntry("device.type", "e1k");
+        E1kController e1k0 = (E1kController) ((SimDeviceImpl) bus.device(specs.get(4).instanceId()).orElseThrow())
+                .hardware();
+        assertThat(e1k0.peer()).as("the controllers name each other in e1k.cable").hasValueSatisfying(
+                p -> assertThat(p).isSameAs(((SimDeviceImpl) bus.device(specs.get(5).instanceId()).orElseThrow())
+                        .hardware()));
     }
 
     @Test
@@ -173,6 +182,7 @@ public class SimHardwareBusTest {
                 new InterruptResource(0x51, false));
         assertThat(DefaultMachine.defaultDevices()).extracting(m -> m.spec().description()).containsExactly(
                 "Simulated virtual miniport (netvmini) 0", "Simulated virtual miniport (netvmini) 1",
-                "Simulated Storport virtual adapter (ramdisk) 0", "Simulated PCI echo DMA device 0");
+                "Simulated Storport virtual adapter (ramdisk) 0", "Simulated PCI echo DMA device 0",
+                "Simulated PCI Ethernet controller 0", "Simulated PCI Ethernet controller 1");
     }
 }

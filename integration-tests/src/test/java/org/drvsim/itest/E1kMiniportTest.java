@@ -1,0 +1,414 @@
+package org.drvsim.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.drvsim.hw.DeviceFaults;
+import org.drvsim.hw.EthernetWires;
+import org.drvsim.hw.FaultRule;
+import org.drvsim.hw.FaultRuleState;
+import org.drvsim.kernel.DeviceNodeState;
+import org.drvsim.kernel.TraceEvent;
+import org.drvsim.ndis.NdisOid;
+import org.drvsim.ndis.NdisPacketType;
+import org.drvsim.ndis.NdisStatus;
+import org.drvsim.ndis.harness.ProtocolHarness;
+import org.drvsim.nt.Irql;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+
+/**
+ * The e1k sample miniport on the default machine's two cabled PCI Ethernet controllers, over the real bundles: the
+ * hardware it acquires in MiniportInitializeEx and releases in reverse in MiniportHaltEx, interrupts (MiniportInterrupt
+ * at DIRQL, MiniportInterruptDPC at DISPATCH_LEVEL) and scatter/gather DMA on the data path, and frames crossing the
+ * cable in both directions byte for byte.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class E1kMiniportTest extends DrvsimTestSupport {
+    /** What MiniportInitializeEx calls, in order (register accesses left out). */
+    static final List<String> INITIALIZE = List.of("MiniportInitializeEx", "NdisMSetMiniportAttributes",
+            "NdisMMapIoSpace", "NdisMSetMiniportAttributes", "NdisMRegisterScatterGatherDma",
+            "NdisMAllocateSharedMemory", "NdisMAllocateSharedMemory", "NdisMAllocateSharedMemory",
+            "NdisMRegisterInterruptEx", "NdisMIndicateStatusEx");
+    /** What MiniportHaltEx calls, in order: the reverse of MiniportInitializeEx's acquisitions. */
+    static final List<String> HALT = List.of("MiniportHaltEx", "NdisMDeregisterInterruptEx", "NdisMFreeSharedMemory",
+            "NdisMFreeSharedMemory", "NdisMFreeSharedMemory", "NdisMDeregisterScatterGatherDma", "NdisMUnmapIoSpace");
+
+    @Before
+    public void controllersAreUp() throws Exception {
+        bundle(E1K).start();
+        awaitCallback("MiniportRestart", E1K0);
+        awaitCallback("MiniportRestart", E1K1);
+    }
+
+    /** The events of the e1k driver on one controller. */
+    List<TraceEvent> events(String device) {
+        return trace.events(e -> e.driver().startsWith(E1K + "/") && e.device().equalsIgnoreCase(device));
+    }
+
+    static final Set<String> DATA_PATH = Set.of("NdisWriteRegisterUlong", "MiniportInterrupt", "MiniportInterruptDPC",
+            "MiniportSendNetBufferLists", "NdisMSendNetBufferListsComplete", "NdisMAllocateNetBufferSGList",
+            "MiniportProcessSGList", "NdisMFreeNetBufferSGList", "NdisMIndicateReceiveNetBufferLists",
+            "MiniportReturnNetBufferLists", "MiniportOidRequest", "MiniportCheckForHangEx");
+
+    /** The lifecycle calls of the e1k driver on one controller: callbacks and DDIs, the data path left out. */
+    List<String> lifecycle(String device) {
+        return events(device).stream().filter(e -> e.kind() != TraceEvent.Kind.PNP).map(TraceEvent::name)
+                .filter(n -> !DATA_PATH.contains(n)).toList();
+    }
+
+    void promiscuous(String device) {
+        ProtocolHarness.OidResult r = ndis.setOid(device, NdisOid.OID_GEN_CURRENT_PACKET_FILTER,
+                ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(NdisPacketType.NDIS_PACKET_TYPE_PROMISCUOUS).array());
+        assertThat(r.status()).isEqualTo(NdisStatus.NDIS_STATUS_SUCCESS);
+    }
+
+    /** Frames from {@code source}'s address to {@code destination}, 60 to 1514 bytes, each payload distinct. */
+    static List<byte[]> frames(byte[] destination, byte[] source, int count, long seed) {
+        Random random = new Random(seed);
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int length = i == 0 ? 60 : i == 1 ? 1514 : 60 + random.nextInt(1514 - 60 + 1);
+            byte[] f = new byte[length];
+            random.nextBytes(f);
+            System.arraycopy(destination, 0, f, 0, 6);
+            System.arraycopy(source, 0, f, 6, 6);
+            f[12] = (byte) 0x88;
+            f[13] = (byte) 0xB5; // IEEE 802 local experimental EtherType
+            frames.add(f);
+        }
+        return frames;
+    }
+
+    byte[] mac(String device) {
+        return ndis.queryOid(device, NdisOid.OID_802_3_CURRENT_ADDRESS, 6).data();
+    }
+
+    /** Sends {@code frames} from {@code from} and returns what {@code to}'s protocol received, in order. */
+    List<byte[]> sendAcross(String from, String to, List<byte[]> frames) throws Exception {
+        List<byte[]> received = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(frames.size());
+        try (AutoCloseable listener = ndis.receive(to, f -> {
+            received.add(f);
+            all.countDown();
+        })) {
+            ProtocolHarness.SendResult r = ndis.send(from, frames);
+            assertThat(r.completionStatuses()).containsExactly(Map.entry(NdisStatus.NDIS_STATUS_SUCCESS, frames.size()));
+            assertThat(all.await(20, TimeUnit.SECONDS)).as("every frame arrived").isTrue();
+        }
+        return received;
+    }
+
+    @Test
+    public void initializeExAcquiresTheHardwareAndHaltExReleasesItInReverseOrder() throws Exception {
+        assertThat(lifecycle(E1K0)).containsExactlyElementsOf(
+                concat(INITIALIZE, List.of("MiniportDevicePnPEventNotify", "MiniportRestart")));
+        TraceEvent init = events(E1K0).stream().filter(e -> e.name().equals("MiniportInitializeEx")).findFirst().orElseThrow();
+        assertThat(init.returnValue()).isEqualTo(NdisStatus.NDIS_STATUS_SUCCESS);
+        List<String> acquired = events(E1K0).stream().filter(e -> e.name().equals("NdisMAllocateSharedMemory"))
+                .map(e -> e.arg("physicalAddress") + "+" + e.arg("length")).toList();
+        trace.clear();
+        bundle(E1K).stop();
+        for (String device : List.of(E1K0, E1K1)) {
+            assertThat(lifecycle(device)).as(device).containsExactly(
+                    concat(List.of("MiniportPause"), HALT).toArray(String[]::new));
+        }
+        List<String> freed = events(E1K0).stream().filter(e -> e.name().equals("NdisMFreeSharedMemory"))
+                .map(e -> e.arg("physicalAddress") + "+" + e.arg("length")).toList();
+        List<String> reversed = new ArrayList<>(acquired);
+        Collections.reverse(reversed);
+        assertThat(freed).as("shared memory freed in the reverse order of its allocation").isEqualTo(reversed);
+        assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
+    public void framesCrossTheCableBothWaysByteForByteThroughInterruptsAndDma() throws Exception {
+        promiscuous(E1K0);
+        promiscuous(E1K1);
+        byte[] mac0 = mac(E1K0);
+        byte[] mac1 = mac(E1K1);
+        trace.clear();
+        List<byte[]> there = frames(mac1, mac0, 40, 1);
+        List<byte[]> received = sendAcross(E1K0, E1K1, there);
+        assertThat(received).hasSameSizeAs(there);
+        for (int i = 0; i < there.size(); i++) {
+            assertThat(HexFormat.of().formatHex(received.get(i))).as("frame %d from 0000 to 0001", i)
+                    .isEqualTo(HexFormat.of().formatHex(there.get(i)));
+        }
+        List<byte[]> back = frames(mac0, mac1, 40, 2);
+        received = sendAcross(E1K1, E1K0, back);
+        for (int i = 0; i < back.size(); i++) {
+            assertThat(HexFormat.of().formatHex(received.get(i))).as("frame %d from 0001 to 0000", i)
+                    .isEqualTo(HexFormat.of().formatHex(back.get(i)));
+        }
+
+        List<TraceEvent> sender = events(E1K0);
+        assertThat(sender.stream().map(TraceEvent::name).filter(n -> !n.equals("NdisWriteRegisterUlong")).toList())
+                .containsSubsequence("MiniportSendNetBufferLists", "NdisMAllocateNetBufferSGList", "MiniportProcessSGList",
+                        "MiniportInterrupt", "MiniportInterruptDPC", "NdisMFreeNetBufferSGList",
+                        "NdisMSendNetBufferListsComplete");
+        assertThat(sender.stream().filter(e -> e.name().equals("MiniportInterrupt") && "TRUE".equals(e.returnValue())))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.irql()).isEqualTo(Irql.DIRQL));
+        assertThat(sender.stream().filter(e -> e.name().equals("MiniportInterruptDPC") || e.name().equals("MiniportProcessSGList")))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.irql()).isEqualTo(Irql.DISPATCH_LEVEL));
+        assertThat(events(E1K1).stream().map(TraceEvent::name).toList())
+                .containsSubsequence("MiniportInterrupt", "MiniportInterruptDPC", "NdisMIndicateReceiveNetBufferLists",
+                        "MiniportReturnNetBufferLists");
+        assertThat(sum(E1K0, "MiniportSendNetBufferLists") + sum(E1K1, "MiniportSendNetBufferLists"))
+                .isEqualTo(sum(E1K0, "NdisMSendNetBufferListsComplete") + sum(E1K1, "NdisMSendNetBufferListsComplete"))
+                .isEqualTo(80);
+        assertThat(sum(E1K1, "NdisMIndicateReceiveNetBufferLists")).isEqualTo(40);
+        assertThat(gogo("ndis:oid '" + E1K1 + "' OID_GEN_STATISTICS")).contains("ifHCInUcastPkts=40");
+    }
+
+    @Test
+    public void miniportInterruptPreemptsHaltExUntilItDeregistersTheInterruptAndNeverRunsAfter() throws Exception {
+        // The device screams (interruptStorm: MiniportInterrupt every millisecond); MiniportHaltEx is held at its entry,
+        // on the PnP worker, until MiniportInterrupt has run on a simulated processor: the seed page's preemption,
+        // made deterministic. Then HaltEx goes on, masks the NIC and deregisters the interrupt.
+        CountDownLatch preempted = new CountDownLatch(1);
+        AtomicBoolean halting = new AtomicBoolean();
+        armFault(E1K0, FaultRule.always("interruptStorm"));
+        trace.clear();
+        try (AutoCloseable hold = trace.subscribe(e -> {
+            if (!e.device().equalsIgnoreCase(E1K0)) {
+                return;
+            }
+            if (e.name().equals("MiniportHaltEx") && halting.compareAndSet(false, true)) {
+                try {
+                    preempted.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (e.name().equals("MiniportInterrupt") && halting.get()) {
+                preempted.countDown();
+            }
+        })) {
+            bundle(E1K).stop();
+        }
+        List<TraceEvent> events = events(E1K0);
+        TraceEvent halt = events.stream().filter(e -> e.name().equals("MiniportHaltEx")).findFirst().orElseThrow();
+        long deregister = seq(events, "NdisMDeregisterInterruptEx");
+        TraceEvent isr = events.stream().filter(e -> e.name().equals("MiniportInterrupt") && e.seq() > halt.seq())
+                .findFirst().orElseThrow(() -> new AssertionError("no MiniportInterrupt after the MiniportHaltEx entry"));
+        assertThat(isr.seq()).as("MiniportInterrupt between the MiniportHaltEx entry and NdisMDeregisterInterruptEx")
+                .isBetween(halt.seq(), deregister);
+        assertThat(isr.irql()).isEqualTo(Irql.DIRQL);
+        assertThat(isr.timeNanos()).as("while MiniportHaltEx ran").isBetween(halt.timeNanos(), halt.endNanos());
+        assertThat(events.stream().filter(e -> e.seq() > deregister).map(TraceEvent::name))
+                .as("no MiniportInterrupt or MiniportInterruptDPC after NdisMDeregisterInterruptEx")
+                .doesNotContain("MiniportInterrupt", "MiniportInterruptDPC")
+                .containsSubsequence("NdisMFreeSharedMemory", "NdisMDeregisterScatterGatherDma", "NdisMUnmapIoSpace");
+        assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
+    public void haltWithTrafficInFlightCompletesEverySendOnceReturnsEveryReceiveAndNothingFollowsHaltEx() throws Exception {
+        promiscuous(E1K0);
+        promiscuous(E1K1);
+        byte[] mac0 = mac(E1K0);
+        byte[] mac1 = mac(E1K1);
+        // each frame 0000 sends is written back 1 ms late: sends are still on its ring when MiniportPause comes
+        armFault(E1K0, FaultRule.always("delayCompletion").delayMicros(1000));
+        trace.clear();
+        CountDownLatch flowing = new CountDownLatch(20);
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        try (AutoCloseable sub = trace.subscribe(e -> {
+            if (e.name().equals("NdisMIndicateReceiveNetBufferLists")) {
+                flowing.countDown();
+            }
+        })) {
+            List<Future<?>> traffic = new ArrayList<>();
+            for (String[] way : new String[][] {{E1K0, E1K1}, {E1K1, E1K0}}) {
+                List<byte[]> frames = frames(way[0].equals(E1K0) ? mac1 : mac0, way[0].equals(E1K0) ? mac0 : mac1, 64, 3);
+                traffic.add(senders.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        try {
+                            ndis.startSend(way[0], frames, 0);
+                        } catch (RuntimeException adapterGone) {
+                            return null;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            assertThat(flowing.await(20, TimeUnit.SECONDS)).as("traffic flows both ways").isTrue();
+            bundle(E1K).stop();
+            for (Future<?> f : traffic) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        for (String device : List.of(E1K0, E1K1)) {
+            List<TraceEvent> events = events(device);
+            long handed = sum(device, "MiniportSendNetBufferLists");
+            assertThat(handed).as(device + ": sends reached the miniport").isPositive();
+            assertThat(sum(device, "NdisMSendNetBufferListsComplete")).as(device + ": every NBL completed exactly once")
+                    .isEqualTo(handed);
+            assertThat(sum(device, "MiniportReturnNetBufferLists")).as(device + ": every indicated NBL returned")
+                    .isEqualTo(sum(device, "NdisMIndicateReceiveNetBufferLists"));
+            long haltEx = seq(events, "MiniportHaltEx");
+            assertThat(events.stream().filter(e -> e.name().equals("NdisMSendNetBufferListsComplete")).mapToLong(TraceEvent::seq)
+                    .max().orElse(0)).as(device + ": sends complete before HaltEx").isLessThan(haltEx);
+            long unmap = seq(events, "NdisMUnmapIoSpace");
+            List<TraceEvent> fromHalt = events.stream().filter(e -> e.seq() > haltEx && e.kind() != TraceEvent.Kind.PNP).toList();
+            assertThat(fromHalt.stream().map(TraceEvent::name))
+                    .as(device + ": during and after MiniportHaltEx only its own releases: the NIC masked, then the rest")
+                    .containsExactlyElementsOf(concat(List.of("NdisWriteRegisterUlong", "NdisWriteRegisterUlong",
+                            "NdisWriteRegisterUlong"), HALT.subList(1, HALT.size())));
+            assertThat(fromHalt.get(0).arg("register")).as("IMC first: the NIC stops interrupting").endsWith("+0xD8");
+            assertThat(unmap).isGreaterThan(haltEx);
+        }
+        assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
+    public void afterASurpriseRemovalMidTrafficTheDriverNeverTouchesTheDeviceAgain() throws Exception {
+        promiscuous(E1K0);
+        promiscuous(E1K1);
+        byte[] mac0 = mac(E1K0);
+        byte[] mac1 = mac(E1K1);
+        // rules that never fire count every register access the driver makes (each access checks them)
+        DeviceFaults faults = armFault(E1K0, FaultRule.nth(DeviceFaults.FAIL_REGISTER_READ, Long.MAX_VALUE));
+        faults.arm(FaultRule.nth(DeviceFaults.FAIL_REGISTER_WRITE, Long.MAX_VALUE));
+        trace.clear();
+        AtomicLong accessesWhenToldOfRemoval = new AtomicLong(-1);
+        CountDownLatch flowing = new CountDownLatch(20);
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        try (AutoCloseable sub = trace.subscribe(e -> {
+            if (e.name().equals("NdisMIndicateReceiveNetBufferLists")) {
+                flowing.countDown();
+            }
+            // the first callback after MiniportDevicePnPEventNotify(SurpriseRemoved) returned is MiniportPause
+            if (e.name().equals("MiniportPause") && e.device().equalsIgnoreCase(E1K0)) {
+                accessesWhenToldOfRemoval.set(accesses(faults));
+            }
+        })) {
+            List<Future<?>> traffic = new ArrayList<>();
+            for (String from : List.of(E1K0, E1K1)) {
+                List<byte[]> frames = frames(from.equals(E1K0) ? mac1 : mac0, from.equals(E1K0) ? mac0 : mac1, 64, 4);
+                traffic.add(senders.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        try {
+                            ndis.startSend(from, frames, 0);
+                        } catch (RuntimeException adapterGone) {
+                            if (from.equals(E1K0)) {
+                                return null;
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            assertThat(flowing.await(20, TimeUnit.SECONDS)).as("traffic flows both ways").isTrue();
+            surpriseRemove(E1K0);
+            for (Future<?> f : traffic) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        List<String> removal = lifecycle(E1K0);
+        assertThat(removal).containsSubsequence("MiniportDevicePnPEventNotify", "MiniportPause", "MiniportHaltEx",
+                "NdisMDeregisterInterruptEx", "NdisMUnmapIoSpace");
+        TraceEvent halt = events(E1K0).stream().filter(e -> e.name().equals("MiniportHaltEx")).findFirst().orElseThrow();
+        assertThat(halt.arg("haltAction")).isEqualTo("NdisHaltDeviceSurpriseRemoved");
+        assertThat(accessesWhenToldOfRemoval.get()).as("MiniportPause ran").isNotNegative();
+        assertThat(accesses(faults)).as("register accesses after MiniportDevicePnPEventNotify(SurpriseRemoved)")
+                .isEqualTo(accessesWhenToldOfRemoval.get());
+        assertThat(sum(E1K0, "NdisMSendNetBufferListsComplete")).as("every send completed, the lost ones too")
+                .isEqualTo(sum(E1K0, "MiniportSendNetBufferLists"));
+        assertThat(verifier.violations()).isEmpty();
+        // the other port goes on: its link partner is gone, its driver still runs
+        assertThat(pnp.node(E1K1).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
+    }
+
+    static long accesses(DeviceFaults faults) {
+        return faults.rules().stream().mapToLong(FaultRuleState::checks).sum();
+    }
+
+    @Test
+    public void aCaptureReplayedOntoOnePortsWireArrivesByteForByteAtTheOtherPortsProtocol() throws Exception {
+        promiscuous(E1K1);
+        Path capture = Path.of(System.getProperty("drvsim.capture"));
+        List<byte[]> original = readPcap(capture);
+        Path captured = Files.createTempFile("e1k-replay", ".pcap");
+        CountDownLatch all = new CountDownLatch(original.size());
+        try (AutoCloseable count = ndis.receive(E1K1, f -> all.countDown())) {
+            ndis.startCapture(E1K1, captured);
+            EthernetWires wires = bundleContext.getService(bundleContext.getServiceReference(EthernetWires.class));
+            assertThat(wires.replay(E1K0, capture)).isEqualTo(original.size());
+            assertThat(all.await(20, TimeUnit.SECONDS)).as("every replayed frame was indicated").isTrue();
+            assertThat(ndis.stopCapture(E1K1)).isEqualTo(original.size());
+        }
+        List<byte[]> arrived = readPcap(captured);
+        assertThat(arrived).hasSameSizeAs(original);
+        for (int i = 0; i < original.size(); i++) {
+            assertThat(HexFormat.of().formatHex(arrived.get(i))).as("frame %d", i)
+                    .isEqualTo(HexFormat.of().formatHex(original.get(i)));
+        }
+        Files.deleteIfExists(captured);
+    }
+
+    /** The frames of a classic pcap file (either byte order), read by hand: a capture file is a simple format. */
+    static List<byte[]> readPcap(Path file) throws Exception {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
+        int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        if (magic != 0xA1B2C3D4 && magic != 0xA1B23C4D) {
+            b.order(ByteOrder.BIG_ENDIAN);
+        }
+        b.position(24);
+        List<byte[]> frames = new ArrayList<>();
+        while (b.remaining() >= 16) {
+            b.getInt();
+            b.getInt();
+            int included = b.getInt();
+            b.getInt();
+            byte[] f = new byte[included];
+            b.get(f);
+            frames.add(f);
+        }
+        return frames;
+    }
+
+    static long seq(List<TraceEvent> events, String name) {
+        return events.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(
+                () -> new AssertionError("no " + name + " in the trace")).seq();
+    }
+
+    long sum(String device, String name) {
+        return events(device).stream().filter(e -> e.name().equals(name))
+                .mapToLong(e -> Long.parseLong(e.arg("numberOfNetBufferLists"))).sum();
+    }
+
+    static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> l = new ArrayList<>(a);
+        l.addAll(b);
+        return l;
+    }
+}
