@@ -165,7 +165,7 @@ final class AdapterHardware {
         public void ndisWriteRegisterUlong(long offset, int value) {
             if (port().trace.ioTracing()) {
                 port().trace.ddi(driver(), device(), "NdisWriteRegisterUlong", TraceEvent.argMap("register",
-                        String.format("0x%X+0x%02X", physicalAddress, offset), "value", String.format("0x%08X", value)));
+                        hex(physicalAddress, 1) + "+" + hex(offset, 2), "value", hex(Integer.toUnsignedLong(value), 8)));
             }
             if (!mapped) {
                 report("RegisterAccessAfterUnmap", "NdisWriteRegisterUlong on a range NdisMUnmapIoSpace unmapped");
@@ -381,5 +381,14 @@ final class AdapterHardware {
         sharedMemory.clear();
         mappings.forEach(m -> m.mapped = false);
         mappings.clear();
+    }
+
+    /**
+     * {@code 0x} and {@code value} in upper-case hexadecimal, zero-padded to {@code digits} digits: what
+     * {@code String.format("0x%0{digits}X", value)} gives, without its cost on the data path's trace.
+     */
+    static String hex(long value, int digits) {
+        String h = Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
+        return "0x" + (h.length() >= digits ? h : "0".repeat(digits - h.length()) + h);
     }
 }

@@ -769,7 +769,7 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
         List<NetBufferList> nbls = NetBufferList.chain(netBufferLists);
         if (port.trace.ioTracing()) {
             port.trace.ddi(name, instanceId(), "NdisMIndicateReceiveNetBufferLists", TraceEvent.argMap(
-                    "portNumber", portNumber, "numberOfNetBufferLists", count, "receiveFlags", String.format("0x%X", receiveFlags)));
+                    "portNumber", portNumber, "numberOfNetBufferLists", count, "receiveFlags", AdapterHardware.hex(Integer.toUnsignedLong(receiveFlags), 1)));
         }
         if (!alive("NdisMIndicateReceiveNetBufferLists")) {
             return;

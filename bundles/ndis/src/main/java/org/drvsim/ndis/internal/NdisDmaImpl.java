@@ -82,7 +82,7 @@ final class NdisDmaImpl implements NdisDmaHandle {
         }
         if (port().trace.ioTracing()) {
             port().trace.ddi(driver(), device(), "NdisMAllocateNetBufferSGList", TraceEvent.argMap("length", length,
-                    "flags", String.format("0x%X", flags), "numberOfElements", sgl == null ? null : sgl.elements().size(),
+                    "flags", AdapterHardware.hex(Integer.toUnsignedLong(flags), 1), "numberOfElements", sgl == null ? null : sgl.elements().size(),
                     "status", status));
         }
         if (sgl != null) {

@@ -275,6 +275,7 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         if (frames.isEmpty()) {
             finish.run();
         }
+        List<NetBufferList> chains = new ArrayList<>();
         for (int i = 0; i < frames.size(); i += SEND_BATCH) {
             List<NetBufferList> nbls = new ArrayList<>();
             for (byte[] f : frames.subList(i, Math.min(frames.size(), i + SEND_BATCH))) {
@@ -291,12 +292,15 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
                 };
                 nbls.add(nbl);
             }
-            NetBufferList chain = NetBufferList.link(nbls);
-            request(a, "MiniportSendNetBufferLists", () -> {
-                a.send(chain);
-                return null;
-            });
+            chains.add(NetBufferList.link(nbls));
         }
+        // one hand-over to the protocol's thread for all the calls, not one per call
+        request(a, "MiniportSendNetBufferLists", () -> {
+            for (NetBufferList chain : chains) {
+                a.send(chain);
+            }
+            return null;
+        });
         return new Sends(a.instanceId(), frames.size(), done, result);
     }
 
