@@ -59,10 +59,13 @@ public final class KernelVerifier implements Verifier {
 
     @Override
     public Violation report(String rule, int bugCheckCode, String driver, String device, String message) {
-        TraceEvent e = trace.event(TraceEvent.Kind.VIOLATION, driver, device, "DriverVerifierViolation",
-                TraceEvent.argMap("rule", rule, "bugCheckCode", String.format("0x%X", bugCheckCode), "message", message));
-        Violation v = new Violation(e.seq(), rule, bugCheckCode, driver, device, message);
+        Violation v;
+        // The trace event and the record appear together: whoever sees the event (a trace waiter) and then asks for
+        // the violations waits on this lock until the violation is there.
         synchronized (violations) {
+            TraceEvent e = trace.event(TraceEvent.Kind.VIOLATION, driver, device, "DriverVerifierViolation",
+                    TraceEvent.argMap("rule", rule, "bugCheckCode", String.format("0x%X", bugCheckCode), "message", message));
+            v = new Violation(e.seq(), rule, bugCheckCode, driver, device, message);
             violations.addLast(v);
             if (violations.size() > capacity) {
                 violations.removeFirst();
