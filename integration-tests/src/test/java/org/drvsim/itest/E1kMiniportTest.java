@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.drvsim.hw.DeviceFaults;
+import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.E1kRegisters;
 import org.drvsim.hw.EthernetWires;
 import org.drvsim.hw.FaultRule;
 import org.drvsim.hw.FaultRuleState;
@@ -183,6 +185,37 @@ public class E1kMiniportTest extends DrvsimTestSupport {
                 .isEqualTo(80);
         assertThat(sum(E1K1, "NdisMIndicateReceiveNetBufferLists")).isEqualTo(40);
         assertThat(gogo("ndis:oid '" + E1K1 + "' OID_GEN_STATISTICS")).contains("ifHCInUcastPkts=40");
+    }
+
+    @Test
+    public void onControllersWithMessageSignalledInterruptsTheDriverGetsMiniportMessageInterruptAndItsDpc() throws Exception {
+        String msi0 = "PCI\\VEN_8086&DEV_100E\\0002";
+        String msi1 = "PCI\\VEN_8086&DEV_100E\\0003";
+        plug(new DeviceSpec(msi0, List.of(E1kRegisters.HARDWARE_ID), "e1k with MSI", Map.of(DeviceSpec.DEVICE_TYPE,
+                E1kRegisters.DEVICE_TYPE, E1kRegisters.MSI_PROPERTY, "true", E1kRegisters.CABLE_PROPERTY, msi1)));
+        plug(new DeviceSpec(msi1, List.of(E1kRegisters.HARDWARE_ID), "e1k with MSI", Map.of(DeviceSpec.DEVICE_TYPE,
+                E1kRegisters.DEVICE_TYPE, E1kRegisters.MSI_PROPERTY, "true")));
+        awaitCallback("MiniportRestart", msi0);
+        awaitCallback("MiniportRestart", msi1);
+        TraceEvent registered = events(msi0).stream().filter(e -> e.name().equals("NdisMRegisterInterruptEx")).findFirst()
+                .orElseThrow();
+        assertThat(registered.args().toString()).contains("NDIS_CONNECT_MESSAGE_BASED");
+        promiscuous(msi1);
+        trace.clear();
+        List<byte[]> there = frames(mac(msi1), mac(msi0), 20, 3);
+        List<byte[]> received = sendAcross(msi0, msi1, there);
+        for (int i = 0; i < there.size(); i++) {
+            assertThat(received.get(i)).as("frame %d", i).isEqualTo(there.get(i));
+        }
+        for (String device : List.of(msi0, msi1)) {
+            List<TraceEvent> events = events(device);
+            assertThat(events.stream().map(TraceEvent::name)).as(device)
+                    .contains("MiniportMessageInterrupt", "MiniportMessageInterruptDPC")
+                    .doesNotContain("MiniportInterrupt", "MiniportInterruptDPC");
+            assertThat(events.stream().filter(e -> e.name().equals("MiniportMessageInterrupt")))
+                    .allSatisfy(e -> assertThat(e.irql()).isEqualTo(Irql.DIRQL));
+        }
+        assertThat(verifier.violations()).isEmpty();
     }
 
     @Test
