@@ -53,14 +53,17 @@ public final class E1kRegisters {
     /** Fault, checked at each rising edge of the interrupt: the assertion is lost (no sink is called). */
     public static final String DROP_INTERRUPTS = "dropInterrupts";
     /**
-     * Fault: while a rule for it is armed the device screams: every {@value #STORM_INTERVAL_MICROS} µs it checks the
-     * rule and, when it fires, calls every connected interrupt sink once with nothing new in {@link #ICR} and
+     * Fault: while a rule for it is armed the device screams: every {@code delayMicros} of the rule (the shell's
+     * {@code --delay-us}; {@value #STORM_INTERVAL_MICROS} µs by default, at least {@value #MIN_STORM_INTERVAL_MICROS}
+     * µs) it checks the rule and, when it fires, calls every connected interrupt sink once with nothing new in {@link #ICR} and
      * whatever {@link #IMS} says (a stuck interrupt). It stops when the rule is disarmed (by hand or by its
      * {@code --times}), and when the device is removed.
      */
     public static final String INTERRUPT_STORM = "interruptStorm";
-    /** How often an armed {@link #INTERRUPT_STORM} checks its rule, in microseconds. */
+    /** How often an armed {@link #INTERRUPT_STORM} checks its rule by default, in microseconds. */
     public static final int STORM_INTERVAL_MICROS = 1000;
+    /** The shortest interval of an {@link #INTERRUPT_STORM}, in microseconds, whatever the rule says. */
+    public static final int MIN_STORM_INTERVAL_MICROS = 10;
     /**
      * Fault, checked as the DMA engine starts a frame (transmit or receive): the engine hangs: it moves no more
      * frames, {@link #TDH} and {@link #RDH} stop, frames arriving are missed ({@link #MPC}), until a

@@ -19,7 +19,8 @@ import java.util.Objects;
  * </ul>
  * With {@code times > 0} the rule disarms itself after its {@code times}th firing; 0 means no limit.
  * {@code delayMicros} is the parameter of the {@code delayCompletion} fault (how long a completion is
- * held back, in microseconds) and is ignored by every other fault.
+ * held back, in microseconds) and of the {@code interruptStorm} fault (how often the device screams, in microseconds),
+ * and is ignored by every other fault.
  *
  * @param fault       the fault name, one of the device's {@link DeviceFaults#supported()}
  * @param trigger     when it fires
@@ -27,7 +28,8 @@ import java.util.Objects;
  * @param probability the P of {@link Trigger#PROBABILITY}, in (0, 1]; 1 for the others
  * @param seed        the seed of the random draws of {@link Trigger#PROBABILITY}
  * @param times       how many firings before the rule disarms itself; 0 for no limit
- * @param delayMicros for {@code delayCompletion}: the delay in microseconds, at least 0
+ * @param delayMicros for {@code delayCompletion}: the delay in microseconds; for {@code interruptStorm}: the interval
+ *                    between interrupts in microseconds; at least 0
  * @since 2.1
  */
 public record FaultRule(String fault, Trigger trigger, long n, double probability, long seed, long times,
@@ -110,7 +112,7 @@ public record FaultRule(String fault, Trigger trigger, long n, double probabilit
      * configuration holds it ({@link DeviceConfigurations}): the fault name, then {@code on} (every check, the
      * default) or options: {@code --nth N}, {@code --every N} or {@code --probability P} (one of them), {@code --times
      * N} (at least 1), {@code --seed S} (with {@code --probability} only) and {@code --delay-us US} (for
-     * {@code delayCompletion} only). Whether the device knows the fault is not checked here: {@link
+     * {@code delayCompletion}, and for {@code interruptStorm} on the Ethernet controller: its interval). Whether the device knows the fault is not checked here: {@link
      * DeviceFaults#arm(FaultRule)} checks it.
      *
      * @param words the fault name and its options, one word each
@@ -166,9 +168,9 @@ public record FaultRule(String fault, Trigger trigger, long n, double probabilit
         if (seed != null && !"--probability".equals(trigger)) {
             throw new IllegalArgumentException("--seed seeds --probability and means nothing without it");
         }
-        if (delay != null && !fault.equals(EchoDmaRegisters.DELAY_COMPLETION)) {
+        if (delay != null && !fault.equals(EchoDmaRegisters.DELAY_COMPLETION) && !fault.equals(E1kRegisters.INTERRUPT_STORM)) {
             throw new IllegalArgumentException("--delay-us is the delay of " + EchoDmaRegisters.DELAY_COMPLETION
-                    + " only, not of " + fault);
+                    + " and the interval of " + E1kRegisters.INTERRUPT_STORM + " only, not of " + fault);
         }
         if (times != null) {
             rule = rule.times(times);

@@ -1,6 +1,7 @@
 package org.drvsim.hw.internal;
 
 import static org.drvsim.hw.E1kRegisters.*;
+import org.drvsim.hw.FaultRule;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -579,7 +580,8 @@ final class E1kController implements DeviceHardware {
 
     private void scheduleStormTick() {
         try {
-            deviceThread.schedule(this::stormTick, STORM_INTERVAL_MICROS, TimeUnit.MICROSECONDS);
+            long period = faults.armedRule(INTERRUPT_STORM).map(FaultRule::delayMicros).orElse((long) STORM_INTERVAL_MICROS);
+            deviceThread.schedule(this::stormTick, Math.max(MIN_STORM_INTERVAL_MICROS, period), TimeUnit.MICROSECONDS);
         } catch (RejectedExecutionException stopped) {
             stormStopped();
         }

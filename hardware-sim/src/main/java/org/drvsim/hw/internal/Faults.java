@@ -82,6 +82,12 @@ final class Faults implements DeviceFaults {
         return Optional.of(rule);
     }
 
+    /** @return the rule armed for {@code fault}, without counting a check; empty when none is */
+    synchronized Optional<FaultRule> armedRule(String fault) {
+        Armed a = armed.get(fault);
+        return a == null ? Optional.empty() : Optional.of(a.rule);
+    }
+
     /** {@link #check(String)} when only whether it fires matters. */
     boolean fires(String fault) {
         return check(fault).isPresent();

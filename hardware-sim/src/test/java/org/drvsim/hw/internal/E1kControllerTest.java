@@ -658,6 +658,20 @@ public class E1kControllerTest {
     }
 
     @Test
+    public void theStormsIntervalIsTheRulesDelay() throws Exception {
+        long start = System.nanoTime();
+        a.device.faults().arm(FaultRule.always(INTERRUPT_STORM).delayMicros(100_000).times(3));
+        a.hw.stormEnded().get(E1kPort.WAIT_SECONDS, TimeUnit.SECONDS);
+        // three ticks, each at least 100 ms after the one before (a timer never fires early)
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(300_000_000L);
+        a.drain();
+        assertThat(a.interrupts()).isEqualTo(3);
+        assertThatThrownBy(() -> FaultRule.parse(List.of("failDma", "--delay-us", "5")))
+                .hasMessageContaining("--delay-us is the delay of delayCompletion and the interval of interruptStorm only");
+        assertThat(FaultRule.parse(List.of(INTERRUPT_STORM, "--delay-us", "50")).delayMicros()).isEqualTo(50);
+    }
+
+    @Test
     public void failDmaLosesTheFrameButCompletesItsDescriptorsWithTu() throws Exception {
         a.setUpTransmit(8);
         b.setUpReceive(8, 7, RCTL_SECRC);

@@ -30,7 +30,9 @@ public interface ProtocolHarness {
     /**
      * One adapter NDIS runs.
      *
-     * @param name           the short name: second instance-ID segment and instance number, lower case
+     * @param name           the short name, lower case: the second instance-ID segment and instance number
+     *                       ({@code netvmini1}), or for a bus device the last part of its driver's bundle name and
+     *                       the instance number ({@code e1k1} for {@code PCI\VEN_8086&DEV_100E\0001})
      * @param instanceId     the device instance ID
      * @param driver         the miniport driver, as {@code bundleSymbolicName/version}
      * @param state          the NDIS adapter state: Initializing, Paused, Restarting, Running, Pausing or Halted

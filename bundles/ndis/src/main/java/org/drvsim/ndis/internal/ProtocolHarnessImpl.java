@@ -59,6 +59,9 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
      */
     private final Map<String, PcapFiles.Writer> captures = new java.util.concurrent.ConcurrentSkipListMap<>(
             String.CASE_INSENSITIVE_ORDER);
+    /** The short name of each capturing adapter, kept for {@link #stopCapture} after the adapter has gone. */
+    private final Map<String, String> captureNames = new java.util.concurrent.ConcurrentSkipListMap<>(
+            String.CASE_INSENSITIVE_ORDER);
     private final Map<String, List<Consumer<byte[]>>> listeners = new java.util.concurrent.ConcurrentSkipListMap<>(
             String.CASE_INSENSITIVE_ORDER);
 
@@ -82,12 +85,25 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         }
     }
 
-    /** Short name of an adapter: the second instance-ID segment and the instance number, e.g. netvmini1. */
-    static String shortName(String instanceId) {
+    /**
+     * Short name of an adapter: the second instance-ID segment and the instance number for a device whose second
+     * segment is a word (ROOT\NETVMINI\0001: netvmini1); for a bus device, whose second segment is its bus IDs
+     * (PCI\VEN_8086&amp;DEV_100E\0001), the last part of its driver's bundle symbolic name and the instance number
+     * (org.drvsim.drivers.e1k: e1k1). Lower case.
+     */
+    static String shortName(String instanceId, String driverName) {
         String[] parts = instanceId.split("\\\\");
         String base = parts.length > 1 ? parts[1] : parts[0];
+        if (!base.matches("\\w+")) {
+            String bundle = driverName.contains("/") ? driverName.substring(0, driverName.indexOf('/')) : driverName;
+            base = bundle.substring(bundle.lastIndexOf('.') + 1);
+        }
         String inst = parts.length > 2 ? parts[2].replaceFirst("^0+(?=.)", "") : "";
         return (base + inst).toLowerCase(Locale.ROOT);
+    }
+
+    private static String shortName(MiniportBlock a) {
+        return shortName(a.instanceId(), a.driver.name);
     }
 
     /**
@@ -96,13 +112,13 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
      */
     MiniportBlock adapter(String adapter) {
         for (MiniportBlock a : ndis.adapters()) {
-            if (a.instanceId().equalsIgnoreCase(adapter) || shortName(a.instanceId()).equalsIgnoreCase(adapter)) {
+            if (a.instanceId().equalsIgnoreCase(adapter) || shortName(a).equalsIgnoreCase(adapter)) {
                 return a;
             }
         }
         List<String> names = new ArrayList<>();
         for (MiniportBlock a : ndis.adapters()) {
-            names.add(shortName(a.instanceId()) + " ('" + a.instanceId() + "')");
+            names.add(shortName(a) + " ('" + a.instanceId() + "')");
         }
         String hint = adapter.contains("\\") ? "" : " (quote instance IDs: Gogo strips unquoted backslashes)";
         throw new IllegalArgumentException("no NDIS adapter '" + adapter + "'" + hint + "; adapters: " + names);
@@ -113,7 +129,7 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         List<AdapterInfo> out = new ArrayList<>();
         for (MiniportBlock a : ndis.adapters()) {
             NdisMiniportAdapterAttributes.General g = a.general();
-            out.add(new AdapterInfo(shortName(a.instanceId()), a.instanceId(), a.driver.name, a.state().name(),
+            out.add(new AdapterInfo(shortName(a), a.instanceId(), a.driver.name, a.state().name(),
                     g == null ? new byte[0] : g.currentMacAddress(), a.packetFilter, a.sendsRequested.get(),
                     a.sendsCompleted.get(), a.sendsRejected.get(), a.receivesIndicated.get(), a.receivesReturned.get(),
                     a.oidRequests.get()));
@@ -335,6 +351,7 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         MiniportBlock a = adapter(adapter);
         bind(a);
         AtomicReference<IOException> failure = new AtomicReference<>();
+        captureNames.put(a.instanceId(), shortName(a));
         captures.compute(a.instanceId(), (k, old) -> {
             if (old != null) {
                 failure.set(new IOException("adapter " + k + " is already capturing; stop it first"));
@@ -360,7 +377,7 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
     public long stopCapture(String adapter) throws IOException, InterruptedException {
         String id = null;
         for (String capturing : captures.keySet()) {
-            if (capturing.equalsIgnoreCase(adapter) || shortName(capturing).equalsIgnoreCase(adapter)) {
+            if (capturing.equalsIgnoreCase(adapter) || adapter.equalsIgnoreCase(captureNames.get(capturing))) {
                 id = capturing;
             }
         }
@@ -378,6 +395,7 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
     /** Closes a capture's file: it is renamed onto its target now, complete. */
     private long close(String instanceId) throws IOException {
         PcapFiles.Writer w = captures.remove(instanceId);
+        captureNames.remove(instanceId);
         if (w == null) {
             throw new IllegalArgumentException("adapter " + instanceId + " is not capturing");
         }
