@@ -70,6 +70,10 @@ final class E1kTransmit {
     private int nextToClean;
     /** Descriptors filled or reserved for a list NDIS is building, not yet reclaimed. */
     private int inUse;
+    /** Under the send lock: {@link #drain} is running, so MiniportProcessSGList leaves the TDT write to it. */
+    private boolean draining;
+    /** Under the send lock: descriptors were filled since TDT was last written. */
+    private boolean tailDirty;
     /** NBLs handed to the ring (not the wait queue) whose completion is still due. */
     private volatile int nblsOnRing;
     /** Frames reclaimed since initialization, for MiniportCheckForHangEx. */
@@ -150,6 +154,19 @@ final class E1kTransmit {
      * NET_BUFFER failed to map goes to {@code done}, to be completed once the lock is released.
      */
     private void drain(List<NetBufferList> done) {
+        draining = true;
+        try {
+            drainWaiting(done);
+        } finally {
+            draining = false;
+            if (tailDirty) { // one TDT write for everything this drain put on the ring
+                tailDirty = false;
+                adapter.hw.write(TDT, nextToUse);
+            }
+        }
+    }
+
+    private void drainWaiting(List<NetBufferList> done) {
         while (!waiting.isEmpty()) {
             NetBufferList nbl = waiting.peek();
             SendState s = (SendState) nbl.miniportReserved;
@@ -181,7 +198,7 @@ final class E1kTransmit {
     /**
      * MiniportProcessSGList: DISPATCH_LEVEL. NDIS built the list of one NET_BUFFER (here inside
      * NdisMAllocateNetBufferSGList, under the send lock; Windows may call it later, so it takes the lock itself and
-     * uses the descriptors {@link #drain} reserved). Fills a descriptor per element and hands them to the NIC.
+     * uses the descriptors {@link #drain} reserved). Fills a descriptor per element and hands them to the NIC (a TDT write, once per drain when called inside one).
      */
     static void processSGList(E1kAdapter a, ScatterGatherList list, Object context) {
         a.tx.fill(list, (Packet) context);
@@ -205,7 +222,11 @@ final class E1kTransmit {
         eopOf[first] = (nextToUse + DESCRIPTORS - 1) % DESCRIPTORS;
         packets[first] = packet;
         lists[first] = list;
-        adapter.hw.write(TDT, nextToUse); // the NIC owns the descriptors up to (not including) TDT
+        if (draining) {
+            tailDirty = true; // drain writes TDT once, when it has put every waiting frame on the ring
+        } else {
+            adapter.hw.write(TDT, nextToUse); // the NIC owns the descriptors up to (not including) TDT
+        }
     }
 
     // ---- completion, from MiniportInterruptDPC
