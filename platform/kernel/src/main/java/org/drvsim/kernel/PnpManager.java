@@ -129,7 +129,8 @@ public interface PnpManager {
      * Wakes the system: IRP_MN_SET_POWER to D0 for every device powered down by {@link #sleep}, in enumeration order
      * (but for one the bus reported gone meanwhile), then IRP_MN_SET_POWER for the system (S0); then the bus changes
      * reported while the system slept, in order (arrivals, orderly and surprise removals), and the start of devices
-     * whose driver bundle started meanwhile. Runs on the PnP worker; returns when done.
+     * whose driver bundle started meanwhile. Runs on the PnP worker; returns when done, including the failure and
+     * removal of a device that failed to power up.
      *
      * @throws IllegalStateException if the system does not sleep
      * @throws InterruptedException  if interrupted while waiting for the PnP worker

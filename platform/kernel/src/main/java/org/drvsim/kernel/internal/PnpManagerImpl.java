@@ -1046,6 +1046,9 @@ public final class PnpManagerImpl implements PnpManager, DriverLoader, HardwareL
             }
             return null;
         });
+        // A device that failed to power up is failed from work queued on the worker meanwhile (its removal, and its
+        // children's); the wake is done when that is.
+        drain();
     }
 
     @Override
