@@ -94,6 +94,36 @@ public class ChildDevicesTest extends DrvsimTestSupport {
         assertThat(verifier.violations()).isEmpty();
     }
 
+    /**
+     * What a bus that fails its EvtDeviceD0Entry on wake and its raw child go through with
+     * WdfReleaseHardwareOrderOnFailureEarly (the default): the bus's EvtDeviceReleaseHardware right after the failed
+     * D0Entry, before the child's.
+     */
+    static List<String> failedWakeEarly(String bus, String child) {
+        return List.of("EvtDeviceD0Entry " + bus,
+                "EvtDeviceReleaseHardware " + bus,
+                "IRP_MN_QUERY_PNP_DEVICE_STATE " + bus,
+                "IRP_MN_SURPRISE_REMOVAL " + child,
+                "EvtDeviceReleaseHardware " + child,
+                "IRP_MN_REMOVE_DEVICE " + child,
+                "IoDeleteDevice " + child,
+                "IRP_MN_SURPRISE_REMOVAL " + bus,
+                "IRP_MN_REMOVE_DEVICE " + bus);
+    }
+
+    /** As {@link #failedWakeEarly}, with WdfReleaseHardwareOrderOnFailureAfterDescendants: the bus's release last. */
+    static List<String> failedWakeAfterDescendants(String bus, String child) {
+        return List.of("EvtDeviceD0Entry " + bus,
+                "IRP_MN_QUERY_PNP_DEVICE_STATE " + bus,
+                "IRP_MN_SURPRISE_REMOVAL " + child,
+                "EvtDeviceReleaseHardware " + child,
+                "IRP_MN_REMOVE_DEVICE " + child,
+                "IoDeleteDevice " + child,
+                "IRP_MN_SURPRISE_REMOVAL " + bus,
+                "EvtDeviceReleaseHardware " + bus,
+                "IRP_MN_REMOVE_DEVICE " + bus);
+    }
+
     @Test
     public void aParentThatFailsToPowerUpReleasesItsHardwareBeforeOrAfterItsChildAsItAsked() throws Exception {
         plugBus(EARLY_BUS, EARLY_CHILD);
@@ -105,28 +135,10 @@ public class ChildDevicesTest extends DrvsimTestSupport {
         List<String> all = sequence();
         // Early (the default): the parent's EvtDeviceReleaseHardware right after its failed D0Entry, before the child's
         List<String> early = all.stream().filter(s -> s.endsWith(EARLY_BUS) || s.endsWith(EARLY_CHILD)).toList();
-        assertThat(early).containsExactly(
-                "EvtDeviceD0Entry " + EARLY_BUS,
-                "EvtDeviceReleaseHardware " + EARLY_BUS,
-                "IRP_MN_QUERY_PNP_DEVICE_STATE " + EARLY_BUS,
-                "IRP_MN_SURPRISE_REMOVAL " + EARLY_CHILD,
-                "EvtDeviceReleaseHardware " + EARLY_CHILD,
-                "IRP_MN_REMOVE_DEVICE " + EARLY_CHILD,
-                "IoDeleteDevice " + EARLY_CHILD,
-                "IRP_MN_SURPRISE_REMOVAL " + EARLY_BUS,
-                "IRP_MN_REMOVE_DEVICE " + EARLY_BUS);
+        assertThat(early).containsExactlyElementsOf(failedWakeEarly(EARLY_BUS, EARLY_CHILD));
         // AfterDescendants: the parent's EvtDeviceReleaseHardware only after the child's
         List<String> late = all.stream().filter(s -> s.endsWith(LATE_BUS) || s.endsWith(LATE_CHILD)).toList();
-        assertThat(late).containsExactly(
-                "EvtDeviceD0Entry " + LATE_BUS,
-                "IRP_MN_QUERY_PNP_DEVICE_STATE " + LATE_BUS,
-                "IRP_MN_SURPRISE_REMOVAL " + LATE_CHILD,
-                "EvtDeviceReleaseHardware " + LATE_CHILD,
-                "IRP_MN_REMOVE_DEVICE " + LATE_CHILD,
-                "IoDeleteDevice " + LATE_CHILD,
-                "IRP_MN_SURPRISE_REMOVAL " + LATE_BUS,
-                "EvtDeviceReleaseHardware " + LATE_BUS,
-                "IRP_MN_REMOVE_DEVICE " + LATE_BUS);
+        assertThat(late).containsExactlyElementsOf(failedWakeAfterDescendants(LATE_BUS, LATE_CHILD));
         assertThat(pnp.node(EARLY_BUS).orElseThrow().problem()).isEqualTo(DeviceNode.CM_PROB_FAILED_POST_START);
         assertThat(pnp.node(EARLY_CHILD)).isEmpty();
         assertThat(pnp.node(LATE_CHILD)).isEmpty();

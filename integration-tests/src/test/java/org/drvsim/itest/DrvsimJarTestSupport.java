@@ -54,6 +54,38 @@ public abstract class DrvsimJarTestSupport {
     }
 
     /**
+     * A driver jar of its own in the test's temporary folder, as a driver author's build makes it: the model's package
+     * and the NT basics imported, the model's activator, and a Drvsim-Driver header naming {@code entry}, claiming
+     * {@code hardwareId}.
+     *
+     * @param model   ndis or wdf
+     * @param classes the classes in the jar (the entry class and what it needs)
+     */
+    Path driverJar(String fileName, String symbolicName, String model, Class<?> entry, String hardwareId,
+                   Class<?>... classes) throws IOException {
+        String activator = switch (model) {
+            case "ndis" -> "org.drvsim.ndis.NdisDriverActivator";
+            case "wdf" -> "org.drvsim.wdf.WdfDriverActivator";
+            default -> throw new IllegalArgumentException(model);
+        };
+        org.ops4j.pax.tinybundles.TinyBundle b = org.ops4j.pax.tinybundles.TinyBundles.bundle()
+                .setHeader("Bundle-ManifestVersion", "2")
+                .setHeader("Bundle-SymbolicName", symbolicName)
+                .setHeader("Bundle-Version", "1.0.0")
+                .setHeader("Import-Package", "org.drvsim." + model + ",org.drvsim.nt")
+                .setHeader("Bundle-Activator", activator)
+                .setHeader("Drvsim-Driver", entry.getName() + ";model=" + model + ";hardware-ids=\"" + hardwareId + "\"");
+        for (Class<?> c : classes) {
+            b.addClass(c);
+        }
+        Path jarFile = tmp.getRoot().toPath().resolve(fileName);
+        try (java.io.InputStream in = b.build(org.ops4j.pax.tinybundles.TinyBundles.rawBuilder())) {
+            Files.copy(in, jarFile);
+        }
+        return jarFile;
+    }
+
+    /**
      * The drvsim.home of {@link #run}, unless its JVM arguments name another: a folder of the test's temporary folder,
      * never the real {@code ~/.drvsim} (the build also sets DRVSIM_HOME for the jar processes tests start themselves).
      */

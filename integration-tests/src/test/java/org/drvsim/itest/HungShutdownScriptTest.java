@@ -2,7 +2,6 @@ package org.drvsim.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +10,6 @@ import org.drvsim.itest.fixtures.Hang;
 import org.drvsim.itest.fixtures.HangInHaltExDriver;
 import org.drvsim.itest.fixtures.HangingNdisDriver;
 import org.junit.Test;
-import org.ops4j.pax.tinybundles.TinyBundles;
 
 /**
  * The real drvsim.jar shuts down with a hung driver: the driver's MiniportHaltEx never returns, the watchdog reports
@@ -22,22 +20,10 @@ import org.ops4j.pax.tinybundles.TinyBundles;
 public class HungShutdownScriptTest extends DrvsimJarTestSupport {
     static final long PASSIVE_MILLIS = 2000;
 
-    /** The fixture as a driver jar of its own, claiming ROOT\HANGNIC, as a driver author's build would make it. */
+    /** The fixture as a driver jar of its own, claiming ROOT\\HANGNIC, as a driver author's build would make it. */
     private Path fixtureJar() throws Exception {
-        Path jarFile = tmp.getRoot().toPath().resolve("hang-in-halt.jar");
-        try (InputStream in = TinyBundles.bundle()
-                .setHeader("Bundle-ManifestVersion", "2")
-                .setHeader("Bundle-SymbolicName", "fixture.hang.halt")
-                .setHeader("Bundle-Version", "1.0.0")
-                .setHeader("Import-Package", "org.drvsim.ndis,org.drvsim.nt")
-                .setHeader("Bundle-Activator", "org.drvsim.ndis.NdisDriverActivator")
-                .setHeader("Drvsim-Driver", HangInHaltExDriver.class.getName() + ";model=ndis;hardware-ids=\"ROOT\\HANGNIC\"")
-                .addClass(FixtureDriver.class).addClass(HangingNdisDriver.class).addClass(Hang.class)
-                .addClass(HangInHaltExDriver.class)
-                .build(TinyBundles.rawBuilder())) {
-            Files.copy(in, jarFile);
-        }
-        return jarFile;
+        return driverJar("hang-in-halt.jar", "fixture.hang.halt", "ndis", HangInHaltExDriver.class, "ROOT\\HANGNIC",
+                FixtureDriver.class, HangingNdisDriver.class, Hang.class, HangInHaltExDriver.class);
     }
 
     @Test

@@ -2,13 +2,11 @@ package org.drvsim.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.drvsim.itest.fixtures.FaultyKmdfDriver;
 import org.drvsim.itest.fixtures.SetFailedOnWriteKmdf;
 import org.junit.Test;
-import org.ops4j.pax.tinybundles.TinyBundles;
 
 /**
  * WdfDeviceSetFailed from the shell of the real drvsim.jar, as a driver author reaches it with their own KMDF driver:
@@ -19,21 +17,9 @@ import org.ops4j.pax.tinybundles.TinyBundles;
  */
 public class WdfSetFailedScriptTest extends DrvsimJarTestSupport {
     /** The probe driver as a driver jar of its own, claiming the echo device. */
-    private Path driverJar() throws Exception {
-        Path jarFile = tmp.getRoot().toPath().resolve("set-failed.jar");
-        try (InputStream in = TinyBundles.bundle()
-                .setHeader("Bundle-ManifestVersion", "2")
-                .setHeader("Bundle-SymbolicName", "fixture.kmdf.setfailed")
-                .setHeader("Bundle-Version", "1.0.0")
-                .setHeader("Import-Package", "org.drvsim.wdf,org.drvsim.nt")
-                .setHeader("Bundle-Activator", "org.drvsim.wdf.WdfDriverActivator")
-                .setHeader("Drvsim-Driver", SetFailedOnWriteKmdf.class.getName()
-                        + ";model=wdf;hardware-ids=\"PCI\\VEN_1414&DEV_EC40\"")
-                .addClass(FaultyKmdfDriver.class).addClass(SetFailedOnWriteKmdf.class)
-                .build(TinyBundles.rawBuilder())) {
-            Files.copy(in, jarFile);
-        }
-        return jarFile;
+    private Path setFailedJar() throws Exception {
+        return driverJar("set-failed.jar", "fixture.kmdf.setfailed", "wdf", SetFailedOnWriteKmdf.class,
+                "PCI\\VEN_1414&DEV_EC40", FaultyKmdfDriver.class, SetFailedOnWriteKmdf.class);
     }
 
     @Test
@@ -41,7 +27,7 @@ public class WdfSetFailedScriptTest extends DrvsimJarTestSupport {
         Path data = tmp.getRoot().toPath().resolve("eight.bin");
         Files.write(data, new byte[8]);
         Run r = run("stop org.drvsim.drivers.echo\n"
-                + "start " + driverJar().toUri() + "\n"
+                + "start " + setFailedJar().toUri() + "\n"
                 + "trace:clear\n"
                 + "wdf:write 'PCI\\VEN_1414&DEV_EC40\\0000' " + data + "\n"
                 + "pnp:wait\n"
