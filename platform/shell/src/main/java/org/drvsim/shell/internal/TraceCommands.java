@@ -13,22 +13,33 @@ import org.drvsim.kernel.Trace;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.kernel.console.Table;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** The {@code trace:} commands: show, export (Trace Event Format) and clear the trace. */
-@Component(service = TraceCommands.class, property = {
+@Component(service = TraceCommands.class, immediate = true, property = { // immediate: the armed holds outlive each command
         "osgi.command.scope=trace",
         "osgi.command.function=show",
         "osgi.command.function=export",
         "osgi.command.function=clear",
-        "osgi.command.function=io"})
+        "osgi.command.function=io",
+        "osgi.command.function=hold"})
 public final class TraceCommands {
+    static final String HOLD_USAGE = "usage: trace:hold CALLBACK --until EVENT [--device TEXT] [--timeout-ms N] | "
+            + "trace:hold --clear | trace:hold";
     private final Trace trace;
+    private final TraceHolds holds;
 
     @Activate
     public TraceCommands(@Reference Trace trace) {
         this.trace = trace;
+        this.holds = new TraceHolds(trace);
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        holds.close();
     }
 
     @Descriptor("shows the whole trace: sequence number, time, processor, IRQL, driver, device and the event")
@@ -102,6 +113,66 @@ public final class TraceCommands {
         return "trace cleared";
     }
 
+
+    @Descriptor("holds the next call of a driver callback at its entry until another event is recorded for the same "
+            + "device (a one-shot breakpoint that makes a rare interleaving certain); without arguments lists the armed "
+            + "holds, --clear disarms them")
+    public String hold(@Descriptor("CALLBACK --until EVENT [--device TEXT] [--timeout-ms N] (default 5000, at most 20000), "
+            + "or --clear") String... args) {
+        if (args.length == 0) {
+            List<TraceHolds.Hold> armed = holds.armed();
+            return armed.isEmpty() ? "no hold armed" : "armed: " + armed.stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining("; "));
+        }
+        if (args.length == 1 && args[0].equals("--clear")) {
+            return "cleared " + holds.clear() + " hold(s)";
+        }
+        TraceHolds.Hold h = parseHold(List.of(args));
+        holds.arm(h);
+        return "armed: the next " + h + "; each end is a * " + TraceHolds.HOLD_EVENT + " event";
+    }
+
+    /**
+     * @param args CALLBACK --until EVENT [--device TEXT] [--timeout-ms N]
+     * @throws IllegalArgumentException naming the command and what is wrong, with the usage
+     */
+    static TraceHolds.Hold parseHold(List<String> args) {
+        String callback = args.get(0);
+        if (callback.startsWith("-")) {
+            throw new IllegalArgumentException("trace:hold: the callback name comes first, not " + callback + "\n"
+                    + HOLD_USAGE);
+        }
+        String until = null;
+        String device = "";
+        long timeout = TraceHolds.DEFAULT_TIMEOUT_MILLIS;
+        for (int i = 1; i < args.size(); i += 2) {
+            String option = args.get(i);
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException("trace:hold: " + option + " needs a value\n" + HOLD_USAGE);
+            }
+            String value = args.get(i + 1);
+            switch (option) {
+                case "--until" -> until = value;
+                case "--device" -> device = value;
+                case "--timeout-ms" -> {
+                    try {
+                        timeout = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        timeout = -1;
+                    }
+                    if (timeout < 1 || timeout > TraceHolds.MAX_TIMEOUT_MILLIS) {
+                        throw new IllegalArgumentException("trace:hold: --timeout-ms must be 1 to "
+                                + TraceHolds.MAX_TIMEOUT_MILLIS + ", not " + value);
+                    }
+                }
+                default -> throw new IllegalArgumentException("trace:hold: unknown option " + option + "\n" + HOLD_USAGE);
+            }
+        }
+        if (until == null) {
+            throw new IllegalArgumentException("trace:hold: --until EVENT is missing: what ends the hold\n" + HOLD_USAGE);
+        }
+        return new TraceHolds.Hold(callback, until, device, timeout);
+    }
 
     @Descriptor("shows whether per-request events (SRBs, sends, receives) are recorded")
     public String io() {
