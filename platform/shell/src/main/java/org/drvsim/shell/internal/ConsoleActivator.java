@@ -86,7 +86,9 @@ public final class ConsoleActivator implements BundleActivator {
             // gogo.jline runs the interactive shell and stops the framework at end of input or 'exit'.
             // The main thread waits for that stop, so that the launcher exits with 0 (or exit's code), not
             // "stopped" (117).
-            registerMain(context, new InteractiveMain(stopping));
+            CountDownLatch exit = new CountDownLatch(1);
+            interactiveExit = exit;
+            registerMain(context, new InteractiveMain(stopping, exit));
             return;
         }
         if (context.getProperty("gosh.args") == null) {
@@ -181,11 +183,41 @@ public final class ConsoleActivator implements BundleActivator {
         main = context.registerService(Callable.class, callable, props);
     }
 
-    /** The launcher's main thread in interactive mode: returns 0 (or exit's code) once the framework is stopping. */
-    record InteractiveMain(CountDownLatch stopping) implements Callable<Integer> {
+    /**
+     * In interactive mode, what {@code exit} counts down: the launcher's main thread returns exit's code and the
+     * launcher stops the framework the orderly way, as after a script. Null outside interactive mode.
+     */
+    private static volatile CountDownLatch interactiveExit;
+
+    /**
+     * Asks the interactive main thread to return {@code code}.
+     *
+     * @return false outside interactive mode (the caller stops the framework itself)
+     */
+    static boolean requestInteractiveExit(int code) {
+        CountDownLatch l = interactiveExit;
+        if (l == null) {
+            return false;
+        }
+        ShellCommands.INTERACTIVE_EXIT.set(code);
+        l.countDown();
+        return true;
+    }
+
+    /**
+     * The launcher's main thread in interactive mode: returns 0 (or exit's code) when {@code exit} asks for it, or
+     * once the framework is stopping for another reason (end of input at the prompt). {@code exit} must not stop the
+     * framework itself: bnd's launcher exits with 117 ("stopped") when the framework stops before its main thread
+     * has returned and begun the orderly stop, which an exit under load once did.
+     */
+    record InteractiveMain(CountDownLatch stopping, CountDownLatch exit) implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
-            stopping.await();
+            while (!exit.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (stopping.getCount() == 0) {
+                    break;
+                }
+            }
             return ShellCommands.INTERACTIVE_EXIT.get();
         }
     }
@@ -206,6 +238,7 @@ public final class ConsoleActivator implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         stopping.countDown();
+        interactiveExit = null;
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -79,8 +79,10 @@ public final class ShellCommands {
             session.put(EXIT_VARIABLE, code); // the script runner returns it; the launcher then stops the platform
             return null;
         }
-        INTERACTIVE_EXIT.set(code);
-        context.getBundle(0).stop(); // asynchronous: halts and unloads run while this command returns
+        if (!ConsoleActivator.requestInteractiveExit(code)) {
+            INTERACTIVE_EXIT.set(code);
+            context.getBundle(0).stop(); // asynchronous: halts and unloads run while this command returns
+        } // else the launcher's main thread returns the code and stops the framework the orderly way
         return "stopping the platform";
     }
 
