@@ -64,9 +64,7 @@ public class ChildDevicesScriptTest extends DrvsimJarTestSupport {
                     } else if (field.equals("seq") && depth == 3) {
                         seq = p.getLongValue();
                     } else if (p.currentToken() == JsonToken.START_OBJECT) {
-                        depth++;
-                    } else if (p.currentToken() == JsonToken.START_ARRAY) {
-                        // the traceEvents array: its objects are depth 2
+                        depth++; // an event's args (the events themselves are the traceEvents array's objects)
                     }
                 }
             }
