@@ -22,6 +22,15 @@ public final class SimHostMemory implements HostMemory {
     static final long BASE_ADDRESS = 0x1_0000_0000L;
 
     private final ConcurrentNavigableMap<Long, byte[]> blocks = new ConcurrentSkipListMap<>();
+    /**
+     * Every page of every live block, by page number, with its block: the lookup of each access (a hash, not the
+     * ordered map's search). Blocks never share a page, so a page belongs to one block at most.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Block> pages = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A live block: its physical address and bytes. */
+    private record Block(long address, byte[] bytes) {
+    }
     /** The blocks freed, by address, with their sizes, so that a stale access can be named as one; the newest kept. */
     private final ConcurrentNavigableMap<Long, Integer> freed = new ConcurrentSkipListMap<>();
     private static final int FREED_REMEMBERED = 4096;
@@ -43,6 +52,10 @@ public final class SimHostMemory implements HostMemory {
             next += (pages + 1) * PAGE_BYTES; // one guard page between blocks
         }
         blocks.put(address, block);
+        Block b = new Block(address, block);
+        for (long page = address / PAGE_BYTES; page < address / PAGE_BYTES + pages; page++) {
+            this.pages.put(page, b);
+        }
         allocated.addAndGet(bytes);
         return address;
     }
@@ -54,6 +67,10 @@ public final class SimHostMemory implements HostMemory {
             throw new IllegalArgumentException("no host memory block starts at " + hex(physicalAddress)
                     + " (never allocated, or freed already)");
         }
+        long firstPage = physicalAddress / PAGE_BYTES;
+        for (long page = firstPage; page < firstPage + (block.length + (long) PAGE_BYTES - 1) / PAGE_BYTES; page++) {
+            pages.remove(page);
+        }
         allocated.addAndGet(-block.length);
         freed.put(physicalAddress, block.length);
         while (freed.size() > FREED_REMEMBERED) {
@@ -63,8 +80,8 @@ public final class SimHostMemory implements HostMemory {
 
     /** @return whether {@code [address, address + len)} lies inside one live block (a check that copies nothing) */
     boolean contains(long address, long len) {
-        Map.Entry<Long, byte[]> block = blocks.floorEntry(address);
-        return len >= 0 && block != null && address - block.getKey() <= block.getValue().length - len;
+        Block block = address < 0 ? null : pages.get(address / PAGE_BYTES);
+        return len >= 0 && block != null && address - block.address() <= block.bytes().length - len;
     }
 
     /**
@@ -87,15 +104,15 @@ public final class SimHostMemory implements HostMemory {
     @Override
     public void read(long physicalAddress, byte[] dst, int off, int len) {
         Objects.checkFromIndexSize(off, len, dst.length);
-        Map.Entry<Long, byte[]> block = block(physicalAddress, len);
-        System.arraycopy(block.getValue(), (int) (physicalAddress - block.getKey()), dst, off, len);
+        Block block = block(physicalAddress, len);
+        System.arraycopy(block.bytes(), (int) (physicalAddress - block.address()), dst, off, len);
     }
 
     @Override
     public void write(long physicalAddress, byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
-        Map.Entry<Long, byte[]> block = block(physicalAddress, len);
-        System.arraycopy(src, off, block.getValue(), (int) (physicalAddress - block.getKey()), len);
+        Block block = block(physicalAddress, len);
+        System.arraycopy(src, off, block.bytes(), (int) (physicalAddress - block.address()), len);
     }
 
     @Override
@@ -107,14 +124,15 @@ public final class SimHostMemory implements HostMemory {
     @Deactivate
     void deactivate() {
         blocks.clear();
+        pages.clear();
         freed.clear();
         allocated.set(0);
     }
 
     /** The live block holding all of {@code [address, address + len)}. */
-    private Map.Entry<Long, byte[]> block(long address, int len) {
-        Map.Entry<Long, byte[]> block = blocks.floorEntry(address);
-        if (block == null || address - block.getKey() > block.getValue().length - (long) len) {
+    private Block block(long address, int len) {
+        Block block = address < 0 ? null : pages.get(address / PAGE_BYTES);
+        if (block == null || address - block.address() > block.bytes().length - (long) len) {
             throw new IllegalArgumentException("host memory " + hex(address) + " + " + len
                     + " bytes is not inside one allocated block");
         }
