@@ -329,21 +329,72 @@ final class E1kController implements DeviceHardware {
      *         port receives it
      */
     Future<?> sendOnWire(byte[] frame) {
+        CompletableFuture<Void> taken = new CompletableFuture<>();
+        if (!putOnWire(frame, taken)) {
+            taken.complete(null);
+        }
+        return taken;
+    }
+
+    /**
+     * Puts a frame on this port's wire if both links are up.
+     *
+     * @param taken completed when the peer has taken it, or null
+     * @return whether a peer will take it
+     */
+    private boolean putOnWire(byte[] frame, CompletableFuture<Void> taken) {
         synchronized (lock) {
             if (!alive() || !linkUp) {
-                return CompletableFuture.completedFuture(null);
+                return false;
             }
         }
         E1kController p = peer;
-        return p == null ? CompletableFuture.completedFuture(null) : p.receiveFromWire(frame);
+        return p != null && p.receiveFromWire(frame, taken);
     }
 
-    /** Queues a frame from the wire to this device's receive engine. */
-    private Future<?> receiveFromWire(byte[] frame) {
-        try {
-            return deviceThread.submit(() -> receive(frame));
-        } catch (RejectedExecutionException gone) {
-            return CompletableFuture.completedFuture(null);
+    /** A frame from the wire waiting for the receive engine, and who waits for it to be taken (or null). */
+    private record Inbound(byte[] frame, CompletableFuture<Void> taken) {
+    }
+
+    /** Frames from the wire, in order, for the receive engine on the device thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Inbound> inbound = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Whether a task that takes {@link #inbound} is queued on the device thread and has not started taking. */
+    private final java.util.concurrent.atomic.AtomicBoolean inboundQueued = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Queues a frame from the wire to this device's receive engine. One task on the device thread takes every frame
+     * queued by then (a burst from the peer's transmit round costs one hand-over, not one per frame).
+     *
+     * @return false if the device has left the bus (the frame is lost)
+     */
+    private boolean receiveFromWire(byte[] frame, CompletableFuture<Void> taken) {
+        inbound.add(new Inbound(frame, taken));
+        if (inboundQueued.compareAndSet(false, true)) {
+            try {
+                deviceThread.execute(this::takeInbound);
+            } catch (RejectedExecutionException gone) {
+                for (Inbound i; (i = inbound.poll()) != null; ) {
+                    if (i.taken() != null) {
+                        i.taken().complete(null);
+                    }
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** On the device thread: the receive engine takes the frames from the wire, in order. */
+    private void takeInbound() {
+        inboundQueued.set(false); // a frame queued from now on queues another take (which may find nothing)
+        for (Inbound i; (i = inbound.poll()) != null; ) {
+            try {
+                receive(i.frame());
+            } finally {
+                if (i.taken() != null) {
+                    i.taken().complete(null);
+                }
+            }
         }
     }
 
@@ -676,7 +727,7 @@ final class E1kController implements DeviceHardware {
                 if (r != null) {
                     r.write(frame);
                 }
-                sendOnWire(frame);
+                putOnWire(frame, null);
             }
         }
         holdBack(delayNanos);
