@@ -144,4 +144,21 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
         assertThat(json.split("\"MiniportHaltEx\"", -1)).as("a MiniportHaltEx per netvmini and e1k adapter").hasSize(5);
         assertThat(json).contains("\"HwStorFreeAdapterResources\"").contains("\"EvtDeviceReleaseHardware\"");
     }
+
+    @Test
+    public void ctrlDAtAnEmptyPromptStopsThePlatformTheOrderlyWayWithExitCodeZero() throws Exception {
+        Path trace = tmp.getRoot().toPath().resolve("eof.json");
+        Process p = startOnATerminal(trace);
+        try (OutputStream keys = p.getOutputStream()) {
+            awaitOutput("drvsim> ", 1, 60);
+            keys.write(4); // Ctrl-D: end of input
+            keys.flush();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drvsim.jar exited after Ctrl-D:\n" + seen()).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as(seen()).isZero();
+        String json = Files.readString(trace);
+        assertThat(json.split("\"MiniportHaltEx\"", -1)).as("a MiniportHaltEx per netvmini and e1k adapter").hasSize(5);
+    }
 }

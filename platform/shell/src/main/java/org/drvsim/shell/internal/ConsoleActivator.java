@@ -88,7 +88,8 @@ public final class ConsoleActivator implements BundleActivator {
             // "stopped" (117).
             CountDownLatch exit = new CountDownLatch(1);
             interactiveExit = exit;
-            registerMain(context, new InteractiveMain(stopping, exit));
+            interactiveReturned = new CountDownLatch(1);
+            registerMain(context, new InteractiveMain(stopping, exit, interactiveReturned));
             return;
         }
         if (context.getProperty("gosh.args") == null) {
@@ -188,6 +189,8 @@ public final class ConsoleActivator implements BundleActivator {
      * launcher stops the framework the orderly way, as after a script. Null outside interactive mode.
      */
     private static volatile CountDownLatch interactiveExit;
+    /** In interactive mode, counted down when the launcher's main thread returns from {@link InteractiveMain}. */
+    private volatile CountDownLatch interactiveReturned;
 
     /**
      * Asks the interactive main thread to return {@code code}.
@@ -210,15 +213,20 @@ public final class ConsoleActivator implements BundleActivator {
      * framework itself: bnd's launcher exits with 117 ("stopped") when the framework stops before its main thread
      * has returned and begun the orderly stop, which an exit under load once did.
      */
-    record InteractiveMain(CountDownLatch stopping, CountDownLatch exit) implements Callable<Integer> {
+    record InteractiveMain(CountDownLatch stopping, CountDownLatch exit, CountDownLatch returned)
+            implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
-            while (!exit.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                if (stopping.getCount() == 0) {
-                    break;
+            try {
+                while (!exit.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (stopping.getCount() == 0) {
+                        break;
+                    }
                 }
+                return ShellCommands.INTERACTIVE_EXIT.get();
+            } finally {
+                returned.countDown();
             }
-            return ShellCommands.INTERACTIVE_EXIT.get();
         }
     }
 
@@ -239,6 +247,17 @@ public final class ConsoleActivator implements BundleActivator {
     public void stop(BundleContext context) {
         stopping.countDown();
         interactiveExit = null;
+        CountDownLatch returned = interactiveReturned;
+        if (returned != null) {
+            // End of input at the prompt: gogo stops the framework, not the launcher. Let the launcher's main thread
+            // return first and begin its orderly stop; if the framework had stopped before that, bnd's launcher would
+            // exit with 117 ("stopped") instead of 0.
+            try {
+                returned.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
