@@ -1,5 +1,6 @@
 package org.drvsim.ndis.internal;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -15,9 +16,16 @@ import org.drvsim.nt.Irql;
 
 /**
  * A scatter/gather DMA registration (NdisMRegisterScatterGatherDma) and the lists built from it. A list maps a
- * NET_BUFFER through a bounce buffer in simulated host memory (a kernel common buffer, as map registers would), split
- * at page boundaries; the buffer is freed with the list. Lists still allocated at NdisMDeregisterScatterGatherDma or at
- * the end of MiniportHaltEx are verifier violations and are freed.
+ * NET_BUFFER through a bounce buffer in simulated host memory (a kernel common buffer), split at page boundaries. The
+ * buffers act as the DMA adapter's map registers do when the HAL double-buffers a transfer: a buffer a list gave back
+ * with NdisMFreeNetBufferSGList is kept by the registration and maps a later list (at most {@value #IDLE_KEPT} of each
+ * size are kept), and every buffer is freed when the registration goes. So a device that reads a list's addresses
+ * after the list was freed reads whatever a later list put there, as it would through reused map registers. Lists
+ * still allocated at NdisMDeregisterScatterGatherDma or at the end of MiniportHaltEx are verifier violations and are
+ * freed.
+ *
+ * <p>Follows "NdisMAllocateNetBufferSGList function (ndis.h)" and "Map Registers"
+ * (learn.microsoft.com/windows-hardware/drivers/kernel/map-registers).
  */
 final class NdisDmaImpl implements NdisDmaHandle {
     /** SCATTER_GATHER_LIST header and SCATTER_GATHER_ELEMENT sizes on x64, in bytes, for ScatterGatherListSize. */
@@ -28,13 +36,38 @@ final class NdisDmaImpl implements NdisDmaHandle {
 
     private final AdapterHardware hw;
     private final NdisSgDmaDescription description;
+    /** Bounce buffers kept per size, in pages (index 1 up), for lists a buffer of that size maps. */
+    static final int IDLE_KEPT = 512;
+
     /** The lists allocated and not freed, with their bounce buffers; guarded by itself. */
     private final Map<ScatterGatherList, CommonBuffer> lists = new IdentityHashMap<>();
+    /** Bounce buffers no list uses, by size in pages; guarded by {@link #lists}. */
+    private final ArrayDeque<CommonBuffer>[] idle;
     private volatile boolean deregistered;
 
     NdisDmaImpl(AdapterHardware hw, NdisSgDmaDescription description) {
         this.hw = hw;
         this.description = description;
+        @SuppressWarnings("unchecked")
+        ArrayDeque<CommonBuffer>[] bySize = new ArrayDeque[pages(Math.max(1, description.maximumPhysicalMapping)) + 1];
+        idle = bySize;
+    }
+
+    private static int pages(int bytes) {
+        return (bytes + PAGE_BYTES - 1) / PAGE_BYTES;
+    }
+
+    /** A bounce buffer of whole pages for {@code length} bytes: one kept idle, or a new one (null without memory). */
+    private CommonBuffer bounceBuffer(int length) {
+        int pages = pages(length);
+        synchronized (lists) {
+            ArrayDeque<CommonBuffer> kept = idle[pages];
+            CommonBuffer b = kept == null ? null : kept.pollFirst();
+            if (b != null) {
+                return b;
+            }
+        }
+        return hw.allocateCommonBuffer(pages * PAGE_BYTES);
     }
 
     /** @return the bytes a list of {@code maximumPhysicalMapping} bytes needs, as NDIS reports ScatterGatherListSize */
@@ -65,7 +98,7 @@ final class NdisDmaImpl implements NdisDmaHandle {
         if (deregistered || hw.adapter.halted()) {
             status = NdisStatus.NDIS_STATUS_FAILURE;
         } else if (netBuffer == null || length < 1 || length > description.maximumPhysicalMapping
-                || (bounce = hw.allocateCommonBuffer(length)) == null) {
+                || (bounce = bounceBuffer(length)) == null) {
             status = NdisStatus.NDIS_STATUS_RESOURCES;
         } else {
             bounce.write(0, netBuffer.copyData(), 0, length);
@@ -110,15 +143,23 @@ final class NdisDmaImpl implements NdisDmaHandle {
                     pSGL == null ? null : pSGL.elements().size()));
         }
         CommonBuffer bounce;
+        boolean kept = false;
         synchronized (lists) {
             bounce = pSGL == null ? null : lists.remove(pSGL);
+            if (bounce != null && !deregistered) {
+                int pages = bounce.length() / PAGE_BYTES;
+                ArrayDeque<CommonBuffer> q = idle[pages] == null ? (idle[pages] = new ArrayDeque<>()) : idle[pages];
+                kept = q.size() < IDLE_KEPT && q.add(bounce);
+            }
         }
         if (bounce == null) {
             port().verifier.report("SGListNotAllocated", 0xC4, driver(), device(),
                     "NdisMFreeNetBufferSGList of a list that is not allocated (freed twice?)");
             return;
         }
-        bounce.free();
+        if (!kept) {
+            bounce.free();
+        }
     }
 
     @Override
@@ -140,15 +181,23 @@ final class NdisDmaImpl implements NdisDmaHandle {
     void release(String when) {
         deregistered = true;
         List<CommonBuffer> left;
+        List<CommonBuffer> unused = new ArrayList<>();
         synchronized (lists) {
             left = new ArrayList<>(lists.values());
             lists.clear();
+            for (ArrayDeque<CommonBuffer> q : idle) {
+                if (q != null) {
+                    unused.addAll(q);
+                    q.clear();
+                }
+            }
         }
         if (!left.isEmpty() && when != null) {
             port().verifier.report("SGListNotFreed", 0xC4, driver(), device(), left.size()
                     + " scatter/gather list(s) not freed with NdisMFreeNetBufferSGList " + when + "; NDIS frees them");
         }
         left.forEach(CommonBuffer::free);
+        unused.forEach(CommonBuffer::free);
     }
 
     @Override

@@ -421,9 +421,10 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
                     }
                 }
                 if (l != null) {
-                    for (Consumer<byte[]> c : l) {
+                    for (java.util.Iterator<Consumer<byte[]>> it = l.iterator(); it.hasNext(); ) { // a snapshot
+                        Consumer<byte[]> c = it.next();
                         try {
-                            c.accept(frame.clone());
+                            c.accept(it.hasNext() ? frame.clone() : frame); // each its own copy; the last gets this one
                         } catch (RuntimeException e) {
                             LOG.log(Level.WARNING, "a receive listener of " + adapter.instanceId() + " threw", e);
                         }

@@ -395,11 +395,25 @@ public class AdapterHardwareTest {
         assertThat(device.memory.get(page0)[4097]).as("the data is in host memory for the device").isEqualTo((byte) 42);
         assertThat(device.memory).hasSize(2);
         dma.get().ndisMFreeNetBufferSGList(list, nb);
-        assertThat(device.memory).hasSize(1);
+        assertThat(device.memory).as("the bounce buffer stays with the registration, as map registers do").hasSize(2);
+        byte[] second = new byte[4500];
+        second[4097] = 7;
+        NetBuffer nb2 = new NetBuffer(second, 0, second.length);
+        assertThat(dma.get().ndisMAllocateNetBufferSGList(nb2, "ctx", NdisDmaHandle.NDIS_SG_LIST_WRITE_TO_DEVICE))
+                .isEqualTo(NdisStatus.NDIS_STATUS_SUCCESS);
+        ScatterGatherList reused = processed.get(1);
+        assertThat(reused.elements()).extracting(ScatterGatherList.Element::length).containsExactly(4096, 404);
+        assertThat(reused.elements().get(0).address()).as("the same two pages map the next list").isEqualTo(page0);
+        assertThat(device.memory.get(page0)[4097]).isEqualTo((byte) 7);
+        assertThat(device.memory).hasSize(2);
+        dma.get().ndisMFreeNetBufferSGList(reused, nb2);
         dma.get().ndisMFreeNetBufferSGList(list, nb);
         assertThat(rules()).containsExactly("SGListNotAllocated");
         assertThat(dma.get().ndisMAllocateNetBufferSGList(new NetBuffer(new byte[9001], 0, 9001), null, 0))
                 .as("longer than MaximumPhysicalMapping").isEqualTo(NdisStatus.NDIS_STATUS_RESOURCES);
+        ndis.removeDevice(driverObject, node);
+        assertThat(device.memory).as("NdisMDeregisterScatterGatherDma freed the kept bounce buffer").isEmpty();
+        assertThat(rules()).containsExactly("SGListNotAllocated");
     }
 
     @Test
