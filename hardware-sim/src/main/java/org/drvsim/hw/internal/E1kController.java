@@ -79,7 +79,7 @@ final class E1kController implements DeviceHardware {
     private final List<HwResource> resources;
     private final ScheduledThreadPoolExecutor deviceThread;
     private final InterruptLine line;
-    private final MmioRegion bar0 = new Bar0();
+    private final MmioRegion bar0;
     private final int[] eeprom = new int[EEPROM_WORDS];
     private volatile DeviceClock clock;
 
@@ -123,6 +123,7 @@ final class E1kController implements DeviceHardware {
      */
     E1kController(DeviceSpec spec, int slot, HostMemory memory, Faults faults, ErrorReporter errors) {
         this.instanceId = spec.instanceId();
+        this.bar0 = new RegisterBar(instanceId, BAR, BAR_BYTES, this::read, this::write);
         this.mac = E1kFrames.macAddress(spec);
         this.msi = msi(spec);
         this.memory = memory;
@@ -1192,36 +1193,6 @@ final class E1kController implements DeviceHardware {
             } catch (RejectedExecutionException stopped) {
                 // removed: nothing is raised any more
             }
-        }
-    }
-
-    private final class Bar0 implements MmioRegion {
-        @Override
-        public long length() {
-            return BAR_BYTES;
-        }
-
-        @Override
-        public int read32(long offset) {
-            return read(check(offset));
-        }
-
-        @Override
-        public void write32(long offset, int value) {
-            write(check(offset), value);
-        }
-
-        private int check(long offset) {
-            if (offset < 0 || offset > BAR_BYTES - 4 || (offset & 3) != 0) {
-                throw new IllegalArgumentException("register offset 0x" + Long.toHexString(offset) + " of " + instanceId
-                        + " BAR " + BAR + " is not 4-aligned inside its " + BAR_BYTES + " bytes");
-            }
-            return (int) offset;
-        }
-
-        @Override
-        public String toString() {
-            return instanceId + " BAR " + BAR;
         }
     }
 

@@ -52,7 +52,7 @@ final class PciEchoDma implements DeviceHardware {
     private final byte[] buffer;
     private final ExecutorService deviceThread;
     private final InterruptLine line;
-    private final MmioRegion bar0 = new Bar0();
+    private final MmioRegion bar0;
 
     private final Object lock = new Object();
     // The registers and the engine state, guarded by lock.
@@ -82,6 +82,7 @@ final class PciEchoDma implements DeviceHardware {
             throw new IllegalArgumentException("PCI slot " + slot + " is not 0 to " + (SLOTS - 1));
         }
         this.instanceId = spec.instanceId();
+        this.bar0 = new RegisterBar(instanceId, BAR, BAR_BYTES, this::read, this::write);
         this.memory = memory;
         this.faults = faults;
         this.resources = List.of(new MemoryResource(BAR, PCI_WINDOW + slot * SLOT_STRIDE, BAR_BYTES),
@@ -318,36 +319,6 @@ final class PciEchoDma implements DeviceHardware {
             return true;
         } catch (IllegalArgumentException outsideHostMemory) {
             return false; // HostMemory copies nothing when it refuses
-        }
-    }
-
-    private final class Bar0 implements MmioRegion {
-        @Override
-        public long length() {
-            return BAR_BYTES;
-        }
-
-        @Override
-        public int read32(long offset) {
-            return read(check(offset));
-        }
-
-        @Override
-        public void write32(long offset, int value) {
-            write(check(offset), value);
-        }
-
-        private int check(long offset) {
-            if (offset < 0 || offset > BAR_BYTES - 4 || (offset & 3) != 0) {
-                throw new IllegalArgumentException("register offset 0x" + Long.toHexString(offset) + " of " + instanceId
-                        + " BAR " + BAR + " is not 4-aligned inside its " + BAR_BYTES + " bytes");
-            }
-            return (int) offset;
-        }
-
-        @Override
-        public String toString() {
-            return instanceId + " BAR " + BAR;
         }
     }
 
