@@ -2,18 +2,14 @@ package org.drvsim.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,21 +23,15 @@ import org.drvsim.hw.DeviceSpec;
 import org.drvsim.hw.E1kRegisters;
 import org.drvsim.hw.EthernetWires;
 import org.drvsim.hw.FaultRule;
-import org.drvsim.hw.FaultRuleState;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.TraceEvent;
-import org.drvsim.ndis.NdisOid;
-import org.drvsim.ndis.NdisPacketType;
 import org.drvsim.ndis.NdisStatus;
-import org.drvsim.ndis.harness.ProtocolHarness;
 import org.drvsim.nt.Irql;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
-import org.osgi.framework.Bundle;
 
 /**
  * The e1k sample miniport on the default machine's two cabled PCI Ethernet controllers, over the real bundles: the
@@ -51,7 +41,7 @@ import org.osgi.framework.Bundle;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class E1kMiniportTest extends DrvsimTestSupport {
+public class E1kMiniportTest extends E1kTestSupport {
     /** What MiniportInitializeEx calls, in order (register accesses left out). */
     static final List<String> INITIALIZE = List.of("MiniportInitializeEx", "NdisMSetMiniportAttributes",
             "NdisMMapIoSpace", "NdisMSetMiniportAttributes", "NdisMRegisterScatterGatherDma",
@@ -60,71 +50,6 @@ public class E1kMiniportTest extends DrvsimTestSupport {
     /** What MiniportHaltEx calls, in order: the reverse of MiniportInitializeEx's acquisitions. */
     static final List<String> HALT = List.of("MiniportHaltEx", "NdisMDeregisterInterruptEx", "NdisMFreeSharedMemory",
             "NdisMFreeSharedMemory", "NdisMFreeSharedMemory", "NdisMDeregisterScatterGatherDma", "NdisMUnmapIoSpace");
-
-    @Before
-    public void controllersAreUp() throws Exception {
-        bundle(E1K).start();
-        awaitCallback("MiniportRestart", E1K0);
-        awaitCallback("MiniportRestart", E1K1);
-    }
-
-    /** The events of the e1k driver on one controller. */
-    List<TraceEvent> events(String device) {
-        return trace.events(e -> e.driver().startsWith(E1K + "/") && e.device().equalsIgnoreCase(device));
-    }
-
-    static final Set<String> DATA_PATH = Set.of("NdisWriteRegisterUlong", "MiniportInterrupt", "MiniportInterruptDPC",
-            "MiniportSendNetBufferLists", "NdisMSendNetBufferListsComplete", "NdisMAllocateNetBufferSGList",
-            "MiniportProcessSGList", "NdisMFreeNetBufferSGList", "NdisMIndicateReceiveNetBufferLists",
-            "MiniportReturnNetBufferLists", "MiniportOidRequest", "MiniportCheckForHangEx");
-
-    /** The lifecycle calls of the e1k driver on one controller: callbacks and DDIs, the data path left out. */
-    List<String> lifecycle(String device) {
-        return events(device).stream().filter(e -> e.kind() != TraceEvent.Kind.PNP).map(TraceEvent::name)
-                .filter(n -> !DATA_PATH.contains(n)).toList();
-    }
-
-    void promiscuous(String device) {
-        ProtocolHarness.OidResult r = ndis.setOid(device, NdisOid.OID_GEN_CURRENT_PACKET_FILTER,
-                ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(NdisPacketType.NDIS_PACKET_TYPE_PROMISCUOUS).array());
-        assertThat(r.status()).isEqualTo(NdisStatus.NDIS_STATUS_SUCCESS);
-    }
-
-    /** Frames from {@code source}'s address to {@code destination}, 60 to 1514 bytes, each payload distinct. */
-    static List<byte[]> frames(byte[] destination, byte[] source, int count, long seed) {
-        Random random = new Random(seed);
-        List<byte[]> frames = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int length = i == 0 ? 60 : i == 1 ? 1514 : 60 + random.nextInt(1514 - 60 + 1);
-            byte[] f = new byte[length];
-            random.nextBytes(f);
-            System.arraycopy(destination, 0, f, 0, 6);
-            System.arraycopy(source, 0, f, 6, 6);
-            f[12] = (byte) 0x88;
-            f[13] = (byte) 0xB5; // IEEE 802 local experimental EtherType
-            frames.add(f);
-        }
-        return frames;
-    }
-
-    byte[] mac(String device) {
-        return ndis.queryOid(device, NdisOid.OID_802_3_CURRENT_ADDRESS, 6).data();
-    }
-
-    /** Sends {@code frames} from {@code from} and returns what {@code to}'s protocol received, in order. */
-    List<byte[]> sendAcross(String from, String to, List<byte[]> frames) throws Exception {
-        List<byte[]> received = new CopyOnWriteArrayList<>();
-        CountDownLatch all = new CountDownLatch(frames.size());
-        try (AutoCloseable listener = ndis.receive(to, f -> {
-            received.add(f);
-            all.countDown();
-        })) {
-            ProtocolHarness.SendResult r = ndis.send(from, frames);
-            assertThat(r.completionStatuses()).containsExactly(Map.entry(NdisStatus.NDIS_STATUS_SUCCESS, frames.size()));
-            assertThat(all.await(20, TimeUnit.SECONDS)).as("every frame arrived").isTrue();
-        }
-        return received;
-    }
 
     @Test
     public void initializeExAcquiresTheHardwareAndHaltExReleasesItInReverseOrder() throws Exception {
@@ -261,6 +186,72 @@ public class E1kMiniportTest extends DrvsimTestSupport {
     }
 
     @Test
+    public void ndisMDeregisterInterruptExWaitsForAMiniportInterruptStillRunningOnAnotherProcessor() throws Exception {
+        // The device screams; HaltEx is held at its entry until a MiniportInterrupt starts, and that MiniportInterrupt is
+        // held at its start, on its simulated processor at DIRQL (the trace calls a subscriber as it records the call,
+        // before the driver's ISR runs). HaltEx then masks the NIC and calls NdisMDeregisterInterruptEx, which must not
+        // return while that ISR runs.
+        CountDownLatch isrHeld = new CountDownLatch(1);
+        CountDownLatch releaseIsr = new CountDownLatch(1);
+        AtomicBoolean halting = new AtomicBoolean();
+        AtomicBoolean holding = new AtomicBoolean();
+        armFault(E1K0, FaultRule.always("interruptStorm").delayMicros(100));
+        trace.clear();
+        ExecutorService stopper = Executors.newSingleThreadExecutor();
+        try (AutoCloseable hold = trace.subscribe(e -> {
+            if (!e.device().equalsIgnoreCase(E1K0)) {
+                return;
+            }
+            if (e.name().equals("MiniportHaltEx") && halting.compareAndSet(false, true)) {
+                try { // HaltEx waits at its entry until a MiniportInterrupt has started (as in the test above)
+                    isrHeld.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (e.name().equals("MiniportInterrupt") && halting.get() && holding.compareAndSet(false, true)) {
+                isrHeld.countDown();
+                try {
+                    releaseIsr.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        })) {
+            Future<?> stop = stopper.submit(() -> {
+                bundle(E1K).stop();
+                return null;
+            });
+            assertThat(isrHeld.await(20, TimeUnit.SECONDS)).as("MiniportInterrupt ran after the MiniportHaltEx entry").isTrue();
+            // HaltEx masks the NIC (IMC, RCTL, TCTL; TCTL last, written 0) right before NdisMDeregisterInterruptEx
+            trace.await(e -> e.device().equalsIgnoreCase(E1K0) && e.name().equals("NdisWriteRegisterUlong")
+                    && e.arg("register").endsWith("+0x400") && e.arg("value").equals("0x00000000"), Duration.ofSeconds(10));
+            Thread.sleep(300); // time for HaltEx to be inside NdisMDeregisterInterruptEx
+            assertThat(events(E1K0).stream().map(TraceEvent::name))
+                    .as("NdisMDeregisterInterruptEx has not returned, and HaltEx has not gone on, while the ISR runs")
+                    .doesNotContain("NdisMDeregisterInterruptEx", "NdisMFreeSharedMemory");
+            releaseIsr.countDown();
+            stop.get(30, TimeUnit.SECONDS);
+        } finally {
+            releaseIsr.countDown();
+            stopper.shutdownNow();
+        }
+        List<TraceEvent> events = events(E1K0);
+        long halt = seq(events, "MiniportHaltEx");
+        TraceEvent isr = events.stream().filter(e -> e.name().equals("MiniportInterrupt") && e.seq() > halt).findFirst()
+                .orElseThrow();
+        TraceEvent deregister = events.stream().filter(e -> e.name().equals("NdisMDeregisterInterruptEx")).findFirst()
+                .orElseThrow();
+        assertThat(isr.irql()).isEqualTo(Irql.DIRQL);
+        assertThat(deregister.timeNanos()).as("NdisMDeregisterInterruptEx returned after the held MiniportInterrupt did")
+                .isGreaterThanOrEqualTo(isr.endNanos());
+        assertThat(events.stream().filter(e -> e.seq() > deregister.seq()).map(TraceEvent::name))
+                .as("no MiniportInterrupt or MiniportInterruptDPC after NdisMDeregisterInterruptEx")
+                .doesNotContain("MiniportInterrupt", "MiniportInterruptDPC")
+                .containsSubsequence("NdisMFreeSharedMemory", "NdisMDeregisterScatterGatherDma", "NdisMUnmapIoSpace");
+        assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
     public void haltWithTrafficInFlightCompletesEverySendOnceReturnsEveryReceiveAndNothingFollowsHaltEx() throws Exception {
         promiscuous(E1K0);
         promiscuous(E1K1);
@@ -298,6 +289,9 @@ public class E1kMiniportTest extends DrvsimTestSupport {
         } finally {
             senders.shutdownNow();
         }
+        TraceEvent pause = events(E1K0).stream().filter(e -> e.name().equals("MiniportPause")).findFirst().orElseThrow();
+        assertThat(pause.returnValue()).as("sends were still on 0000's ring when MiniportPause came")
+                .isEqualTo(NdisStatus.NDIS_STATUS_PENDING);
         for (String device : List.of(E1K0, E1K1)) {
             List<TraceEvent> events = events(device);
             long handed = sum(device, "MiniportSendNetBufferLists");
@@ -390,10 +384,6 @@ public class E1kMiniportTest extends DrvsimTestSupport {
         assertThat(pnp.node(E1K1).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
     }
 
-    static long accesses(DeviceFaults faults) {
-        return faults.rules().stream().mapToLong(FaultRuleState::checks).sum();
-    }
-
     @Test
     public void aCaptureReplayedOntoOnePortsWireArrivesByteForByteAtTheOtherPortsProtocol() throws Exception {
         promiscuous(E1K1);
@@ -415,42 +405,5 @@ public class E1kMiniportTest extends DrvsimTestSupport {
                     .isEqualTo(HexFormat.of().formatHex(original.get(i)));
         }
         Files.deleteIfExists(captured);
-    }
-
-    /** The frames of a classic pcap file (either byte order), read by hand: a capture file is a simple format. */
-    static List<byte[]> readPcap(Path file) throws Exception {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
-        int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
-        if (magic != 0xA1B2C3D4 && magic != 0xA1B23C4D) {
-            b.order(ByteOrder.BIG_ENDIAN);
-        }
-        b.position(24);
-        List<byte[]> frames = new ArrayList<>();
-        while (b.remaining() >= 16) {
-            b.getInt();
-            b.getInt();
-            int included = b.getInt();
-            b.getInt();
-            byte[] f = new byte[included];
-            b.get(f);
-            frames.add(f);
-        }
-        return frames;
-    }
-
-    static long seq(List<TraceEvent> events, String name) {
-        return events.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(
-                () -> new AssertionError("no " + name + " in the trace")).seq();
-    }
-
-    long sum(String device, String name) {
-        return events(device).stream().filter(e -> e.name().equals(name))
-                .mapToLong(e -> Long.parseLong(e.arg("numberOfNetBufferLists"))).sum();
-    }
-
-    static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> l = new ArrayList<>(a);
-        l.addAll(b);
-        return l;
     }
 }

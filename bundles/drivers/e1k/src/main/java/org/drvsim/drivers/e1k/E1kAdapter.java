@@ -383,14 +383,17 @@ final class E1kAdapter {
     // ---- check for hang, reset
 
     /**
-     * MiniportCheckForHangEx: PASSIVE_LEVEL, every {@value #CHECK_FOR_HANG_SECONDS} s while Running. TRUE when frames
-     * have been on the transmit ring for a whole interval without the DPC reclaiming one (a hung NIC, or a lost
-     * interrupt: MiniportResetEx recovers from both). A gone NIC is not hung (its removal is on its way).
+     * MiniportCheckForHangEx: PASSIVE_LEVEL, every {@value #CHECK_FOR_HANG_SECONDS} s while Running. First reclaims
+     * what the NIC has finished (its DD bits), as the DPC would: a lost interrupt then costs a delay, not a reset, and
+     * frames that were sent complete with NDIS_STATUS_SUCCESS. TRUE when frames have been on the transmit ring for a
+     * whole interval without one being reclaimed (a hung NIC: MiniportResetEx recovers). A gone NIC is not hung (its
+     * removal is on its way).
      */
     static boolean checkForHangEx(E1kAdapter a) {
         if (a.hw.gone()) {
             return false;
         }
+        a.tx.reclaim(); // reads the ring in shared memory, not the NIC's registers
         long reclaimed = a.tx.reclaimed();
         boolean hung = a.tx.busy() && reclaimed == a.reclaimedAtLastCheck;
         a.reclaimedAtLastCheck = a.tx.busy() ? reclaimed : -1;

@@ -233,7 +233,8 @@ final class E1kTransmit {
 
     /**
      * Reclaims every frame the NIC is done with and completes the NBLs whose last frame that was, then moves waiting
-     * NBLs onto the freed descriptors. DISPATCH_LEVEL (MiniportInterruptDPC).
+     * NBLs onto the freed descriptors. DISPATCH_LEVEL (MiniportInterruptDPC), or PASSIVE_LEVEL from
+     * MiniportCheckForHangEx.
      */
     void reclaim() {
         List<NetBufferList> done = new ArrayList<>();
