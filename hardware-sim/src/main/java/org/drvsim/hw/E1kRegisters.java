@@ -78,7 +78,10 @@ public final class E1kRegisters {
 
     // ---- bad input the device reports to DeviceErrorListeners (see the package overview)
 
-    /** Error: a ring ({@code base}, {@code base + length}) does not lie inside one live block of {@link HostMemory}. */
+    /**
+     * Error: a ring ({@code base}, {@code base + length}) does not lie inside one live block of {@link HostMemory}, or
+     * lies in a block allocated for another device.
+     */
     public static final String ERROR_RING_OUTSIDE_HOST_MEMORY = "RingOutsideHostMemory";
     /** Error: a ring length is 0 or not a multiple of 128 bytes, or a ring base is not 16-byte aligned. */
     public static final String ERROR_BAD_RING = "BadRing";

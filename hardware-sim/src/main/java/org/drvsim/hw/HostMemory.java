@@ -37,7 +37,31 @@ public interface HostMemory {
      * @throws IllegalArgumentException if {@code bytes} is not positive or exceeds
      *                                  {@link #MAX_ALLOCATION_BYTES}; nothing is allocated
      */
-    long allocate(int bytes);
+    default long allocate(int bytes) {
+        return allocate(bytes, null);
+    }
+
+    /**
+     * Allocates a physically contiguous, zeroed block for one device's DMA (its driver's common buffer, or a buffer
+     * its port maps for it), remembered as that device's: a device model can then tell a ring its driver placed in its
+     * own memory from one placed in another device's.
+     *
+     * @param bytes the block's size in bytes, 1 to {@link #MAX_ALLOCATION_BYTES}
+     * @param owner the instance ID of the device the block is for, or null for none
+     * @return the block's physical address, a multiple of {@link #PAGE_BYTES}
+     * @throws IllegalArgumentException if {@code bytes} is not positive or exceeds
+     *                                  {@link #MAX_ALLOCATION_BYTES}; nothing is allocated
+     * @since 2.3
+     */
+    long allocate(int bytes, String owner);
+
+    /**
+     * @param physicalAddress any address
+     * @return the instance ID of the device the live block holding {@code physicalAddress} was allocated for; empty
+     *         when no live block holds it or the block was allocated for no device
+     * @since 2.3
+     */
+    java.util.Optional<String> owner(long physicalAddress);
 
     /**
      * Frees a block.

@@ -46,4 +46,19 @@ public interface SimDevice {
     default List<HwResource> resources() {
         return List.of();
     }
+
+    /**
+     * Waits until the device has nothing in flight that software has not been told of: every frame it took from a
+     * wire is stored, no transmit is queued, and every interrupt cause it raised has been read by software (its ISR
+     * ran). A device without an engine is always quiet; one that keeps working (traffic, an interrupt storm) may not
+     * become quiet. A device that left the bus is quiet. Any thread but the device's own.
+     *
+     * @param timeout how long to wait at most
+     * @return whether the device was quiet within {@code timeout}
+     * @throws InterruptedException if the waiting thread was interrupted
+     * @since 2.3
+     */
+    default boolean awaitQuiet(java.time.Duration timeout) throws InterruptedException {
+        return true;
+    }
 }

@@ -121,7 +121,7 @@
  *
  * <p><b>Bad input and faults.</b> The device reports to the bus's {@link org.drvsim.hw.DeviceErrorListener}s, and
  * goes on: a ring not 16-byte aligned or of a length that is not a positive multiple of 128 ({@code BadRing}) or not
- * inside one live block of host memory ({@code RingOutsideHostMemory}; checked when software writes the tail or sets
+ * inside one live block of host memory, or inside one allocated for another device ({@code RingOutsideHostMemory}; checked when software writes the tail or sets
  * EN, and when a descriptor access fails: the queue stops until the ring is programmed again); a head or tail at or
  * past the ring's descriptor count ({@code TailPastRing}; the write is ignored); a buffer outside live host memory,
  * named as freed when it was ({@code DmaOutsideHostMemory}); a transmit descriptor of length 0 or over 16288 bytes,
@@ -130,5 +130,5 @@
  * {@code delayCompletion} and the register faults ({@link org.drvsim.hw.E1kRegisters} says where each is checked).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.2.0")
+@org.osgi.annotation.versioning.Version("2.3.0")
 package org.drvsim.hw;

@@ -39,4 +39,9 @@ interface DeviceHardware {
      * @return whether it ended within {@code timeout}
      */
     boolean awaitStopped(Duration timeout) throws InterruptedException;
+
+    /** @see org.drvsim.hw.SimDevice#awaitQuiet(Duration) */
+    default boolean awaitQuiet(Duration timeout) throws InterruptedException {
+        return true;
+    }
 }

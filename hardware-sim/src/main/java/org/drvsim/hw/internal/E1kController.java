@@ -214,6 +214,28 @@ final class E1kController implements DeviceHardware {
     // ---- test hooks
 
     /** Runs {@code r} on the device thread after everything queued there before it. */
+    /**
+     * Quiet: gone, or nothing taken from the wire waits to be stored, no transmit round is queued and ICR holds no
+     * unmasked cause (the ISR has read it). Polled every millisecond: the device tells no one when it is idle.
+     */
+    @Override
+    public boolean awaitQuiet(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!quiet()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    private boolean quiet() {
+        synchronized (lock) {
+            return !alive() || (inbound.isEmpty() && !inboundQueued.get() && !transmitQueued && (icr & ims) == 0);
+        }
+    }
+
     Future<?> onDeviceThread(Runnable r) {
         return deviceThread.submit(r);
     }
@@ -1174,6 +1196,13 @@ final class E1kController implements DeviceHardware {
                 report(ERROR_RING_OUTSIDE_HOST_MEMORY, name + " ring " + prefix + "BA=" + hex(base()) + " " + prefix
                         + "LEN=" + len + " does not lie inside one allocated block of host memory (" + describe(base())
                         + "); the " + name + " queue does not run");
+                return false;
+            }
+            String owner = memory.owner(base()).orElse(null);
+            if (owner != null && !owner.equalsIgnoreCase(instanceId)) {
+                report(ERROR_RING_OUTSIDE_HOST_MEMORY, name + " ring " + prefix + "BA=" + hex(base()) + " " + prefix
+                        + "LEN=" + len + " lies in host memory allocated for another device, " + owner + "; the "
+                        + name + " queue does not run");
                 return false;
             }
             return true;

@@ -166,6 +166,12 @@ final class PcapFiles {
                 if (failure != null) {
                     throw new IOException("recording into " + target + " failed: " + failure.getMessage(), failure);
                 }
+                try { // a temporary file is private (rw-------): the recording gets the target's permissions, or rw-r--r--
+                    Files.setPosixFilePermissions(temporary, Files.exists(target) ? Files.getPosixFilePermissions(target)
+                            : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // the file system has no POSIX permissions
+                }
                 try {
                     Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {

@@ -70,6 +70,9 @@ final class SimDeviceImpl implements SimDevice {
     @Override public boolean present() { return present; }
     @Override public DeviceFaults faults() { return faults; }
     @Override public List<HwResource> resources() { return hardware.resources(); }
+    @Override public boolean awaitQuiet(java.time.Duration timeout) throws InterruptedException {
+        return hardware.awaitQuiet(timeout);
+    }
     /** @see org.drvsim.hw.HostBridge#mmio(SimDevice, int) */
     Optional<MmioRegion> mmio(int bar) {
         return regions.computeIfAbsent(bar, b -> hardware.mmio(b).map(FaultyRegisters::new));

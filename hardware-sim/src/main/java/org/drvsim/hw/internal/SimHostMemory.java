@@ -28,8 +28,8 @@ public final class SimHostMemory implements HostMemory {
      */
     private final java.util.concurrent.ConcurrentHashMap<Long, Block> pages = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A live block: its physical address and bytes. */
-    private record Block(long address, byte[] bytes) {
+    /** A live block: its physical address, bytes and the device it is for (or null). */
+    private record Block(long address, byte[] bytes, String owner) {
     }
     /** The blocks freed, by address, with their sizes, so that a stale access can be named as one; the newest kept. */
     private final ConcurrentNavigableMap<Long, Integer> freed = new ConcurrentSkipListMap<>();
@@ -39,7 +39,7 @@ public final class SimHostMemory implements HostMemory {
     private long next = BASE_ADDRESS; // guarded by allocationLock
 
     @Override
-    public long allocate(int bytes) {
+    public long allocate(int bytes, String owner) {
         if (bytes <= 0 || bytes > MAX_ALLOCATION_BYTES) {
             throw new IllegalArgumentException("cannot allocate " + bytes + " bytes of host memory; a block is 1 to "
                     + MAX_ALLOCATION_BYTES + " bytes");
@@ -52,7 +52,7 @@ public final class SimHostMemory implements HostMemory {
             next += (pages + 1) * PAGE_BYTES; // one guard page between blocks
         }
         blocks.put(address, block);
-        Block b = new Block(address, block);
+        Block b = new Block(address, block, owner);
         for (long page = address / PAGE_BYTES; page < address / PAGE_BYTES + pages; page++) {
             this.pages.put(page, b);
         }
@@ -113,6 +113,13 @@ public final class SimHostMemory implements HostMemory {
         Objects.checkFromIndexSize(off, len, src.length);
         Block block = block(physicalAddress, len);
         System.arraycopy(src, off, block.bytes(), (int) (physicalAddress - block.address()), len);
+    }
+
+    @Override
+    public java.util.Optional<String> owner(long physicalAddress) {
+        Block block = physicalAddress < 0 ? null : pages.get(physicalAddress / PAGE_BYTES);
+        return block == null || physicalAddress - block.address() >= block.bytes().length ? java.util.Optional.empty()
+                : java.util.Optional.ofNullable(block.owner());
     }
 
     @Override

@@ -520,6 +520,21 @@ public class E1kControllerTest {
         assertThat(a.regs.read32(GPTC)).as("nothing left a port whose link is down").isEqualTo(1);
     }
 
+    @Test
+    public void theDeviceIsQuietOnlyOnceSoftwareHasReadEveryUnmaskedCauseItRaised() throws Exception {
+        b.regs.write32(IMS, ICR_LSC);
+        CountDownLatch lsc = b.expectInterrupt();
+        assertThat(b.device.awaitQuiet(java.time.Duration.ofMillis(20))).as("nothing raised yet").isTrue();
+        wires.setLink(ID1, false);
+        E1kPort.await(lsc);
+        assertThat(b.device.awaitQuiet(java.time.Duration.ofMillis(50))).as("LSC not yet read from ICR").isFalse();
+        assertThat(b.regs.read32(ICR)).isEqualTo(ICR_LSC);
+        assertThat(b.device.awaitQuiet(java.time.Duration.ofMillis(50))).as("ICR read: software was told").isTrue();
+        b.regs.write32(IMC, ICR_ALL);
+        wires.setLink(ID1, true);
+        assertThat(b.device.awaitQuiet(java.time.Duration.ofMillis(50))).as("a masked cause is nobody's news").isTrue();
+    }
+
     // ---- removal
 
     @Test
@@ -585,6 +600,29 @@ public class E1kControllerTest {
         a.regs.write32(TDT, 1);
         a.drain();
         assertThat(errors()).as("programmed inside its block, the ring is accepted").hasSize(3);
+    }
+
+    @Test
+    public void aRingInHostMemoryAllocatedForAnotherDeviceIsReportedAndItsQueueDoesNotRun() throws Exception {
+        long theirs = memory.allocate(4096, ID1);
+        a.regs.write32(TDBAL, (int) theirs);
+        a.regs.write32(TDBAH, (int) (theirs >>> 32));
+        a.regs.write32(TDLEN, 128);
+        a.regs.write32(TCTL, TCTL_EN);
+        a.regs.write32(TDT, 1);
+        a.drain();
+        assertThat(errors()).singleElement().asString().startsWith(ID0 + " RingOutsideHostMemory: transmit ring TDBA=")
+                .contains("lies in host memory allocated for another device, " + ID1);
+        assertThat(a.regs.read32(TDH)).isZero();
+
+        long ours = memory.allocate(4096, ID0.toLowerCase()); // instance IDs compare without regard to case
+        a.regs.write32(TDBAL, (int) ours);
+        a.regs.write32(TDBAH, (int) (ours >>> 32));
+        a.regs.write32(TDT, 1);
+        a.drain();
+        assertThat(errors()).as("a ring in its own memory is accepted").hasSize(1);
+        assertThat(memory.owner(ours + 100)).contains(ID0.toLowerCase());
+        assertThat(memory.owner(ours + 4096)).as("the guard page after a block is nobody's").isEmpty();
     }
 
     @Test

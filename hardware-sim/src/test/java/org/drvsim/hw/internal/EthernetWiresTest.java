@@ -92,6 +92,8 @@ public class EthernetWiresTest {
         assertThat(wires.stopRecording(ID0)).isEqualTo(3);
 
         assertThat(PcapFiles.read(file)).containsExactlyElementsOf(sent);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .as("readable as a file any tool writes, not the temporary file's rw-------").isEqualTo("rw-r--r--");
         assertThat(wires.port(ID0).recording()).isEmpty();
         try (var listing = Files.list(folder.getRoot().toPath())) {
             assertThat(listing).containsExactly(file);

@@ -69,4 +69,17 @@ public interface DeviceNode {
     default java.util.List<org.drvsim.nt.CmResourceDescriptor> resources() {
         return java.util.List.of();
     }
+
+    /**
+     * Waits until the device's hardware has nothing in flight that software has not been told of
+     * ({@link org.drvsim.hw.SimDevice#awaitQuiet}): for a command that must see what the device already took in, such
+     * as stopping a capture. Not for driver code.
+     *
+     * @return whether it was quiet within {@code timeout} (a virtual device always is)
+     * @throws InterruptedException if the waiting thread was interrupted
+     * @since 3.3
+     */
+    default boolean awaitHardwareQuiet(java.time.Duration timeout) throws InterruptedException {
+        return true;
+    }
 }

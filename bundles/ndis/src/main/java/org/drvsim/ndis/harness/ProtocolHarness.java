@@ -203,7 +203,10 @@ public interface ProtocolHarness {
     void startCapture(String adapter, Path file) throws IOException;
 
     /**
-     * Stops a capture once the frames already queued for indication are written, and closes the file.
+     * Stops a capture once the frames the adapter's device has already taken in are written, and closes the file:
+     * it waits (up to 1 s) until the device is quiet (every frame it took from its wire stored, every interrupt cause
+     * it raised read by the miniport's ISR), then until the ISRs and DPCs queued by then have run, so the indications
+     * they make reach the file. A device that keeps receiving is not waited for longer.
      *
      * @return the number of frames written
      * @throws IllegalArgumentException if the adapter is unknown or not capturing

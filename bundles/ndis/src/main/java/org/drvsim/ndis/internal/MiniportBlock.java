@@ -46,6 +46,8 @@ import org.drvsim.ndis.NetBufferList;
 final class MiniportBlock implements NdisMiniportAdapterHandle {
     /** How long NDIS waits for a pended pause, restart or OID, or for outstanding sends, before a violation. */
     static final Duration COMPLETION_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@link #drainDpcs} waits at most for the device to be quiet. */
+    static final Duration QUIET_TIMEOUT = Duration.ofSeconds(1);
 
     final NdisPort port;
     final MiniportDriverBlock driver;
@@ -865,15 +867,22 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     }
 
     /**
-     * Waits until every DPC queued so far on this adapter's processor has run (a marker DPC queued
-     * behind them), so that receive indications already queued reach the protocol.
+     * Waits until what the adapter's device has already taken in reaches the protocol: first until the device is quiet
+     * (every frame it took stored, every interrupt cause it raised read by the ISR; a virtual device at once), then
+     * until the ISRs and DPCs queued by then on this adapter's processor have run. The marker goes through an
+     * interrupt-level step first, so that an ISR running now has queued its DPC before the marker DPC is queued
+     * behind it. A device that does not become quiet within {@link #QUIET_TIMEOUT} (it keeps receiving, or storms)
+     * is not waited for longer.
      *
-     * @return whether the marker ran within the completion timeout
+     * @return whether the device was quiet within {@link #QUIET_TIMEOUT} and the marker ran within the completion
+     *         timeout
      */
     boolean drainDpcs() throws InterruptedException {
+        boolean quiet = node.awaitHardwareQuiet(QUIET_TIMEOUT);
         CountDownLatch marker = new CountDownLatch(1);
-        port.scheduler.queueDpc(processor, "drain " + instanceId(), marker::countDown);
-        return marker.await(COMPLETION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        port.scheduler.requestInterrupt(processor, "drain " + instanceId(),
+                () -> port.scheduler.queueDpc(processor, "drain " + instanceId(), marker::countDown));
+        return marker.await(COMPLETION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) && quiet;
     }
 
     /** The packet filter last set successfully through NDIS (NDIS answers queries of it; spec section 8). */

@@ -387,7 +387,7 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         }
         MiniportBlock running = ndis.adapter(id).orElse(null);
         if (running != null) {
-            running.drainDpcs(); // frames already queued for indication still go into the file
+            running.drainDpcs(); // frames the device already took in still go into the file
         }
         return close(id);
     }

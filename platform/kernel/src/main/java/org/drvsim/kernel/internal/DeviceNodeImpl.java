@@ -76,7 +76,7 @@ final class DeviceNodeImpl implements DeviceNode {
                 return null;
             }
             org.drvsim.hw.HostMemory memory = hostMemory;
-            long pa = memory.allocate(length);
+            long pa = memory.allocate(length, instanceId()); // this device's common buffer
             return new org.drvsim.kernel.CommonBuffer() {
                 private volatile boolean freed;
 
@@ -146,6 +146,9 @@ final class DeviceNodeImpl implements DeviceNode {
     }
 
     @Override public String instanceId() { return device.instanceId(); }
+    @Override public boolean awaitHardwareQuiet(java.time.Duration timeout) throws InterruptedException {
+        return device.awaitQuiet(timeout);
+    }
     @Override public String parentInstanceId() { DeviceNodeImpl p = parent; return p == null ? "" : p.instanceId(); }
     @Override public List<String> hardwareIds() { return device.hardwareIds(); }
     @Override public String description() { return device.description(); }
