@@ -1,6 +1,7 @@
 package org.drvsim.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,6 +28,7 @@ import org.drvsim.hw.FaultRule;
 import org.drvsim.kernel.DeviceNodeState;
 import org.drvsim.kernel.TraceEvent;
 import org.drvsim.ndis.NdisStatus;
+import org.drvsim.ndis.harness.ProtocolHarness;
 import org.drvsim.nt.Irql;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -248,6 +251,42 @@ public class E1kMiniportTest extends E1kTestSupport {
                 .as("no MiniportInterrupt or MiniportInterruptDPC after NdisMDeregisterInterruptEx")
                 .doesNotContain("MiniportInterrupt", "MiniportInterruptDPC")
                 .containsSubsequence("NdisMFreeSharedMemory", "NdisMDeregisterScatterGatherDma", "NdisMUnmapIoSpace");
+        assertThat(verifier.violations()).isEmpty();
+    }
+
+    @Test
+    public void ndisInterruptDisableCallsMiniportDisableInterruptExAtDirqlAndFramesWaitInTheRingUntilEnable() throws Exception {
+        promiscuous(E1K1);
+        byte[] mac0 = mac(E1K0);
+        byte[] mac1 = mac(E1K1);
+        trace.clear();
+        assertThat(gogo("ndis:interrupt e1k1 disable").trim())
+                .isEqualTo("called MiniportDisableInterruptEx of " + bundle(E1K).getSymbolicName() + "/"
+                        + bundle(E1K).getVersion() + " on " + E1K1 + " at DIRQL");
+        List<byte[]> sent = frames(mac1, mac0, 8, 10);
+        List<byte[]> received = new CopyOnWriteArrayList<>();
+        try (AutoCloseable listener = ndis.receive(E1K1, received::add)) {
+            ProtocolHarness.SendResult r = ndis.send(E1K0, sent);
+            assertThat(r.completionStatuses()).as("the sender's interrupts are on")
+                    .containsExactly(Map.entry(NdisStatus.NDIS_STATUS_SUCCESS, 8));
+            Thread.sleep(200);
+            assertThat(received).as("e1k1 masked by its driver: the frames wait in its ring").isEmpty();
+            assertThat(events(E1K1).stream().map(TraceEvent::name)).doesNotContain("MiniportInterrupt");
+            assertThat(gogo("ndis:interrupt e1k1 enable")).startsWith("called MiniportEnableInterruptEx of ");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (received.size() < sent.size() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(received).usingElementComparator(java.util.Arrays::compare).containsExactlyElementsOf(sent);
+        List<TraceEvent> events = events(E1K1);
+        assertThat(events.stream().map(TraceEvent::name).filter(n -> n.startsWith("Miniport")))
+                .containsSubsequence("MiniportDisableInterruptEx", "MiniportEnableInterruptEx", "MiniportInterrupt",
+                        "MiniportInterruptDPC");
+        assertThat(events.stream().filter(e -> e.name().matches("Miniport(Dis|En)ableInterruptEx")))
+                .hasSize(2).allSatisfy(e -> assertThat(e.irql()).isEqualTo(Irql.DIRQL));
+        assertThatThrownBy(() -> gogo("ndis:interrupt e1k1 off")).hasMessageContaining("'off' is neither disable nor enable")
+                .hasMessageContaining("usage: ndis:interrupt ADAPTER disable|enable");
         assertThat(verifier.violations()).isEmpty();
     }
 

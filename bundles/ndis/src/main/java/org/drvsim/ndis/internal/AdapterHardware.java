@@ -315,6 +315,11 @@ final class AdapterHardware {
         return status;
     }
 
+    /** @return the interrupt registered with NdisMRegisterInterruptEx and not deregistered, or null */
+    NdisInterruptImpl<?> interrupt() {
+        return interrupt;
+    }
+
     void interruptDeregistered(NdisInterruptImpl<?> i) {
         if (interrupt == i) {
             interrupt = null;

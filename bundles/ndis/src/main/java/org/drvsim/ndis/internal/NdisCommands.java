@@ -34,13 +34,37 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=oid",
         "osgi.command.function=send",
         "osgi.command.function=cancel",
-        "osgi.command.function=capture"})
+        "osgi.command.function=capture",
+        "osgi.command.function=interrupt"})
 public final class NdisCommands {
     private final ProtocolHarness harness;
+    private final NdisPort ndis;
 
     @Activate
-    public NdisCommands(@Reference ProtocolHarness harness) {
+    public NdisCommands(@Reference ProtocolHarness harness, @Reference NdisPort ndis) {
         this.harness = harness;
+        this.ndis = ndis;
+    }
+
+    static final String INTERRUPT_USAGE = "ndis:interrupt ADAPTER disable|enable";
+
+    @Descriptor("calls the miniport's MiniportDisableInterruptEx or MiniportEnableInterruptEx (for a message-signalled "
+            + "interrupt MiniportDisableMessageInterrupt or MiniportEnableMessageInterrupt) as NDIS does for diagnostics: "
+            + "on the adapter's processor at DIRQL, under the interrupt's spin lock; returns when it has run")
+    public String interrupt(@Descriptor("adapter: instance ID (quoted) or short name") String adapter,
+                            @Descriptor("disable or enable") String action) throws InterruptedException {
+        if (!action.equalsIgnoreCase("disable") && !action.equalsIgnoreCase("enable")) {
+            throw new IllegalArgumentException("'" + action + "' is neither disable nor enable\nusage: " + INTERRUPT_USAGE);
+        }
+        String id = resolve(adapter, INTERRUPT_USAGE);
+        MiniportBlock a = ndis.adapter(id).orElseThrow(() -> new IllegalArgumentException("adapter " + id + " is gone"));
+        NdisInterruptImpl<?> i = a.hardware.interrupt();
+        String called = i == null ? null : i.diagnosticControl(action.equalsIgnoreCase("enable"));
+        if (called == null) {
+            throw new IllegalArgumentException("adapter " + id + " has no interrupt registered (NdisMRegisterInterruptEx); "
+                    + "nothing was called");
+        }
+        return "called " + called + " of " + a.driver.name + " on " + id + " at DIRQL";
     }
 
     private String resolve(String adapter, String usage) {

@@ -151,6 +151,57 @@ final class NdisInterruptImpl<I> implements NdisInterruptHandle {
         }
     }
 
+    /**
+     * NDIS's diagnostic call of MiniportDisableInterruptEx or MiniportEnableInterruptEx (for a message-signalled
+     * interrupt MiniportDisableMessageInterrupt or MiniportEnableMessageInterrupt, message 0): on the adapter's
+     * simulated processor at DIRQL, under the interrupt's spin lock, as NDIS calls them "for diagnostic and
+     * troubleshooting purposes" (nc-ndis-miniport_disable_interrupt, nc-ndis-miniport_enable_interrupt). Waits until
+     * the handler has run. Any thread but a simulated processor's.
+     *
+     * @param enable true for the enable handler, false for the disable handler
+     * @return the WDK name of the handler called, or null if the interrupt was deregistered (nothing was called)
+     * @throws InterruptedException if the waiting thread was interrupted
+     * @throws IllegalStateException if the handler did not return within 30 s (the watchdog isolates a hung one)
+     */
+    String diagnosticControl(boolean enable) throws InterruptedException {
+        String name = messageBased ? (enable ? "MiniportEnableMessageInterrupt" : "MiniportDisableMessageInterrupt")
+                : (enable ? "MiniportEnableInterruptEx" : "MiniportDisableInterruptEx");
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean called = new java.util.concurrent.atomic.AtomicBoolean();
+        port().scheduler.requestInterrupt(hw.adapter.processor, name + " of " + device(), () -> {
+            try {
+                if (deregistered || !lockOrGiveUp(isrLock)) {
+                    return;
+                }
+                try {
+                    if (deregistered) {
+                        return;
+                    }
+                    called.set(true);
+                    if (messageBased) {
+                        NdisMiniportInterruptCharacteristics.MessageInterruptControlHandler<I> h =
+                                enable ? chars.enableMessageInterruptHandler : chars.disableMessageInterruptHandler;
+                        port().callbacks().callRequestVoid(driver(), device(), name,
+                                () -> TraceEvent.argMap("messageId", 0), () -> h.control(context, 0));
+                    } else {
+                        NdisMiniportInterruptCharacteristics.InterruptControlHandler<I> h =
+                                enable ? chars.enableInterruptHandler : chars.disableInterruptHandler;
+                        port().callbacks().callRequestVoid(driver(), device(), name, TraceEvent::argMap,
+                                () -> h.control(context));
+                    }
+                } finally {
+                    isrLock.unlock();
+                }
+            } finally {
+                done.countDown();
+            }
+        });
+        if (!done.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " of " + driver() + " on " + device() + " did not return within 30 s");
+        }
+        return called.get() ? name : null;
+    }
+
     @Override
     public void ndisMDeregisterInterruptEx() {
         port().checkIrql(driver(), device(), "NdisMDeregisterInterruptEx", Irql.PASSIVE_LEVEL);

@@ -194,7 +194,7 @@ public class CancellationTest {
 
     @Test
     public void ndisCancelCancelsSendsByCancelIdAndWithOidAnOidRequestByRequestId() throws Exception {
-        NdisCommands commands = new NdisCommands(harness);
+        NdisCommands commands = new NdisCommands(harness, ndis);
         Pending<SendResult> send = harness.startSend(ADAPTER, frames(1), 9);
         assertThat(commands.cancel(false, ADAPTER, 9)).isEqualTo("MiniportCancelSend(cancelId 9) called on "
                 + MiniportRulesTest.DEV);
