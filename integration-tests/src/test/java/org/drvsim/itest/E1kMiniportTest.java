@@ -3,6 +3,8 @@ package org.drvsim.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -421,6 +423,36 @@ public class E1kMiniportTest extends E1kTestSupport {
         assertThat(verifier.violations()).isEmpty();
         // the other port goes on: its link partner is gone, its driver still runs
         assertThat(pnp.node(E1K1).orElseThrow().state()).isEqualTo(DeviceNodeState.DeviceNodeStarted);
+    }
+
+    @Test
+    public void aFrameOverTheMaximumSizeIsDroppedByTheReceiverAndCountedAsAnInputError() throws Exception {
+        promiscuous(E1K1);
+        byte[] mac1 = mac(E1K1);
+        List<byte[]> onWire = frames(mac1, mac(E1K0), 3, 11);
+        onWire.set(1, java.util.Arrays.copyOf(onWire.get(1), 1600)); // zero-padded to 1600 bytes
+        Path pcap = Files.createTempFile("e1k-oversize", ".pcap");
+        ByteBuffer b = ByteBuffer.allocate(24 + onWire.stream().mapToInt(f -> 16 + f.length).sum()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+        for (byte[] f : onWire) {
+            b.putInt(0).putInt(0).putInt(f.length).putInt(f.length).put(f);
+        }
+        Files.write(pcap, b.array());
+        gogo("ndis:oid e1k1 OID_GEN_STATISTICS"); // reads (and so clears) the NIC's counters
+        List<byte[]> received = new CopyOnWriteArrayList<>();
+        try (AutoCloseable listener = ndis.receive(E1K1, received::add)) {
+            EthernetWires wires = bundleContext.getService(bundleContext.getServiceReference(EthernetWires.class));
+            assertThat(wires.replay(E1K0, pcap)).isEqualTo(3);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (received.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } finally {
+            Files.deleteIfExists(pcap);
+        }
+        assertThat(received).as("1600 bytes + FCS is over 1522: dropped; the frames around it arrive")
+                .usingElementComparator(java.util.Arrays::compare).containsExactly(onWire.get(0), onWire.get(2));
+        assertThat(gogo("ndis:oid e1k1 OID_GEN_STATISTICS")).contains("ifInErrors=1").contains("ifHCInUcastPkts=2");
     }
 
     @Test

@@ -79,6 +79,8 @@ final class E1kHardware {
     // ---- statistics (SDM 13.7), cleared when read; a 64-bit counter when its high half is read
     static final int RXERRC = 0x400C;
     static final int MPC = 0x4010;
+    /** Receive Length Error Count: frames too short or too long. */
+    static final int RLEC = 0x4040;
     static final int GPRC = 0x4074;
     static final int BPRC = 0x4078;
     static final int MPRC = 0x407C;

@@ -33,7 +33,7 @@ final class E1kStatistics {
     synchronized byte[] query(E1kHardware hw) {
         if (!hw.gone()) {
             missed += u(hw.read(MPC));
-            rxErrors += u(hw.read(RXERRC));
+            rxErrors += u(hw.read(RXERRC)) + u(hw.read(RLEC)); // RLEC: too short (RUC) or too long (ROC)
             inPackets += u(hw.read(GPRC));
             inBroadcast += u(hw.read(BPRC));
             inMulticast += u(hw.read(MPRC));
