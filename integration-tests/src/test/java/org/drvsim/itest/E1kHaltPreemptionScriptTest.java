@@ -42,4 +42,29 @@ public class E1kHaltPreemptionScriptTest extends DrvsimJarTestSupport {
                 .contains("NdisMUnmapIoSpace");
         assertThat(shown).contains("by: MiniportInterrupt (seq ");
     }
+
+    /**
+     * Without {@code trace:hold}: MiniportHaltEx masks and stops the NIC, then gives DMA in flight 10 ms (NdisMSleep)
+     * before it resets the NIC and deregisters the interrupt, and the storm (an interrupt every 100 µs here) keeps
+     * running MiniportInterrupt inside that window: stopping the driver during a storm shows the preemption as it is.
+     */
+    @Test
+    public void stoppingTheDriverDuringAStormShowsMiniportInterruptInsideHaltExWithoutAHold() throws Exception {
+        Run r = run("hw:fault 'PCI\\VEN_8086&DEV_100E\\0000' interrupt-storm --delay-us 100\n"
+                + "trace:clear\n"
+                + "stop org.drvsim.drivers.e1k\n"
+                + "trace:show -v 'DEV_100E\\0000'\n");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        String shown = r.out().substring(r.out().indexOf("drvsim> trace:show"));
+        List<String> events = Arrays.stream(shown.split("\\R")).filter(l -> l.contains("PCI\\VEN_8086&DEV_100E\\0000"))
+                .filter(l -> !l.contains("FaultInjected")).map(l -> l.replaceAll("^.*DEV_100E\\\\0000\\s+", ""))
+                .map(l -> l.split("[ :]")[l.startsWith("* ") ? 1 : l.startsWith("  ") ? 2 : 0]).toList();
+        int halt = events.indexOf("MiniportHaltEx");
+        int sleep = events.indexOf("NdisMSleep");
+        int deregister = events.indexOf("NdisMDeregisterInterruptEx");
+        assertThat(List.of(halt, sleep, deregister)).as(String.join("\n", events)).allMatch(i -> i >= 0).isSorted();
+        assertThat(events.subList(halt + 1, deregister)).as(String.join("\n", events)).contains("MiniportInterrupt");
+        assertThat(events.subList(deregister, events.size())).doesNotContain("MiniportInterrupt", "MiniportInterruptDPC")
+                .contains("NdisMUnmapIoSpace");
+    }
 }

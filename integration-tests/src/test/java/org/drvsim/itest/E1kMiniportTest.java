@@ -53,7 +53,7 @@ public class E1kMiniportTest extends E1kTestSupport {
             "NdisMAllocateSharedMemory", "NdisMAllocateSharedMemory", "NdisMAllocateSharedMemory",
             "NdisMRegisterInterruptEx", "NdisMIndicateStatusEx");
     /** What MiniportHaltEx calls, in order: the reverse of MiniportInitializeEx's acquisitions. */
-    static final List<String> HALT = List.of("MiniportHaltEx", "NdisMDeregisterInterruptEx", "NdisMFreeSharedMemory",
+    static final List<String> HALT = List.of("MiniportHaltEx", "NdisMSleep", "NdisMDeregisterInterruptEx", "NdisMFreeSharedMemory",
             "NdisMFreeSharedMemory", "NdisMFreeSharedMemory", "NdisMDeregisterScatterGatherDma", "NdisMUnmapIoSpace");
 
     @Test
@@ -355,9 +355,10 @@ public class E1kMiniportTest extends E1kTestSupport {
             List<TraceEvent> fromHalt = events.stream().filter(e -> e.seq() > haltEx && e.kind() != TraceEvent.Kind.PNP
                     && !tailWrite.test(e)).toList();
             assertThat(fromHalt.stream().map(TraceEvent::name))
-                    .as(device + ": during and after MiniportHaltEx only its own releases: the NIC masked, then the rest")
+                    .as(device + ": during and after MiniportHaltEx only its own releases: the NIC masked and stopped, "
+                            + "10 ms for DMA in flight, the NIC reset, then the rest")
                     .containsExactlyElementsOf(concat(List.of("NdisWriteRegisterUlong", "NdisWriteRegisterUlong",
-                            "NdisWriteRegisterUlong"), HALT.subList(1, HALT.size())));
+                            "NdisWriteRegisterUlong", "NdisMSleep", "NdisWriteRegisterUlong"), HALT.subList(2, HALT.size())));
             assertThat(fromHalt.get(0).arg("register")).as("IMC first: the NIC stops interrupting").endsWith("+0xD8");
             assertThat(unmap).isGreaterThan(haltEx);
         }

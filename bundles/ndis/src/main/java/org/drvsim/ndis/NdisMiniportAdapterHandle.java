@@ -180,4 +180,16 @@ public interface NdisMiniportAdapterHandle {
      * @since 3.1
      */
     void ndisMIndicateStatusEx(NdisStatusIndication statusIndication);
+
+    /**
+     * Models NdisMSleep: delays the calling thread for at least {@code microsecondsToSleep} microseconds, for a wait
+     * the hardware documents (such as the settle time before a NIC's global reset). PASSIVE_LEVEL only: calling it at a
+     * higher IRQL is a verifier violation (IrqlTooHigh), and it still waits. Recorded in the trace with
+     * {@code microsecondsToSleep}. Source: nf-ndis-ndismsleep.
+     *
+     * @param microsecondsToSleep the least time to wait, in microseconds, 0 or more
+     * @throws IllegalArgumentException if {@code microsecondsToSleep} is negative; nothing waits
+     * @since 3.2
+     */
+    void ndisMSleep(long microsecondsToSleep);
 }

@@ -8,5 +8,5 @@
  * spec/seeds/ndis-halting-a-miniport-adapter.md and spec/seeds/ndis-MINIPORT_UNLOAD.md.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("3.0.0")
+@org.osgi.annotation.versioning.Version("3.2.0")
 package org.drvsim.ndis;

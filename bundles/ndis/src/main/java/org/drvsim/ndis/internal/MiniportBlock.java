@@ -960,6 +960,25 @@ final class MiniportBlock implements NdisMiniportAdapterHandle {
     }
 
     @Override
+    public void ndisMSleep(long microsecondsToSleep) {
+        if (microsecondsToSleep < 0) {
+            throw new IllegalArgumentException("NdisMSleep of " + microsecondsToSleep + " microseconds by " + name
+                    + " on " + instanceId() + ": the interval is 0 or more");
+        }
+        port.checkIrql(name, instanceId(), "NdisMSleep", Irql.PASSIVE_LEVEL);
+        port.trace.ddi(name, instanceId(), "NdisMSleep", TraceEvent.argMap("microsecondsToSleep", microsecondsToSleep));
+        long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(microsecondsToSleep);
+        boolean interrupted = false;
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+            interrupted |= Thread.interrupted(); // the wait is not cut short; the flag is kept for the caller
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
     public void ndisMIndicateStatusEx(org.drvsim.ndis.NdisStatusIndication statusIndication) {
         port.checkIrql(name, instanceId(), "NdisMIndicateStatusEx", Irql.DISPATCH_LEVEL);
         Object buffer = statusIndication == null ? null : statusIndication.statusBuffer();

@@ -211,7 +211,7 @@ final class E1kAdapter {
         steps.push(new Step("NdisMRegisterInterruptEx", interrupt::ndisMDeregisterInterruptEx));
 
         programNic();
-        steps.push(new Step("the NIC programmed", this::quiesceNic));
+        steps.push(new Step("the NIC programmed", this::stopNic));
         indicateLinkState();
         return NdisStatus.NDIS_STATUS_SUCCESS;
     }
@@ -269,6 +269,23 @@ final class E1kAdapter {
         hw.write(TCTL, 0);
     }
 
+    /**
+     * The undo of programming the NIC, at PASSIVE_LEVEL: quiesce it, wait the 10 ms the 8254x reset sequence gives DMA
+     * in flight to end (NdisMSleep; an e1000 driver's {@code msleep(10)} before the global reset), then reset it
+     * (CTRL.RST), so that it holds no ring address when the memory goes. A gone NIC is not touched.
+     */
+    private void stopNic() {
+        if (hw.gone()) {
+            return;
+        }
+        quiesceNic();
+        handle.ndisMSleep(DMA_SETTLE_MICROS);
+        hw.write(CTRL, CTRL_RST);
+    }
+
+    /** How long {@link #stopNic} lets DMA in flight end before the reset, in microseconds. */
+    static final long DMA_SETTLE_MICROS = 10_000;
+
     /** Releases what InitializeEx acquired, newest first. */
     private void unwind() {
         for (Step step; (step = steps.poll()) != null; ) {
@@ -281,8 +298,10 @@ final class E1kAdapter {
     /**
      * MiniportHaltEx: PASSIVE_LEVEL, from Paused (no send, OID or indicated NBL outstanding). Until it deregisters the
      * interrupt, MiniportInterrupt can preempt it on another processor (spec/seeds/ndis-halting-a-miniport-adapter.md);
-     * so the NIC's interrupts are disabled first, then the interrupt deregistered (which waits for a running ISR and
-     * DPC), then the memory the NIC DMAs into freed, DMA deregistered and the BAR unmapped: InitializeEx in reverse.
+     * so the NIC's interrupts are disabled first, its receiver and transmitter stopped, 10 ms given to DMA in flight
+     * (NdisMSleep: interrupts already raised may still run MiniportInterrupt meanwhile) and the NIC reset; then the
+     * interrupt deregistered (which waits for a running ISR and DPC), then the memory the NIC DMAs into freed, DMA
+     * deregistered and the BAR unmapped: InitializeEx in reverse.
      * After a surprise removal ({@code NdisHaltDeviceSurpriseRemoved}) the NIC is not touched; the rest is the same.
      */
     static void haltEx(E1kAdapter a, NdisHaltAction haltAction) {

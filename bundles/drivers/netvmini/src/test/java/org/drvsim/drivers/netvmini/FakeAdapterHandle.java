@@ -172,4 +172,9 @@ class FakeAdapterHandle implements NdisMiniportAdapterHandle {
     public void ndisMIndicateStatusEx(org.drvsim.ndis.NdisStatusIndication statusIndication) {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public void ndisMSleep(long microsecondsToSleep) {
+        throw new UnsupportedOperationException();
+    }
 }
