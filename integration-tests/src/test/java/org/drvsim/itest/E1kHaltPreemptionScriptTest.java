@@ -25,10 +25,7 @@ public class E1kHaltPreemptionScriptTest extends DrvsimJarTestSupport {
         assertThat(r.out()).contains("armed: MiniportHaltEx until MiniportInterrupt on devices containing 'DEV_100E\\0000', "
                 + "at most 5000 ms");
         String shown = r.out().substring(r.out().indexOf("drvsim> trace:show"));
-        // the events of the first controller, without the storm's own FaultInjected records
-        List<String> events = Arrays.stream(shown.split("\\R")).filter(l -> l.contains("PCI\\VEN_8086&DEV_100E\\0000"))
-                .filter(l -> !l.contains("FaultInjected")).map(l -> l.replaceAll("^.*DEV_100E\\\\0000\\s+", ""))
-                .map(l -> l.split("[ :]")[l.startsWith("* ") ? 1 : l.startsWith("  ") ? 2 : 0]).toList();
+        List<String> events = events(shown);
         int halt = events.indexOf("MiniportHaltEx");
         int held = events.indexOf("TraceHold");
         int released = events.lastIndexOf("TraceHold");
@@ -56,9 +53,7 @@ public class E1kHaltPreemptionScriptTest extends DrvsimJarTestSupport {
                 + "trace:show -v 'DEV_100E\\0000'\n");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         String shown = r.out().substring(r.out().indexOf("drvsim> trace:show"));
-        List<String> events = Arrays.stream(shown.split("\\R")).filter(l -> l.contains("PCI\\VEN_8086&DEV_100E\\0000"))
-                .filter(l -> !l.contains("FaultInjected")).map(l -> l.replaceAll("^.*DEV_100E\\\\0000\\s+", ""))
-                .map(l -> l.split("[ :]")[l.startsWith("* ") ? 1 : l.startsWith("  ") ? 2 : 0]).toList();
+        List<String> events = events(shown);
         int halt = events.indexOf("MiniportHaltEx");
         int sleep = events.indexOf("NdisMSleep");
         int deregister = events.indexOf("NdisMDeregisterInterruptEx");
@@ -66,5 +61,12 @@ public class E1kHaltPreemptionScriptTest extends DrvsimJarTestSupport {
         assertThat(events.subList(halt + 1, deregister)).as(String.join("\n", events)).contains("MiniportInterrupt");
         assertThat(events.subList(deregister, events.size())).doesNotContain("MiniportInterrupt", "MiniportInterruptDPC")
                 .contains("NdisMUnmapIoSpace");
+    }
+
+    /** The names of the first controller's events in {@code trace:show} output, without the storm's FaultInjected. */
+    static List<String> events(String shown) {
+        return Arrays.stream(shown.split("\\R")).filter(l -> l.contains("PCI\\VEN_8086&DEV_100E\\0000"))
+                .filter(l -> !l.contains("FaultInjected")).map(l -> l.replaceAll("^.*DEV_100E\\\\0000\\s+", ""))
+                .map(l -> l.split("[ :]")[l.startsWith("* ") ? 1 : l.startsWith("  ") ? 2 : 0]).toList();
     }
 }
