@@ -352,8 +352,9 @@ public class E1kMiniportTest extends E1kTestSupport {
                     && (e.arg("register").endsWith("+0x2818") || e.arg("register").endsWith("+0x3818"));
             assertThat(events.stream().filter(e -> e.seq() > haltEx && tailWrite.test(e)).mapToLong(TraceEvent::seq))
                     .as(device + ": a running DPC's tail writes end before NdisMDeregisterInterruptEx").allMatch(q -> q < deregister);
+            // HaltEx's own calls: at PASSIVE_LEVEL on the PnP worker (an ISR or DPC beside it runs at DIRQL or DISPATCH)
             List<TraceEvent> fromHalt = events.stream().filter(e -> e.seq() > haltEx && e.kind() != TraceEvent.Kind.PNP
-                    && !tailWrite.test(e)).toList();
+                    && e.irql() == Irql.PASSIVE_LEVEL).toList();
             assertThat(fromHalt.stream().map(TraceEvent::name))
                     .as(device + ": during and after MiniportHaltEx only its own releases: the NIC masked and stopped, "
                             + "10 ms for DMA in flight, the NIC reset, then the rest")
@@ -419,6 +420,12 @@ public class E1kMiniportTest extends E1kTestSupport {
         assertThat(accessesWhenToldOfRemoval.get()).as("MiniportPause ran").isNotNegative();
         assertThat(accesses(faults)).as("register accesses after MiniportDevicePnPEventNotify(SurpriseRemoved)")
                 .isEqualTo(accessesWhenToldOfRemoval.get());
+        // and from the moment the notification returned (the count above starts at MiniportPause): no register
+        // read or write through NDIS at all
+        TraceEvent notified = events(E1K0).stream().filter(e -> e.name().equals("MiniportDevicePnPEventNotify"))
+                .findFirst().orElseThrow();
+        assertThat(events(E1K0).stream().filter(e -> e.name().matches("NdisM?(Read|Write)RegisterUlong")
+                && e.timeNanos() > notified.endNanos())).as("register accesses after the notification returned").isEmpty();
         assertThat(sum(E1K0, "NdisMSendNetBufferListsComplete")).as("every send completed, the lost ones too")
                 .isEqualTo(sum(E1K0, "MiniportSendNetBufferLists"));
         assertThat(verifier.violations()).isEmpty();

@@ -41,7 +41,7 @@ public abstract class E1kTestSupport extends DrvsimTestSupport {
         return trace.events(e -> e.driver().startsWith(E1K + "/") && e.device().equalsIgnoreCase(device));
     }
 
-    static final Set<String> DATA_PATH = Set.of("NdisWriteRegisterUlong", "MiniportInterrupt", "MiniportInterruptDPC",
+    static final Set<String> DATA_PATH = Set.of("NdisWriteRegisterUlong", "NdisReadRegisterUlong", "MiniportInterrupt", "MiniportInterruptDPC",
             "MiniportSendNetBufferLists", "NdisMSendNetBufferListsComplete", "NdisMAllocateNetBufferSGList",
             "MiniportProcessSGList", "NdisMFreeNetBufferSGList", "NdisMIndicateReceiveNetBufferLists",
             "MiniportReturnNetBufferLists", "MiniportOidRequest", "MiniportCheckForHangEx");

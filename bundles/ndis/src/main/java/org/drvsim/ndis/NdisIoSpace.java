@@ -15,8 +15,8 @@ public interface NdisIoSpace {
     int length();
 
     /**
-     * Models NdisReadRegisterUlong. After NdisMUnmapIoSpace it is the verifier violation {@code
-     * RegisterAccessAfterUnmap} and reads {@code 0xFFFFFFFF}.
+     * Models NdisReadRegisterUlong (traced with the value read while per-request tracing is on). After
+     * NdisMUnmapIoSpace it is the verifier violation {@code RegisterAccessAfterUnmap} and reads {@code 0xFFFFFFFF}.
      *
      * @param offset bytes from the start of the mapping
      */

@@ -155,10 +155,19 @@ final class AdapterHardware {
         @Override
         public int ndisReadRegisterUlong(long offset) {
             if (!mapped) {
+                if (port().trace.ioTracing()) {
+                    port().trace.ddi(driver(), device(), "NdisReadRegisterUlong", TraceEvent.argMap("register",
+                            hex(physicalAddress, 1) + "+" + hex(offset, 2), "value", null));
+                }
                 report("RegisterAccessAfterUnmap", "NdisReadRegisterUlong on a range NdisMUnmapIoSpace unmapped");
                 return 0xFFFF_FFFF;
             }
-            return io.read32(offset);
+            int value = io.read32(offset);
+            if (port().trace.ioTracing()) {
+                port().trace.ddi(driver(), device(), "NdisReadRegisterUlong", TraceEvent.argMap("register",
+                        hex(physicalAddress, 1) + "+" + hex(offset, 2), "value", hex(Integer.toUnsignedLong(value), 8)));
+            }
+            return value;
         }
 
         @Override
