@@ -333,7 +333,7 @@ final class E1kAdapter {
     }
 
     private boolean idle() {
-        return tx.nblsOnRing() == 0 && rx.indicated() == 0;
+        return tx.owned() == 0 && rx.indicated() == 0;
     }
 
     /** After a send completion or a receive return (at most DISPATCH_LEVEL): completes a pending pause once idle. */

@@ -74,8 +74,12 @@ final class E1kTransmit {
     private boolean draining;
     /** Under the send lock: descriptors were filled since TDT was last written. */
     private boolean tailDirty;
-    /** NBLs handed to the ring (not the wait queue) whose completion is still due. */
-    private volatile int nblsOnRing;
+    /**
+     * NBLs the driver owns: from the entry of MiniportSendNetBufferLists until NdisMSendNetBufferListsComplete has
+     * returned for them, wherever they are meanwhile (refused, waiting, on the ring, or in a list a DPC or a pause is
+     * about to complete outside the lock). MiniportPause completes only when it is 0.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger owned = new java.util.concurrent.atomic.AtomicInteger();
     /** Frames reclaimed since initialization, for MiniportCheckForHangEx. */
     private volatile long reclaimed;
 
@@ -104,6 +108,11 @@ final class E1kTransmit {
     }
 
     private void send(NetBufferList chain) {
+        int count = 0;
+        for (NetBufferList nbl = chain; nbl != null; nbl = nbl.next) {
+            count++;
+        }
+        owned.addAndGet(count);
         List<NetBufferList> rejected = new ArrayList<>();
         synchronized (this) {
             for (NetBufferList nbl = chain, next; nbl != null; nbl = next) {
@@ -174,7 +183,6 @@ final class E1kTransmit {
                 return; // the transmit DPC drains again when descriptors come back
             }
             waiting.poll();
-            nblsOnRing++;
             List<NetBuffer> netBuffers = new ArrayList<>();
             for (NetBuffer nb = nbl.firstNetBuffer; nb != null; nb = nb.next) {
                 netBuffers.add(nb);
@@ -187,7 +195,6 @@ final class E1kTransmit {
                     inUse -= DESCRIPTORS_PER_FRAME;
                     s.status = st;
                     if (--s.pendingNetBuffers == 0) {
-                        nblsOnRing--;
                         done.add(nbl);
                     }
                 }
@@ -277,7 +284,6 @@ final class E1kTransmit {
             adapter.stats.outErrors.incrementAndGet();
         }
         if (--s.pendingNetBuffers == 0) {
-            nblsOnRing--;
             done.add(p.nbl());
         }
     }
@@ -358,12 +364,13 @@ final class E1kTransmit {
         // always; MiniportSendNetBufferLists and MiniportCancelSend sometimes; MiniportPause never
         int flags = Irql.current() == Irql.DISPATCH_LEVEL ? NdisMiniportAdapterHandle.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0;
         adapter.handle.ndisMSendNetBufferListsComplete(NetBufferList.link(new ArrayList<>(nbls)), flags);
+        owned.addAndGet(-nbls.size());
         adapter.checkPauseComplete();
     }
 
-    /** @return NBLs handed to the ring whose completion is due (0 when a pause may complete) */
-    int nblsOnRing() {
-        return nblsOnRing;
+    /** @return NBLs the driver owns (0 when a pause may complete) */
+    int owned() {
+        return owned.get();
     }
 
     /** @return whether frames are on the ring */
