@@ -64,6 +64,7 @@ public class E1kMiniportTest extends E1kTestSupport {
         assertThat(init.returnValue()).isEqualTo(NdisStatus.NDIS_STATUS_SUCCESS);
         List<String> acquired = events(E1K0).stream().filter(e -> e.name().equals("NdisMAllocateSharedMemory"))
                 .map(e -> e.arg("physicalAddress") + "+" + e.arg("length")).toList();
+        List<String> mapped = ranges(E1K0, "NdisMMapIoSpace");
         trace.clear();
         bundle(E1K).stop();
         for (String device : List.of(E1K0, E1K1)) {
@@ -75,7 +76,15 @@ public class E1kMiniportTest extends E1kTestSupport {
         List<String> reversed = new ArrayList<>(acquired);
         Collections.reverse(reversed);
         assertThat(freed).as("shared memory freed in the reverse order of its allocation").isEqualTo(reversed);
+        assertThat(ranges(E1K0, "NdisMUnmapIoSpace")).as("the BAR unmapped is the BAR mapped")
+                .isEqualTo(mapped).hasSize(1);
         assertThat(verifier.violations()).isEmpty();
+    }
+
+    /** "physicalAddress+length" of each {@code ddi} (NdisMMapIoSpace, NdisMUnmapIoSpace) on {@code device}. */
+    List<String> ranges(String device, String ddi) {
+        return events(device).stream().filter(e -> e.name().equals(ddi))
+                .map(e -> e.arg("physicalAddress") + "+" + e.arg("length")).toList();
     }
 
     @Test
