@@ -366,9 +366,10 @@ public class E1kMiniportTest extends E1kTestSupport {
                     && e.irql() == Irql.PASSIVE_LEVEL).toList();
             assertThat(fromHalt.stream().map(TraceEvent::name))
                     .as(device + ": during and after MiniportHaltEx only its own releases: the NIC masked and stopped, "
-                            + "10 ms for DMA in flight, the NIC reset, then the rest")
+                            + "10 ms for DMA in flight, the interrupt deregistered, the NIC reset, then the rest")
                     .containsExactlyElementsOf(concat(List.of("NdisWriteRegisterUlong", "NdisWriteRegisterUlong",
-                            "NdisWriteRegisterUlong", "NdisMSleep", "NdisWriteRegisterUlong"), HALT.subList(2, HALT.size())));
+                            "NdisWriteRegisterUlong", "NdisMSleep", "NdisMDeregisterInterruptEx", "NdisWriteRegisterUlong"),
+                            HALT.subList(3, HALT.size())));
             assertThat(fromHalt.get(0).arg("register")).as("IMC first: the NIC stops interrupting").endsWith("+0xD8");
             assertThat(unmap).isGreaterThan(haltEx);
         }

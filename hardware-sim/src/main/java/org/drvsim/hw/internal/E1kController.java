@@ -213,10 +213,10 @@ final class E1kController implements DeviceHardware {
 
     // ---- test hooks
 
-    /** Runs {@code r} on the device thread after everything queued there before it. */
     /**
-     * Quiet: gone, or nothing taken from the wire waits to be stored, no transmit round is queued and ICR holds no
-     * unmasked cause (the ISR has read it). Polled every millisecond: the device tells no one when it is idle.
+     * Quiet: gone, or no frame from the wire is waiting or being stored, no transmit round is queued or running, and
+     * ICR holds no unmasked cause (the ISR has read it). Polled every millisecond: the device tells no one when it is
+     * idle.
      */
     @Override
     public boolean awaitQuiet(Duration timeout) throws InterruptedException {
@@ -232,10 +232,11 @@ final class E1kController implements DeviceHardware {
 
     private boolean quiet() {
         synchronized (lock) {
-            return !alive() || (inbound.isEmpty() && !inboundQueued.get() && !transmitQueued && (icr & ims) == 0);
+            return !alive() || (framesInFlight.get() == 0 && !transmitQueued && !transmitting && (icr & ims) == 0);
         }
     }
 
+    /** Runs {@code r} on the device thread after everything queued there before it. */
     Future<?> onDeviceThread(Runnable r) {
         return deviceThread.submit(r);
     }
@@ -391,12 +392,14 @@ final class E1kController implements DeviceHardware {
      * @return false if the device has left the bus (the frame is lost)
      */
     private boolean receiveFromWire(byte[] frame, CompletableFuture<Void> taken) {
+        framesInFlight.incrementAndGet();
         inbound.add(new Inbound(frame, taken));
         if (inboundQueued.compareAndSet(false, true)) {
             try {
                 deviceThread.execute(this::takeInbound);
             } catch (RejectedExecutionException gone) {
                 for (Inbound i; (i = inbound.poll()) != null; ) {
+                    framesInFlight.decrementAndGet();
                     if (i.taken() != null) {
                         i.taken().complete(null);
                     }
@@ -414,12 +417,16 @@ final class E1kController implements DeviceHardware {
             try {
                 receive(i.frame());
             } finally {
+                framesInFlight.decrementAndGet();
                 if (i.taken() != null) {
                     i.taken().complete(null);
                 }
             }
         }
     }
+
+    /** Frames taken from the wire and not yet stored (or dropped): queued in {@link #inbound} or in receive. */
+    private final java.util.concurrent.atomic.AtomicInteger framesInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     // ---- registers
 
@@ -699,11 +706,21 @@ final class E1kController implements DeviceHardware {
     private void transmit() {
         synchronized (lock) {
             transmitQueued = false;
+            transmitting = true;
         }
-        while (transmitFrame()) {
-            // one frame per round, so that a reset or removal between frames is seen
+        try {
+            while (transmitFrame()) {
+                // one frame per round, so that a reset or removal between frames is seen
+            }
+        } finally {
+            synchronized (lock) {
+                transmitting = false;
+            }
         }
     }
+
+    /** Guarded by lock: a transmit round runs on the device thread. */
+    private boolean transmitting;
 
     /** A frame's descriptors as fetched: their ring indexes and contents. */
     private record Fetched(List<Integer> indexes, List<byte[]> descriptors, int next) {

@@ -49,19 +49,23 @@ final class NdisDmaImpl implements NdisDmaHandle {
         this.hw = hw;
         this.description = description;
         @SuppressWarnings("unchecked")
-        ArrayDeque<CommonBuffer>[] bySize = new ArrayDeque[pages(Math.max(1, description.maximumPhysicalMapping)) + 1];
+        ArrayDeque<CommonBuffer>[] bySize = new ArrayDeque[Math.min(pages(Math.max(1, description.maximumPhysicalMapping)),
+                MAX_KEPT_PAGES) + 1];
         idle = bySize;
     }
 
+    /** Bounce buffers larger than this many pages are not kept (64 MiB: the largest host memory block). */
+    private static final int MAX_KEPT_PAGES = (64 << 20) / PAGE_BYTES;
+
     private static int pages(int bytes) {
-        return (bytes + PAGE_BYTES - 1) / PAGE_BYTES;
+        return (int) ((bytes + (long) PAGE_BYTES - 1) / PAGE_BYTES);
     }
 
     /** A bounce buffer of whole pages for {@code length} bytes: one kept idle, or a new one (null without memory). */
     private CommonBuffer bounceBuffer(int length) {
         int pages = pages(length);
         synchronized (lists) {
-            ArrayDeque<CommonBuffer> kept = idle[pages];
+            ArrayDeque<CommonBuffer> kept = pages < idle.length ? idle[pages] : null;
             CommonBuffer b = kept == null ? null : kept.pollFirst();
             if (b != null) {
                 return b;
@@ -108,10 +112,20 @@ final class NdisDmaImpl implements NdisDmaHandle {
                         Math.min(PAGE_BYTES, length - off)));
             }
             sgl = new ScatterGatherList(elements);
+            boolean registered;
             synchronized (lists) {
-                lists.put(sgl, bounce);
+                registered = !deregistered; // release() may have emptied the lists since the check above
+                if (registered) {
+                    lists.put(sgl, bounce);
+                }
             }
-            status = NdisStatus.NDIS_STATUS_SUCCESS;
+            if (registered) {
+                status = NdisStatus.NDIS_STATUS_SUCCESS;
+            } else {
+                bounce.free();
+                sgl = null;
+                status = NdisStatus.NDIS_STATUS_FAILURE;
+            }
         }
         if (port().trace.ioTracing()) {
             port().trace.ddi(driver(), device(), "NdisMAllocateNetBufferSGList", TraceEvent.argMap("length", length,
@@ -146,7 +160,7 @@ final class NdisDmaImpl implements NdisDmaHandle {
         boolean kept = false;
         synchronized (lists) {
             bounce = pSGL == null ? null : lists.remove(pSGL);
-            if (bounce != null && !deregistered) {
+            if (bounce != null && !deregistered && bounce.length() / PAGE_BYTES < idle.length) {
                 int pages = bounce.length() / PAGE_BYTES;
                 ArrayDeque<CommonBuffer> q = idle[pages] == null ? (idle[pages] = new ArrayDeque<>()) : idle[pages];
                 kept = q.size() < IDLE_KEPT && q.add(bounce);

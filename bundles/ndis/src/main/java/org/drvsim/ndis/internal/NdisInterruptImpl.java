@@ -160,17 +160,23 @@ final class NdisInterruptImpl<I> implements NdisInterruptHandle {
      *
      * @param enable true for the enable handler, false for the disable handler
      * @return the WDK name of the handler called, or null if the interrupt was deregistered (nothing was called)
-     * @throws InterruptedException if the waiting thread was interrupted
-     * @throws IllegalStateException if the handler did not return within 30 s (the watchdog isolates a hung one)
+     * @throws InterruptedException if the waiting thread was interrupted (the request may still run)
+     * @throws IllegalStateException if the handler did not return within 30 s (the watchdog isolates a hung one), or
+     *                               the driver was isolated while the call waited for the interrupt's spin lock
      */
     String diagnosticControl(boolean enable) throws InterruptedException {
         String name = messageBased ? (enable ? "MiniportEnableMessageInterrupt" : "MiniportDisableMessageInterrupt")
                 : (enable ? "MiniportEnableInterruptEx" : "MiniportDisableInterruptEx");
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean called = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
         port().scheduler.requestInterrupt(hw.adapter.processor, name + " of " + device(), () -> {
             try {
-                if (deregistered || !lockOrGiveUp(isrLock)) {
+                if (deregistered) {
+                    return;
+                }
+                if (!lockOrGiveUp(isrLock)) {
+                    gaveUp.set(true); // the driver was isolated while its ISR held the lock
                     return;
                 }
                 try {
@@ -198,6 +204,10 @@ final class NdisInterruptImpl<I> implements NdisInterruptHandle {
         });
         if (!done.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " of " + driver() + " on " + device() + " did not return within 30 s");
+        }
+        if (gaveUp.get()) {
+            throw new IllegalStateException(name + " of " + driver() + " on " + device()
+                    + " was not called: the driver was isolated while its interrupt's spin lock was held");
         }
         return called.get() ? name : null;
     }

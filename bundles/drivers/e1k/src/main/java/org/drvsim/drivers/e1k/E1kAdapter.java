@@ -208,7 +208,10 @@ final class E1kAdapter {
         }
         interrupt = interruptHandle[0];
         // From here MiniportInterrupt may run; the NIC raises nothing until IMS is written below.
-        steps.push(new Step("NdisMRegisterInterruptEx", interrupt::ndisMDeregisterInterruptEx));
+        steps.push(new Step("NdisMRegisterInterruptEx", () -> {
+            interrupt.ndisMDeregisterInterruptEx(); // waits for a running ISR and DPC: none touches the NIC after it
+            resetNic();
+        }));
 
         programNic();
         steps.push(new Step("the NIC programmed", this::stopNic));
@@ -270,9 +273,10 @@ final class E1kAdapter {
     }
 
     /**
-     * The undo of programming the NIC, at PASSIVE_LEVEL: quiesce it, wait the 10 ms the 8254x reset sequence gives DMA
-     * in flight to end (NdisMSleep; an e1000 driver's {@code msleep(10)} before the global reset), then reset it
-     * (CTRL.RST), so that it holds no ring address when the memory goes. A gone NIC is not touched.
+     * The undo of programming the NIC, at PASSIVE_LEVEL: quiesce it and wait the 10 ms the 8254x reset sequence gives
+     * DMA in flight to end (NdisMSleep; an e1000 driver's {@code msleep(10)} before the global reset). The reset
+     * itself ({@link #resetNic}) follows the interrupt's deregistration, so that no DPC still running writes a ring
+     * tail into a NIC that has forgotten its rings. A gone NIC is not touched.
      */
     private void stopNic() {
         if (hw.gone()) {
@@ -280,7 +284,11 @@ final class E1kAdapter {
         }
         quiesceNic();
         handle.ndisMSleep(DMA_SETTLE_MICROS);
-        hw.write(CTRL, CTRL_RST);
+    }
+
+    /** CTRL.RST, at PASSIVE_LEVEL with no ISR or DPC left: the NIC holds no ring address when the memory goes. */
+    private void resetNic() {
+        hw.write(CTRL, CTRL_RST); // dropped by E1kHardware when the NIC is gone
     }
 
     /** How long {@link #stopNic} lets DMA in flight end before the reset, in microseconds. */
@@ -299,9 +307,9 @@ final class E1kAdapter {
      * MiniportHaltEx: PASSIVE_LEVEL, from Paused (no send, OID or indicated NBL outstanding). Until it deregisters the
      * interrupt, MiniportInterrupt can preempt it on another processor (spec/seeds/ndis-halting-a-miniport-adapter.md);
      * so the NIC's interrupts are disabled first, its receiver and transmitter stopped, 10 ms given to DMA in flight
-     * (NdisMSleep: interrupts already raised may still run MiniportInterrupt meanwhile) and the NIC reset; then the
-     * interrupt deregistered (which waits for a running ISR and DPC), then the memory the NIC DMAs into freed, DMA
-     * deregistered and the BAR unmapped: InitializeEx in reverse.
+     * (NdisMSleep: interrupts already raised may still run MiniportInterrupt meanwhile); then the interrupt
+     * deregistered (which waits for a running ISR and DPC) and the NIC reset, then the memory the NIC DMAs into
+     * freed, DMA deregistered and the BAR unmapped: InitializeEx in reverse.
      * After a surprise removal ({@code NdisHaltDeviceSurpriseRemoved}) the NIC is not touched; the rest is the same.
      */
     static void haltEx(E1kAdapter a, NdisHaltAction haltAction) {

@@ -363,8 +363,11 @@ final class E1kTransmit {
         // NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL exactly when running at DISPATCH_LEVEL (NDIS_CURRENT_IRQL()): the DPC
         // always; MiniportSendNetBufferLists and MiniportCancelSend sometimes; MiniportPause never
         int flags = Irql.current() == Irql.DISPATCH_LEVEL ? NdisMiniportAdapterHandle.NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0;
-        adapter.handle.ndisMSendNetBufferListsComplete(NetBufferList.link(new ArrayList<>(nbls)), flags);
-        owned.addAndGet(-nbls.size());
+        try {
+            adapter.handle.ndisMSendNetBufferListsComplete(NetBufferList.link(new ArrayList<>(nbls)), flags);
+        } finally {
+            owned.addAndGet(-nbls.size()); // they are NDIS's now, whatever happened inside the completion
+        }
         adapter.checkPauseComplete();
     }
 
