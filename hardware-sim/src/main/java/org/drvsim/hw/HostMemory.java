@@ -81,7 +81,7 @@ public interface HostMemory {
      * @param len             the number of bytes; 0 copies nothing but still needs an address inside
      *                        (or at the end of) a live block
      * @throws IllegalArgumentException  if {@code [physicalAddress, physicalAddress + len)} does not
-     *                                   lie inside one live block; nothing is copied
+     *                                   lie inside one live, mapped block; nothing is copied
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code dst}
      */
     void read(long physicalAddress, byte[] dst, int off, int len);
@@ -95,10 +95,24 @@ public interface HostMemory {
      * @param len             the number of bytes; 0 copies nothing but still needs an address inside
      *                        (or at the end of) a live block
      * @throws IllegalArgumentException  if {@code [physicalAddress, physicalAddress + len)} does not
-     *                                   lie inside one live block; nothing is copied
+     *                                   lie inside one live, mapped block; nothing is copied
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code src}
      */
     void write(long physicalAddress, byte[] src, int off, int len);
+
+    /**
+     * Maps or unmaps a live block for DMA, as map registers are allocated and released. An unmapped block stays
+     * allocated (counted, owned, freed with {@link #free}) and keeps its bytes, but refuses every {@link #read} and
+     * {@link #write} as an access outside the live blocks until it is mapped again. A port uses this to keep the pages
+     * of a freed scatter/gather list for its next list (NdisMFreeNetBufferSGList releases the list's map registers)
+     * while a device that still DMAs through the freed list is caught. Every block is mapped when allocated.
+     *
+     * @param physicalAddress the address {@link #allocate(int, String)} returned
+     * @param mapped          true to map the block, false to unmap it
+     * @throws IllegalArgumentException if no live block starts at that address; nothing changes
+     * @since 2.4
+     */
+    void setMapped(long physicalAddress, boolean mapped);
 
     /** @return the bytes in live blocks, as requested from {@link #allocate(int)} */
     long allocatedBytes();

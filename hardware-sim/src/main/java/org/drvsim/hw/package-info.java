@@ -130,5 +130,5 @@
  * {@code delayCompletion} and the register faults ({@link org.drvsim.hw.E1kRegisters} says where each is checked).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.3.0")
+@org.osgi.annotation.versioning.Version("2.4.0")
 package org.drvsim.hw;

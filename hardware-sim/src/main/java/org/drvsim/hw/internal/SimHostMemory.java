@@ -28,8 +28,30 @@ public final class SimHostMemory implements HostMemory {
      */
     private final java.util.concurrent.ConcurrentHashMap<Long, Block> pages = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A live block: its physical address, bytes and the device it is for (or null). */
-    private record Block(long address, byte[] bytes, String owner) {
+    /** A live block: its physical address, bytes, the device it is for (or null) and whether it is mapped for DMA. */
+    private static final class Block {
+        private final long address;
+        private final byte[] bytes;
+        private final String owner;
+        volatile boolean mapped = true;
+
+        Block(long address, byte[] bytes, String owner) {
+            this.address = address;
+            this.bytes = bytes;
+            this.owner = owner;
+        }
+
+        long address() {
+            return address;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        String owner() {
+            return owner;
+        }
     }
     /** The blocks freed, by address, with their sizes, so that a stale access can be named as one; the newest kept. */
     private final ConcurrentNavigableMap<Long, Integer> freed = new ConcurrentSkipListMap<>();
@@ -78,10 +100,21 @@ public final class SimHostMemory implements HostMemory {
         }
     }
 
-    /** @return whether {@code [address, address + len)} lies inside one live block (a check that copies nothing) */
+    /** @return whether {@code [address, address + len)} lies inside one live, mapped block (a check that copies nothing) */
     boolean contains(long address, long len) {
         Block block = address < 0 ? null : pages.get(address / PAGE_BYTES);
-        return len >= 0 && block != null && address - block.address() <= block.bytes().length - len;
+        return len >= 0 && block != null && block.mapped && address - block.address() <= block.bytes().length - len;
+    }
+
+    @Override
+    public void setMapped(long physicalAddress, boolean mapped) {
+        Block block = physicalAddress < 0 || physicalAddress % PAGE_BYTES != 0 ? null
+                : pages.get(physicalAddress / PAGE_BYTES);
+        if (block == null || block.address() != physicalAddress) {
+            throw new IllegalArgumentException("no host memory block starts at " + hex(physicalAddress)
+                    + " (never allocated, or freed already)");
+        }
+        block.mapped = mapped;
     }
 
     /**
@@ -96,6 +129,11 @@ public final class SimHostMemory implements HostMemory {
         }
         Map.Entry<Long, byte[]> live = blocks.floorEntry(address);
         if (live != null && address - live.getKey() < live.getValue().length) {
+            Block block = pages.get(live.getKey() / PAGE_BYTES);
+            if (block != null && !block.mapped) {
+                return "block " + hex(live.getKey()) + " (" + live.getValue().length + " bytes), not mapped for DMA (its "
+                        + "map registers were released, as when its scatter/gather list is freed)";
+            }
             return "block " + hex(live.getKey()) + " (" + live.getValue().length + " bytes), which it overruns";
         }
         return "no allocated block";
@@ -142,6 +180,10 @@ public final class SimHostMemory implements HostMemory {
         if (block == null || address - block.address() > block.bytes().length - (long) len) {
             throw new IllegalArgumentException("host memory " + hex(address) + " + " + len
                     + " bytes is not inside one allocated block");
+        }
+        if (!block.mapped) {
+            throw new IllegalArgumentException("host memory " + hex(address) + " + " + len + " bytes lies in block "
+                    + hex(block.address()) + ", which is not mapped for DMA");
         }
         return block;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
+import java.util.List;
 import org.drvsim.hw.HostMemory;
 import org.junit.Test;
 
@@ -81,6 +82,41 @@ public class SimHostMemoryTest {
         assertRefused(() -> memory.read(a, dst, 0, 1)); // use after free
         assertRefused(() -> memory.write(a, dst, 0, 1));
         memory.read(b, dst, 0, 1); // the other block is still live
+    }
+
+    @Test
+    public void anUnmappedBlockKeepsItsBytesButRefusesEveryAccessUntilMappedAgain() {
+        long a = memory.allocate(8192, "PCI\\VEN_8086&DEV_100E\\0000");
+        memory.write(a + 4096, new byte[] {7, 7}, 0, 2);
+        memory.setMapped(a, false);
+
+        byte[] dst = {9, 9};
+        for (Runnable access : List.<Runnable>of(() -> memory.read(a + 4096, dst, 0, 2),
+                () -> memory.write(a, new byte[] {1}, 0, 1))) {
+            assertThatThrownBy(access::run).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("which is not mapped for DMA");
+        }
+        assertThat(dst).as("nothing was copied").containsOnly(9);
+        assertThat(memory.contains(a, 1)).isFalse();
+        assertThat(memory.describe(a + 4097)).contains("not mapped for DMA").contains("8192 bytes");
+        assertThat(memory.allocatedBytes()).as("still allocated").isEqualTo(8192);
+        assertThat(memory.owner(a)).contains("PCI\\VEN_8086&DEV_100E\\0000");
+
+        memory.setMapped(a, true);
+        memory.read(a + 4096, dst, 0, 2);
+        assertThat(dst).as("the bytes were kept").containsOnly(7);
+        memory.write(a, new byte[] {1}, 0, 1);
+        assertThat(memory.contains(a, 8192)).isTrue();
+
+        memory.setMapped(a, false);
+        memory.free(a); // an unmapped block is freed as any other
+        assertThat(memory.allocatedBytes()).isZero();
+        assertThatThrownBy(() -> memory.setMapped(a, true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("freed already");
+        long b = memory.allocate(8192);
+        assertThatThrownBy(() -> memory.setMapped(b + 4096, false)).as("not where a block starts")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no host memory block starts at");
+        memory.read(b + 4096, dst, 0, 1); // nothing changed
     }
 
     @Test

@@ -20,6 +20,19 @@ public interface CommonBuffer {
     /** Copies {@code len} bytes from {@code src} into the buffer at {@code offset}. */
     void write(int offset, byte[] src, int srcOffset, int len);
 
+    /**
+     * Maps or unmaps the buffer for the device's DMA, as a port's map registers are allocated and released. While
+     * unmapped, the buffer keeps its bytes and stays allocated, but every access, the device's DMA and
+     * {@link #read}/{@link #write} alike, is refused as one outside host memory (hardware-sim's {@code HostMemory.setMapped}).
+     * A port keeps a freed scatter/gather list's pages this way for its next list and still catches a device that DMAs
+     * through the freed list. Mapped when allocated. Any IRQL.
+     *
+     * @param mapped true to map, false to unmap
+     * @throws IllegalStateException if the buffer is freed
+     * @since 3.4
+     */
+    void setMapped(boolean mapped);
+
     /** Frees the buffer (FreeCommonBuffer); later accesses throw IllegalStateException. */
     void free();
 }

@@ -8,5 +8,5 @@
  * org.drvsim.nt}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("3.3.0")
+@org.osgi.annotation.versioning.Version("3.4.0")
 package org.drvsim.kernel;

@@ -19,8 +19,10 @@ import org.drvsim.nt.Irql;
  * NET_BUFFER through a bounce buffer in simulated host memory (a kernel common buffer), split at page boundaries. The
  * buffers act as the DMA adapter's map registers do when the HAL double-buffers a transfer: a buffer a list gave back
  * with NdisMFreeNetBufferSGList is kept by the registration and maps a later list (at most {@value #IDLE_KEPT} of each
- * size are kept), and every buffer is freed when the registration goes. So a device that reads a list's addresses
- * after the list was freed reads whatever a later list put there, as it would through reused map registers. Lists
+ * size are kept), and every buffer is freed when the registration goes. A kept buffer is unmapped while no list uses it
+ * (its map registers are released, {@link CommonBuffer#setMapped}): a device that DMAs through a list after
+ * NdisMFreeNetBufferSGList is refused and reports it, naming the driver. Once a later list maps the buffer again, a
+ * stale address reaches that list's data, as it would through reused map registers. Lists
  * still allocated at NdisMDeregisterScatterGatherDma or at the end of MiniportHaltEx are verifier violations and are
  * freed.
  *
@@ -68,6 +70,7 @@ final class NdisDmaImpl implements NdisDmaHandle {
             ArrayDeque<CommonBuffer> kept = pages < idle.length ? idle[pages] : null;
             CommonBuffer b = kept == null ? null : kept.pollFirst();
             if (b != null) {
+                b.setMapped(true); // this list's map registers
                 return b;
             }
         }
@@ -163,7 +166,10 @@ final class NdisDmaImpl implements NdisDmaHandle {
             if (bounce != null && !deregistered && bounce.length() / PAGE_BYTES < idle.length) {
                 int pages = bounce.length() / PAGE_BYTES;
                 ArrayDeque<CommonBuffer> q = idle[pages] == null ? (idle[pages] = new ArrayDeque<>()) : idle[pages];
-                kept = q.size() < IDLE_KEPT && q.add(bounce);
+                if (q.size() < IDLE_KEPT) {
+                    bounce.setMapped(false); // the map registers are released: a device still using the list is caught
+                    kept = q.add(bounce);
+                }
             }
         }
         if (bounce == null) {

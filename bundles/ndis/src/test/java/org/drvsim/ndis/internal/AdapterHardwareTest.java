@@ -113,6 +113,8 @@ public class AdapterHardwareTest {
         final List<IntConsumer> everConnected = new CopyOnWriteArrayList<>();
         volatile IntConsumer line;
         final Map<Long, byte[]> memory = new ConcurrentHashMap<>();
+        /** Blocks whose mapping for DMA was released (CommonBuffer.setMapped(false)). */
+        final java.util.Set<Long> unmapped = ConcurrentHashMap.newKeySet();
         final AtomicLong next = new AtomicLong(0x1_0000_0000L);
 
         @Override
@@ -145,7 +147,14 @@ public class AdapterHardwareTest {
                 @Override public int length() { return length; }
                 @Override public void read(int offset, byte[] dst, int dstOffset, int len) { System.arraycopy(bytes, offset, dst, dstOffset, len); }
                 @Override public void write(int offset, byte[] src, int srcOffset, int len) { System.arraycopy(src, srcOffset, bytes, offset, len); }
-                @Override public void free() { memory.remove(pa); }
+                @Override public void setMapped(boolean mapped) {
+                    if (mapped) {
+                        unmapped.remove(pa);
+                    } else {
+                        unmapped.add(pa);
+                    }
+                }
+                @Override public void free() { memory.remove(pa); unmapped.remove(pa); }
             };
         }
 
@@ -396,6 +405,8 @@ public class AdapterHardwareTest {
         assertThat(device.memory).hasSize(2);
         dma.get().ndisMFreeNetBufferSGList(list, nb);
         assertThat(device.memory).as("the bounce buffer stays with the registration, as map registers do").hasSize(2);
+        assertThat(device.unmapped).as("its map registers are released: the device can no longer DMA through it")
+                .containsExactly(page0);
         byte[] second = new byte[4500];
         second[4097] = 7;
         NetBuffer nb2 = new NetBuffer(second, 0, second.length);
@@ -406,6 +417,7 @@ public class AdapterHardwareTest {
         assertThat(reused.elements().get(0).address()).as("the same two pages map the next list").isEqualTo(page0);
         assertThat(device.memory.get(page0)[4097]).isEqualTo((byte) 7);
         assertThat(device.memory).hasSize(2);
+        assertThat(device.unmapped).as("mapped again for the list that uses it").isEmpty();
         dma.get().ndisMFreeNetBufferSGList(reused, nb2);
         dma.get().ndisMFreeNetBufferSGList(list, nb);
         assertThat(rules()).containsExactly("SGListNotAllocated");

@@ -102,6 +102,12 @@ final class DeviceNodeImpl implements DeviceNode {
                 }
 
                 @Override
+                public void setMapped(boolean mapped) {
+                    check();
+                    memory.setMapped(pa, mapped);
+                }
+
+                @Override
                 public void free() {
                     if (!freed) {
                         freed = true;
