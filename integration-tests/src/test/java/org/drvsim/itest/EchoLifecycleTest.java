@@ -83,6 +83,8 @@ public class EchoLifecycleTest extends DrvsimTestSupport {
         new Random(5).nextBytes(data);
         Path in = Files.createTempFile("echo-in-", ".bin");
         Path out = Files.createTempFile("echo-out-", ".bin");
+        in.toFile().deleteOnExit();
+        out.toFile().deleteOnExit();
         Files.write(in, data);
         trace.clear();
         assertThat(gogo("wdf:write echo0 " + in)).contains("wrote " + data.length + " bytes in 17 request(s)");
@@ -102,6 +104,8 @@ public class EchoLifecycleTest extends DrvsimTestSupport {
     public void requestsInFlightWhenTheDriverStopsAreCompletedOrCancelledBeforeD0ExitReturns() throws Exception {
         byte[] data = new byte[256 * 1024];
         Path in = Files.createTempFile("echo-race-", ".bin");
+        in.toFile().deleteOnExit();
+        new java.io.File(in + ".back").deleteOnExit(); // what the reads write
         Files.write(in, data);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {

@@ -266,6 +266,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
     @Test
     public void aReadOnlyLunRefusesWritesWithDataProtectAndTheImageIsUnchanged() throws Exception {
         Path image = Files.createTempFile("drvsim-ro-", ".img");
+        image.toFile().deleteOnExit();
         byte[] content = new byte[64 * 4096];
         new Random(11).nextBytes(content);
         Files.write(image, content);
@@ -298,6 +299,7 @@ public class StorportLifecycleTest extends DrvsimTestSupport {
         assertThat(disk.read(RD0, "0:0:0", 0, 8)).isEqualTo(before);
         assertThat(gogoError("ramdisk:attach ramdisk0 /no/such/image.img")).contains("cannot read image /no/such/image.img: folder /no/such does not exist");
         Path odd = Files.createTempFile("drvsim-odd-", ".img");
+        odd.toFile().deleteOnExit();
         Files.write(odd, new byte[1000]);
         assertThat(gogoError("ramdisk:attach ramdisk0 " + odd)).contains("not a multiple");
         assertThat(disk.luns()).hasSize(1);
