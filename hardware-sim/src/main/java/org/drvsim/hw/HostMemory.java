@@ -79,7 +79,7 @@ public interface HostMemory {
      * @param dst             the array to fill
      * @param off             the first index of {@code dst} to fill
      * @param len             the number of bytes; 0 copies nothing but still needs an address inside
-     *                        (or at the end of) a live block
+     *                        (or at the end of) a live, mapped block
      * @throws IllegalArgumentException  if {@code [physicalAddress, physicalAddress + len)} does not
      *                                   lie inside one live, mapped block; nothing is copied
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code dst}
@@ -93,7 +93,7 @@ public interface HostMemory {
      * @param src             the bytes to write
      * @param off             the first index of {@code src} to copy
      * @param len             the number of bytes; 0 copies nothing but still needs an address inside
-     *                        (or at the end of) a live block
+     *                        (or at the end of) a live, mapped block
      * @throws IllegalArgumentException  if {@code [physicalAddress, physicalAddress + len)} does not
      *                                   lie inside one live, mapped block; nothing is copied
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code src}
@@ -103,7 +103,7 @@ public interface HostMemory {
     /**
      * Maps or unmaps a live block for DMA, as map registers are allocated and released. An unmapped block stays
      * allocated (counted, owned, freed with {@link #free}) and keeps its bytes, but refuses every {@link #read} and
-     * {@link #write} as an access outside the live blocks until it is mapped again. A port uses this to keep the pages
+     * {@link #write} begun while it is unmapped (a copy already under way finishes), until it is mapped again. A port uses this to keep the pages
      * of a freed scatter/gather list for its next list (NdisMFreeNetBufferSGList releases the list's map registers)
      * while a device that still DMAs through the freed list is caught. Every block is mapped when allocated.
      *

@@ -852,7 +852,7 @@ final class E1kController implements DeviceHardware {
                 memory.read(buffer, frame, at, length);
             } catch (IllegalArgumentException outside) {
                 report(ERROR_DMA_OUTSIDE_HOST_MEMORY, "transmit descriptor " + f.indexes().get(k) + " points at "
-                        + hex(buffer) + " + " + length + " bytes: " + describe(buffer) + "; the frame is not sent");
+                        + hex(buffer) + " + " + length + " bytes: " + describe(buffer, outside) + "; the frame is not sent");
                 return null;
             }
             at += length;
@@ -969,7 +969,7 @@ final class E1kController implements DeviceHardware {
                 memory.write(buffer, stored, offset, length);
             } catch (IllegalArgumentException outside) {
                 report(ERROR_DMA_OUTSIDE_HOST_MEMORY, "receive descriptor " + index + " points at " + hex(buffer)
-                        + " + " + length + " bytes: " + describe(buffer) + "; the frame is dropped (RXE)");
+                        + " + " + length + " bytes: " + describe(buffer, outside) + "; the frame is dropped (RXE)");
                 bufferFailed = true;
                 length = 0;
                 last = true;
@@ -1077,6 +1077,11 @@ final class E1kController implements DeviceHardware {
 
     private String describe(long address) {
         return memory instanceof SimHostMemory m ? m.describe(address) : "outside host memory";
+    }
+
+    /** What lay at {@code address} when host memory refused the access {@code refused}. */
+    private String describe(long address, IllegalArgumentException refused) {
+        return refused instanceof SimHostMemory.Refused r ? r.reason : describe(address);
     }
 
     private boolean inHostMemory(long address, long length) {

@@ -118,9 +118,12 @@ public final class SimHostMemory implements HostMemory {
     }
 
     /**
-     * What lies at an address that is not inside a live block, for a device's error report.
+     * What lies at an address that is not inside a live, mapped block, for a device's error report. A device reporting
+     * an access this service refused should prefer the {@link Refused#reason} of the exception, which is what lay there
+     * at that moment.
      *
-     * @return for example {@code "freed block 0x100003000 (4096 bytes)"} or {@code "no allocated block"}
+     * @return for example {@code "freed block 0x100003000 (4096 bytes)"}, {@code "block 0x100003000 (4096 bytes), not
+     *         mapped for DMA (...)"} or {@code "no allocated block"}
      */
     String describe(long address) {
         Map.Entry<Long, Integer> f = freed.floorEntry(address);
@@ -131,8 +134,7 @@ public final class SimHostMemory implements HostMemory {
         if (live != null && address - live.getKey() < live.getValue().length) {
             Block block = pages.get(live.getKey() / PAGE_BYTES);
             if (block != null && !block.mapped) {
-                return "block " + hex(live.getKey()) + " (" + live.getValue().length + " bytes), not mapped for DMA (its "
-                        + "map registers were released, as when its scatter/gather list is freed)";
+                return unmapped(live.getKey(), live.getValue().length);
             }
             return "block " + hex(live.getKey()) + " (" + live.getValue().length + " bytes), which it overruns";
         }
@@ -177,15 +179,35 @@ public final class SimHostMemory implements HostMemory {
     /** The live block holding all of {@code [address, address + len)}. */
     private Block block(long address, int len) {
         Block block = address < 0 ? null : pages.get(address / PAGE_BYTES);
+        if (block != null && !block.mapped) {
+            String reason = unmapped(block.address(), block.bytes().length);
+            throw new Refused("host memory " + hex(address) + " + " + len + " bytes lies in " + reason, reason);
+        }
         if (block == null || address - block.address() > block.bytes().length - (long) len) {
             throw new IllegalArgumentException("host memory " + hex(address) + " + " + len
                     + " bytes is not inside one allocated block");
         }
-        if (!block.mapped) {
-            throw new IllegalArgumentException("host memory " + hex(address) + " + " + len + " bytes lies in block "
-                    + hex(block.address()) + ", which is not mapped for DMA");
-        }
         return block;
+    }
+
+    private static String unmapped(long address, int bytes) {
+        return "block " + hex(address) + " (" + bytes + " bytes), not mapped for DMA (its map registers were released, "
+                + "as when its scatter/gather list is freed)";
+    }
+
+    /**
+     * An access refused for a reason known only at that moment (the block was unmapped then; it may be mapped again by
+     * the time the error is reported).
+     */
+    static final class Refused extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        /** What lay at the address when the access was refused, as {@link #describe} says it. */
+        final String reason;
+
+        Refused(String message, String reason) {
+            super(message);
+            this.reason = reason;
+        }
     }
 
     static String hex(long address) {

@@ -666,6 +666,33 @@ public class E1kControllerTest {
     }
 
     @Test
+    public void dmaThroughAnUnmappedBlockIsReportedAsNotMappedAndGoesOnceItIsMappedAgain() throws Exception {
+        a.setUpTransmit(8);
+        b.setUpReceive(8, 7, RCTL_SECRC);
+        long buffer = memory.allocate(100);
+        memory.setMapped(buffer, false); // a freed scatter/gather list's page, kept for the next list
+        a.writeTxDescriptor(0, buffer, 100, TDESC_CMD_EOP | TDESC_CMD_RS);
+        a.regs.write32(TDT, 1);
+        a.txTail = 1;
+        flush();
+        assertThat(a.txStatus(0)).isEqualTo(TDESC_STA_DD | TDESC_STA_TU);
+        assertThat(errors()).singleElement().asString().isEqualTo(ID0 + " DmaOutsideHostMemory: transmit descriptor 0 "
+                + "points at " + SimHostMemory.hex(buffer) + " + 100 bytes: block " + SimHostMemory.hex(buffer)
+                + " (100 bytes), not mapped for DMA (its map registers were released, as when its scatter/gather list is "
+                + "freed); the frame is not sent");
+        assertThat(a.regs.read32(GPTC)).isZero();
+
+        memory.setMapped(buffer, true); // a later list maps it
+        a.writeTxDescriptor(1, buffer, 100, TDESC_CMD_EOP | TDESC_CMD_RS);
+        a.regs.write32(TDT, 2);
+        a.txTail = 2;
+        flush();
+        assertThat(a.txStatus(1)).isEqualTo(TDESC_STA_DD);
+        assertThat(a.regs.read32(GPTC)).isEqualTo(1);
+        assertThat(errors()).hasSize(1);
+    }
+
+    @Test
     public void aTransmitDescriptorOfLengthZeroOrOverTheMaximumIsReportedAndItsFrameNotSent() throws Exception {
         a.setUpTransmit(8);
         b.setUpReceive(8, 7, RCTL_SECRC);

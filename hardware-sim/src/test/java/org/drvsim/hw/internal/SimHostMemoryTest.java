@@ -94,7 +94,8 @@ public class SimHostMemoryTest {
         for (Runnable access : List.<Runnable>of(() -> memory.read(a + 4096, dst, 0, 2),
                 () -> memory.write(a, new byte[] {1}, 0, 1))) {
             assertThatThrownBy(access::run).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("which is not mapped for DMA");
+                    .isInstanceOf(SimHostMemory.Refused.class).hasMessageContaining("lies in block " + SimHostMemory.hex(a)
+                            + " (8192 bytes), not mapped for DMA");
         }
         assertThat(dst).as("nothing was copied").containsOnly(9);
         assertThat(memory.contains(a, 1)).isFalse();
@@ -109,6 +110,8 @@ public class SimHostMemoryTest {
         assertThat(memory.contains(a, 8192)).isTrue();
 
         memory.setMapped(a, false);
+        assertThatThrownBy(() -> memory.read(a + 8000, new byte[400], 0, 400)).as("an overrun of an unmapped block")
+                .hasMessageContaining("not mapped for DMA");
         memory.free(a); // an unmapped block is freed as any other
         assertThat(memory.allocatedBytes()).isZero();
         assertThatThrownBy(() -> memory.setMapped(a, true)).isInstanceOf(IllegalArgumentException.class)

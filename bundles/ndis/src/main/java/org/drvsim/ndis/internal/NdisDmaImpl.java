@@ -68,10 +68,13 @@ final class NdisDmaImpl implements NdisDmaHandle {
         int pages = pages(length);
         synchronized (lists) {
             ArrayDeque<CommonBuffer> kept = pages < idle.length ? idle[pages] : null;
-            CommonBuffer b = kept == null ? null : kept.pollFirst();
-            if (b != null) {
-                b.setMapped(true); // this list's map registers
-                return b;
+            for (CommonBuffer b; kept != null && (b = kept.pollFirst()) != null; ) {
+                try {
+                    b.setMapped(true); // this list's map registers
+                    return b;
+                } catch (RuntimeException gone) {
+                    // host memory no longer holds it (the service stopped): not one to hand out
+                }
             }
         }
         return hw.allocateCommonBuffer(pages * PAGE_BYTES);
@@ -167,8 +170,12 @@ final class NdisDmaImpl implements NdisDmaHandle {
                 int pages = bounce.length() / PAGE_BYTES;
                 ArrayDeque<CommonBuffer> q = idle[pages] == null ? (idle[pages] = new ArrayDeque<>()) : idle[pages];
                 if (q.size() < IDLE_KEPT) {
-                    bounce.setMapped(false); // the map registers are released: a device still using the list is caught
-                    kept = q.add(bounce);
+                    try {
+                        bounce.setMapped(false); // the map registers are released: a device still using the list is caught
+                        kept = q.add(bounce);
+                    } catch (RuntimeException gone) {
+                        // host memory no longer holds it (the service stopped): not kept; free() below
+                    }
                 }
             }
         }
