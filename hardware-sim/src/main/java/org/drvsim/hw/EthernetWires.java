@@ -15,7 +15,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * the payload, without preamble or FCS, of any length from 14 bytes up (a frame captured on a sending host may be
  * shorter than the 60 bytes its MAC would pad it to). A frame a port transmits goes to the port at the other end of
  * its cable, if any, and to a recording of the port, if one runs; with no cable it is lost, as on an unconnected
- * port. It crosses only when both ends' links are up. There is no flow control: a receiver without a free descriptor
+ * port. It crosses only when the link is up. A port is plugged with its link up; cabling two ports brings their link
+ * up, pulling the cable takes it down at both ends, and {@link #setLink} sets it by hand. There is no flow control: a receiver without a free descriptor
  * drops the frame and counts it.
  *
  * <p>Every method names a port by its device instance ID (compared without regard to case); the device must be a
@@ -51,7 +52,8 @@ public interface EthernetWires {
     Port port(String instanceId);
 
     /**
-     * Cables two ports together: from now on a frame one transmits arrives at the other.
+     * Cables two ports together: from now on a frame one transmits arrives at the other. Plugging the cable in brings
+     * the link up at both ends (each end whose link was down gets ICR.LSC).
      *
      * @throws IllegalArgumentException if either is not a present Ethernet controller, they are the same port, or
      *                                  either is cabled already (uncable it first); nothing changes
@@ -59,7 +61,8 @@ public interface EthernetWires {
     void cable(String instanceA, String instanceB);
 
     /**
-     * Pulls the cable out of a port (and so out of its peer).
+     * Pulls the cable out of a port (and so out of its peer): the link goes down at both ends (each end whose link was
+     * up gets ICR.LSC).
      *
      * @return whether the port was cabled
      * @throws IllegalArgumentException if the device is not a present Ethernet controller
@@ -68,13 +71,39 @@ public interface EthernetWires {
 
     /**
      * Sets a port's link up or down, as a link partner appearing or going away: STATUS.LU follows, and a change sets
-     * ICR.LSC. While the link is down the port sends and receives nothing (frames it transmits are lost, frames
-     * towards it too).
+     * ICR.LSC. A link is up or down at both of its ends: for a cabled port, the port at the other end of its cable
+     * follows (and gets its own LSC). An uncabled port's link is set alone (a link partner outside the simulation).
+     * While the link is down the port sends and receives nothing (frames it transmits are lost, frames towards it
+     * too).
      *
-     * @return whether the link changed
+     * @return whether the link changed at either end
      * @throws IllegalArgumentException if the device is not a present Ethernet controller
      */
     boolean setLink(String instanceId, boolean up);
+
+    /**
+     * What {@link #replayFrames} did.
+     *
+     * @param frames the frames of the file, put on the wire
+     * @param stored how many of them the port at the other end stored in its receive ring; the others did not cross
+     *               (a link was down) or were dropped by the receiver and counted in its statistics (its receiver was
+     *               off, its address filters refused them, they were too long, or it had no free descriptor)
+     * @since 2.4
+     */
+    record Replayed(int frames, int stored) {
+    }
+
+    /**
+     * {@link #replayFrames}, returning only the number of frames put on the wire.
+     *
+     * @return the number of frames put on the wire
+     * @throws IllegalArgumentException as {@link #replayFrames}
+     * @throws IOException              as {@link #replayFrames}
+     * @throws InterruptedException     as {@link #replayFrames}
+     */
+    default int replay(String instanceId, Path pcapFile) throws IOException, InterruptedException {
+        return replayFrames(instanceId, pcapFile).frames();
+    }
 
     /**
      * Puts every frame of a classic pcap file (Ethernet link type, microsecond or nanosecond timestamps, either byte
@@ -82,16 +111,17 @@ public interface EthernetWires {
      * other end of its cable, back to back, in file order, timestamps ignored. Returns when the receiving port has
      * taken every frame (stored it in its receive ring or dropped and counted it). The frames are not recorded by
      * {@link #record} (which records what the controller transmits) and not counted in the sending port's
-     * statistics.
+     * statistics. Nothing crosses while the link is down.
      *
-     * @return the number of frames put on the wire
+     * @return the frames put on the wire, and how many of them the receiving port stored
+     * @since 2.4
      * @throws IllegalArgumentException if the device is not a present Ethernet controller or is not cabled (the frames
      *                                  would reach nobody)
      * @throws IOException              if the file cannot be read or is not a classic Ethernet pcap file, naming the
      *                                  file; nothing is put on the wire
      * @throws InterruptedException     if interrupted while the receiver takes the frames; the rest are not sent
      */
-    int replay(String instanceId, Path pcapFile) throws IOException, InterruptedException;
+    Replayed replayFrames(String instanceId, Path pcapFile) throws IOException, InterruptedException;
 
     /**
      * Starts recording every frame a port transmits into a classic pcap file (Ethernet, microsecond timestamps of

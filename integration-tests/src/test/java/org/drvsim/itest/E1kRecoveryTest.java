@@ -95,11 +95,15 @@ public class E1kRecoveryTest extends E1kTestSupport {
         assertThat(mediaConnectState(E1K1)).as("MediaConnectStateConnected").isEqualTo(1);
         trace.clear();
         assertThat(wires.setLink(E1K1, false)).isTrue();
-        TraceEvent down = awaitLinkIndication("MediaConnectStateDisconnected");
+        TraceEvent down = awaitLinkIndication(E1K1, "MediaConnectStateDisconnected");
         assertThat(mediaConnectState(E1K1)).as("MediaConnectStateDisconnected").isEqualTo(2);
+        awaitLinkIndication(E1K0, "MediaConnectStateDisconnected"); // a link is down at both ends
+        assertThat(mediaConnectState(E1K0)).as("the other end: MediaConnectStateDisconnected").isEqualTo(2);
         assertThat(wires.setLink(E1K1, true)).isTrue();
-        TraceEvent up = awaitLinkIndication("MediaConnectStateConnected");
+        TraceEvent up = awaitLinkIndication(E1K1, "MediaConnectStateConnected");
         assertThat(mediaConnectState(E1K1)).as("MediaConnectStateConnected").isEqualTo(1);
+        awaitLinkIndication(E1K0, "MediaConnectStateConnected");
+        assertThat(mediaConnectState(E1K0)).as("the other end: MediaConnectStateConnected").isEqualTo(1);
         List<TraceEvent> dpcs = events(E1K1).stream().filter(e -> e.name().equals("MiniportInterruptDPC")).toList();
         for (TraceEvent indication : List.of(down, up)) {
             assertThat(indication.irql()).isEqualTo(Irql.DISPATCH_LEVEL);
@@ -110,8 +114,9 @@ public class E1kRecoveryTest extends E1kTestSupport {
                         assertThat(d.processor()).isEqualTo(indication.processor());
                     });
         }
-        assertThat(events(E1K0).stream().map(TraceEvent::name)).as("the other port's own link stayed up")
-                .doesNotContain("NdisMIndicateStatusEx");
+        assertThat(events(E1K0).stream().filter(e -> e.name().equals("NdisMIndicateStatusEx"))
+                .map(e -> e.arg("mediaConnectState"))).as("the other end of the cable went down and came back with it")
+                .containsExactly("MediaConnectStateDisconnected", "MediaConnectStateConnected");
         promiscuous(E1K1);
         List<byte[]> there = frames(mac(E1K1), mac(E1K0), 8, 9);
         assertThat(sendAcross(E1K0, E1K1, there)).usingElementComparator(java.util.Arrays::compare)
@@ -119,8 +124,8 @@ public class E1kRecoveryTest extends E1kTestSupport {
         assertThat(verifier.violations()).isEmpty();
     }
 
-    private TraceEvent awaitLinkIndication(String mediaConnectState) throws Exception {
-        return trace.await(e -> e.device().equalsIgnoreCase(E1K1) && e.name().equals("NdisMIndicateStatusEx")
+    private TraceEvent awaitLinkIndication(String device, String mediaConnectState) throws Exception {
+        return trace.await(e -> e.device().equalsIgnoreCase(device) && e.name().equals("NdisMIndicateStatusEx")
                 && "NDIS_STATUS_LINK_STATE".equals(e.arg("statusCode"))
                 && mediaConnectState.equals(e.arg("mediaConnectState")), Duration.ofSeconds(10));
     }

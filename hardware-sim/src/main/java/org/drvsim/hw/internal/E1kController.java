@@ -295,23 +295,43 @@ final class E1kController implements DeviceHardware {
             a.peer = b;
             b.peer = a;
         }
+        a.setOwnLink(true); // a cable plugged in: both ends get a link partner
+        b.setOwnLink(true);
     }
 
-    /** @return whether the port was cabled */
+    /** @return whether the port was cabled; if it was, both ends lose their link */
     boolean uncable() {
+        E1kController p;
         synchronized (CABLES) {
-            E1kController p = peer;
+            p = peer;
             if (p == null) {
                 return false;
             }
             p.peer = null;
             peer = null;
-            return true;
         }
+        setOwnLink(false); // the cable pulled: neither end has a link partner
+        p.setOwnLink(false);
+        return true;
     }
 
-    /** @return whether the link changed (which sets LSC) */
+    /**
+     * Sets the link of this port and, when it is cabled, of the port at the other end too: a link is up or down at
+     * both of its ends.
+     *
+     * @return whether either end's link changed (each change sets that end's LSC)
+     */
     boolean setLink(boolean up) {
+        E1kController p = peer;
+        boolean changed = setOwnLink(up);
+        if (p != null) {
+            changed |= p.setOwnLink(up);
+        }
+        return changed;
+    }
+
+    /** @return whether this port's link changed (which sets LSC) */
+    private boolean setOwnLink(boolean up) {
         synchronized (lock) {
             if (!alive() || linkUp == up) {
                 return false;
@@ -349,13 +369,13 @@ final class E1kController implements DeviceHardware {
     /**
      * Puts a frame on this port's wire: the peer gets it if both links are up.
      *
-     * @return completed when the receiving port has taken the frame (stored, or dropped and counted), at once when no
-     *         port receives it
+     * @return completed when the receiving port has taken the frame, with true if it stored it in its receive ring and
+     *         false if it dropped it (and counted it, as the hardware does); at once, with false, when no port receives it
      */
-    Future<?> sendOnWire(byte[] frame) {
-        CompletableFuture<Void> taken = new CompletableFuture<>();
+    Future<Boolean> sendOnWire(byte[] frame) {
+        CompletableFuture<Boolean> taken = new CompletableFuture<>();
         if (!putOnWire(frame, taken)) {
-            taken.complete(null);
+            taken.complete(false);
         }
         return taken;
     }
@@ -366,7 +386,7 @@ final class E1kController implements DeviceHardware {
      * @param taken completed when the peer has taken it, or null
      * @return whether a peer will take it
      */
-    private boolean putOnWire(byte[] frame, CompletableFuture<Void> taken) {
+    private boolean putOnWire(byte[] frame, CompletableFuture<Boolean> taken) {
         synchronized (lock) {
             if (!alive() || !linkUp) {
                 return false;
@@ -377,7 +397,7 @@ final class E1kController implements DeviceHardware {
     }
 
     /** A frame from the wire waiting for the receive engine, and who waits for it to be taken (or null). */
-    private record Inbound(byte[] frame, CompletableFuture<Void> taken) {
+    private record Inbound(byte[] frame, CompletableFuture<Boolean> taken) {
     }
 
     /** Frames from the wire, in order, for the receive engine on the device thread. */
@@ -391,7 +411,7 @@ final class E1kController implements DeviceHardware {
      *
      * @return false if the device has left the bus (the frame is lost)
      */
-    private boolean receiveFromWire(byte[] frame, CompletableFuture<Void> taken) {
+    private boolean receiveFromWire(byte[] frame, CompletableFuture<Boolean> taken) {
         framesInFlight.incrementAndGet();
         inbound.add(new Inbound(frame, taken));
         if (inboundQueued.compareAndSet(false, true)) {
@@ -401,7 +421,7 @@ final class E1kController implements DeviceHardware {
                 for (Inbound i; (i = inbound.poll()) != null; ) {
                     framesInFlight.decrementAndGet();
                     if (i.taken() != null) {
-                        i.taken().complete(null);
+                        i.taken().complete(false);
                     }
                 }
                 return false;
@@ -414,12 +434,13 @@ final class E1kController implements DeviceHardware {
     private void takeInbound() {
         inboundQueued.set(false); // a frame queued from now on queues another take (which may find nothing)
         for (Inbound i; (i = inbound.poll()) != null; ) {
+            boolean stored = false;
             try {
-                receive(i.frame());
+                stored = receive(i.frame());
             } finally {
                 framesInFlight.decrementAndGet();
                 if (i.taken() != null) {
-                    i.taken().complete(null);
+                    i.taken().complete(stored);
                 }
             }
         }
@@ -896,7 +917,8 @@ final class E1kController implements DeviceHardware {
 
     // ---- receive, on the device thread
 
-    private void receive(byte[] frame) {
+    /** @return whether the frame was stored in the receive ring (false: dropped, and counted as the hardware does) */
+    private boolean receive(byte[] frame) {
         long gen;
         long base;
         int count;
@@ -906,27 +928,27 @@ final class E1kController implements DeviceHardware {
         boolean strip;
         synchronized (lock) {
             if (!alive() || (rctl & RCTL_EN) == 0 || !linkUp) {
-                return; // the receiver sees nothing
+                return false; // the receiver sees nothing
             }
             count(TPR, 1);
             count(TORL, frame.length + FCS_BYTES);
             if (frame.length < E1kFrames.HEADER_BYTES) {
                 count(RUC, 1);
                 count(RLEC, 1);
-                return;
+                return false;
             }
             if (!E1kFrames.accepts(frame, rctl, ral, rah, mta)) {
-                return;
+                return false;
             }
             int max = (rctl & RCTL_LPE) != 0 ? MAX_LONG_FRAME_BYTES : MAX_FRAME_BYTES;
             if (frame.length + FCS_BYTES > max) {
                 count(ROC, 1);
                 count(RLEC, 1);
-                return;
+                return false;
             }
             if (hung) {
                 count(MPC, 1);
-                return;
+                return false;
             }
             gen = generation;
             base = rx.base();
@@ -939,17 +961,17 @@ final class E1kController implements DeviceHardware {
         if (faults.fires(HANG_DEVICE)) {
             hang(gen);
             missed(gen, false);
-            return;
+            return false;
         }
         byte[] stored = strip ? frame : E1kFrames.withFcs(frame);
         int needed = (stored.length + bufferBytes - 1) / bufferBytes;
         if (free < needed) {
             missed(gen, true);
-            return;
+            return false;
         }
         if (faults.fires(FAIL_DMA)) {
             missed(gen, false);
-            return;
+            return false;
         }
         boolean bufferFailed = false;
         for (int k = 0; k < needed && !bufferFailed; k++) {
@@ -959,7 +981,7 @@ final class E1kController implements DeviceHardware {
             if (!dmaRead(at, d)) {
                 ringFailed(gen, rx, index, at);
                 missed(gen, false);
-                return;
+                return false;
             }
             long buffer = E1kFrames.le64(d, RDESC_BUFFER_ADDRESS);
             int offset = k * bufferBytes;
@@ -980,14 +1002,14 @@ final class E1kController implements DeviceHardware {
             writeBack[RDESC_ERRORS - RDESC_LENGTH] = (byte) (bufferFailed ? RDESC_ERR_RXE : 0);
             synchronized (lock) {
                 if (gen != generation || !alive()) {
-                    return; // reset or pulled: DMA stops
+                    return false; // reset or pulled: DMA stops
                 }
             }
             try {
                 memory.write(at + RDESC_LENGTH, writeBack, 0, writeBack.length);
             } catch (IllegalArgumentException outside) {
                 ringFailed(gen, rx, index, at);
-                return;
+                return false;
             }
             if (bufferFailed) {
                 needed = k + 1; // the frame ends at the descriptor that failed
@@ -995,7 +1017,7 @@ final class E1kController implements DeviceHardware {
         }
         synchronized (lock) {
             if (gen != generation || !alive()) {
-                return;
+                return false;
             }
             int freeBefore = Math.floorMod(rx.tail - rx.head, count);
             rx.head = (head + needed) % count;
@@ -1018,6 +1040,7 @@ final class E1kController implements DeviceHardware {
             icr |= ICR_RXT0;
             updateInterrupt();
         }
+        return !bufferFailed;
     }
 
     /** Counts a frame that passed the filters and was lost; {@code noBuffers}: for want of a descriptor (RXO). */

@@ -79,7 +79,7 @@ public final class SimEthernetWires implements EthernetWires {
     }
 
     @Override
-    public int replay(String instanceId, Path pcapFile) throws IOException, InterruptedException {
+    public Replayed replayFrames(String instanceId, Path pcapFile) throws IOException, InterruptedException {
         E1kController c = controller(instanceId);
         Optional<E1kController> peer = c.peer();
         if (peer.isEmpty()) {
@@ -87,18 +87,19 @@ public final class SimEthernetWires implements EthernetWires {
                     + " would reach nobody; cable it first");
         }
         List<byte[]> frames = PcapFiles.read(pcapFile);
-        Future<?> last = null;
+        List<Future<Boolean>> taken = new ArrayList<>(frames.size());
         for (byte[] frame : frames) {
-            last = c.sendOnWire(frame);
+            taken.add(c.sendOnWire(frame));
         }
-        if (last != null) {
+        int stored = 0;
+        for (Future<Boolean> t : taken) { // the receiver takes frames in order
             try {
-                last.get(); // the receiver takes frames in order: the last taken, all are
+                stored += t.get() ? 1 : 0;
             } catch (ExecutionException e) {
                 throw new IllegalStateException("port " + peer.get().instanceId() + " failed to take a frame", e.getCause());
             }
         }
-        return frames.size();
+        return new Replayed(frames.size(), stored);
     }
 
     @Override

@@ -504,20 +504,24 @@ public class E1kControllerTest {
         assertThat(wires.setLink(ID1, false)).isFalse();
         E1kPort.await(lsc);
         assertThat(b.regs.read32(STATUS) & STATUS_LU).isZero();
+        assertThat(a.regs.read32(STATUS) & STATUS_LU).as("a link is down at both ends").isZero();
         assertThat(b.regs.read32(ICR)).isEqualTo(ICR_LSC);
+        assertThat(a.regs.read32(ICR)).as("each end gets its LSC").isEqualTo(ICR_LSC);
         a.send(E1kPort.frame(b.mac(), a.mac(), 80, 1));
         flush();
         assertThat(b.regs.read32(RDH)).isZero();
         assertThat(b.regs.read32(TPR)).isZero();
         assertThat(a.txStatus(0)).as("the sender's descriptor completes anyway").isEqualTo(TDESC_STA_DD);
+        assertThat(a.regs.read32(GPTC)).as("nothing left a port whose link is down").isZero();
 
-        wires.setLink(ID1, true);
+        wires.setLink(ID0, true);
         assertThat(b.regs.read32(STATUS) & STATUS_LU).isEqualTo(STATUS_LU);
-        wires.setLink(ID0, false);
         a.send(E1kPort.frame(b.mac(), a.mac(), 80, 2));
         flush();
-        assertThat(b.regs.read32(RDH)).isZero();
-        assertThat(a.regs.read32(GPTC)).as("nothing left a port whose link is down").isEqualTo(1);
+        assertThat(b.regs.read32(RDH)).as("the link is back: frames cross").isEqualTo(1);
+        assertThat(wires.uncable(ID0)).isTrue();
+        assertThat(a.regs.read32(STATUS) & STATUS_LU).as("the cable pulled").isZero();
+        assertThat(b.regs.read32(STATUS) & STATUS_LU).isZero();
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.drvsim.hw.DeviceSpec;
+import org.drvsim.hw.EthernetWires;
 import org.drvsim.hw.EthernetWires.Port;
 import org.junit.After;
 import org.junit.Before;
@@ -61,7 +62,7 @@ public class EthernetWiresTest {
         wires.cable(ID0, ID1);
         b.setUpReceive(64, 63, RCTL_SECRC | RCTL_UPE | RCTL_MPE | RCTL_BAM);
 
-        assertThat(wires.replay(ID0, CAPTURE)).isEqualTo(35);
+        assertThat(wires.replayFrames(ID0, CAPTURE)).isEqualTo(new EthernetWires.Replayed(35, 35));
 
         // replay returns when B has taken every frame: nothing to wait for
         assertThat(b.regs.read32(RDH)).isEqualTo(35);
@@ -131,12 +132,34 @@ public class EthernetWiresTest {
     public void portsListTheirMacLinkPeerAndRecording() throws Exception {
         wires.cable(ID0, ID1);
         wires.setLink(ID1, false);
-        assertThat(wires.ports()).extracting(Port::instanceId, Port::linkUp, Port::peer).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ID0, true, java.util.Optional.of(ID1)),
-                org.assertj.core.groups.Tuple.tuple(ID1, false, java.util.Optional.of(ID0)));
+        assertThat(wires.ports()).as("a link is down at both ends").extracting(Port::instanceId, Port::linkUp, Port::peer)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ID0, false, java.util.Optional.of(ID1)),
+                        org.assertj.core.groups.Tuple.tuple(ID1, false, java.util.Optional.of(ID0)));
+        assertThat(wires.setLink(ID0, true)).isTrue();
+        assertThat(wires.port(ID1).linkUp()).isTrue();
         assertThat(wires.uncable(ID1)).isTrue();
         assertThat(wires.uncable(ID1)).isFalse();
         assertThat(wires.port(ID0).peer()).isEmpty();
+        assertThat(wires.ports()).as("the cable pulled: no link at either end").extracting(Port::linkUp)
+                .containsExactly(false, false);
+        assertThat(wires.setLink(ID0, true)).as("an uncabled port's link is set alone").isTrue();
+        assertThat(wires.ports()).extracting(Port::linkUp).containsExactly(true, false);
+        wires.cable(ID0, ID1);
+        assertThat(wires.ports()).as("a cable plugged in: the link is up at both ends").extracting(Port::linkUp)
+                .containsExactly(true, true);
+    }
+
+    @Test
+    public void replayCountsTheFramesTheReceiverStoredAndNothingCrossesALinkThatIsDown() throws Exception {
+        wires.cable(ID0, ID1);
+        assertThat(wires.replayFrames(ID0, CAPTURE)).as("B's receiver is off").isEqualTo(new EthernetWires.Replayed(35, 0));
+        b.setUpReceive(64, 63, RCTL_SECRC | RCTL_UPE | RCTL_MPE | RCTL_BAM);
+        wires.setLink(ID0, false);
+        assertThat(wires.replayFrames(ID0, CAPTURE)).isEqualTo(new EthernetWires.Replayed(35, 0));
+        assertThat(b.regs.read32(TPR)).as("nothing crossed").isZero();
+        wires.setLink(ID0, true);
+        assertThat(wires.replayFrames(ID0, CAPTURE)).isEqualTo(new EthernetWires.Replayed(35, 35));
+        assertThat(wires.replayFrames(ID0, CAPTURE)).as("28 descriptors left").isEqualTo(new EthernetWires.Replayed(35, 28));
     }
 
     @Test

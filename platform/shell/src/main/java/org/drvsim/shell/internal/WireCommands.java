@@ -89,11 +89,11 @@ public final class WireCommands {
             return args[0] + " was not cabled";
         }
         wires.uncable(args[0]);
-        return "uncabled " + wires.port(args[0]).instanceId() + " from " + peer;
+        return "uncabled " + wires.port(args[0]).instanceId() + " from " + peer + " (the link is down at both ends)";
     }
 
     @Descriptor("sets an Ethernet port's link up or down, as a link partner appearing or going away (STATUS.LU; a "
-            + "change raises the LSC interrupt cause)")
+            + "change raises the LSC interrupt cause); a cabled port's peer follows, as a link is up or down at both ends")
     public String link(@Descriptor("'INSTANCE-ID' up|down") String... args) {
         if (args.length != 2) {
             throw refuse("hw:link takes a port and up or down, not " + args.length + " argument(s)", LINK_USAGE);
@@ -105,8 +105,9 @@ public final class WireCommands {
             default -> throw refuse("'" + args[1] + "' is not up or down", LINK_USAGE);
         };
         boolean changed = usage(LINK_USAGE, () -> wires.setLink(args[0], up));
-        String id = wires.port(args[0]).instanceId();
-        return "link of " + id + " " + args[1] + (changed ? " (LSC raised)" : " already (nothing changed)");
+        Port port = wires.port(args[0]);
+        String ends = port.instanceId() + port.peer().map(p -> " and " + p).orElse("");
+        return "link of " + ends + " " + args[1] + (changed ? " (LSC raised)" : " already (nothing changed)");
     }
 
     @Descriptor("replays a classic pcap file onto an Ethernet port's wire (the port at the other end of its cable "
@@ -149,14 +150,16 @@ public final class WireCommands {
         String peer = usage(WIRE_USAGE, () -> wires.port(id).peer().orElseThrow(() -> new IllegalArgumentException(
                 "port " + wires.port(id).instanceId() + " is not cabled: the frames would reach nobody; cable it "
                         + "first (hw:cable)")));
-        int frames;
+        EthernetWires.Replayed r;
         try {
-            frames = wires.replay(id, p);
+            r = wires.replayFrames(id, p);
         } catch (IllegalArgumentException e) {
             throw refuse(e.getMessage(), WIRE_USAGE);
         }
-        return "replayed " + frames + " frame(s) from " + file + " onto the wire of " + wires.port(id).instanceId()
-                + "; " + peer + " took them";
+        return "replayed " + r.frames() + " frame(s) from " + file + " onto the wire of " + wires.port(id).instanceId()
+                + "; " + peer + " stored " + r.stored() + " of them" + (r.stored() == r.frames() ? ""
+                : " (the others did not cross a link that is down, or its receiver dropped and counted them: receiver "
+                        + "off, filtered, too long or no free descriptor)");
     }
 
     private String record(String id, String file) throws IOException {

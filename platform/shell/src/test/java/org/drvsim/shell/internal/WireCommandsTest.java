@@ -41,20 +41,26 @@ public class WireCommandsTest {
     @Test
     public void cableLinkAndUncableSayWhatTheyDidAndTheListingShowsIt() {
         assertThat(commands.cable(A, B.toLowerCase())).isEqualTo("cabled " + A + " to " + B);
-        assertThat(commands.link(B, "down")).isEqualTo("link of " + B + " down (LSC raised)");
-        assertThat(commands.link(B, "down")).isEqualTo("link of " + B + " down already (nothing changed)");
+        assertThat(commands.link(B, "down")).isEqualTo("link of " + B + " and " + A + " down (LSC raised)");
+        assertThat(commands.link(B, "down")).isEqualTo("link of " + B + " and " + A + " down already (nothing changed)");
         assertThat(commands.cable()).contains("INSTANCE ID", "MAC ADDRESS", "LINK", "CABLED TO")
-                .containsPattern("PCI\\\\VEN_8086&DEV_100E\\\\0000 +02-E1-00-00-00-01 +up +PCI\\\\VEN_8086&DEV_100E\\\\0001")
+                .containsPattern("PCI\\\\VEN_8086&DEV_100E\\\\0000 +02-E1-00-00-00-01 +down +PCI\\\\VEN_8086&DEV_100E\\\\0001")
                 .containsPattern("0001 +02-E1-00-00-00-02 +down +PCI\\\\VEN_8086&DEV_100E\\\\0000");
-        assertThat(commands.uncable(A)).isEqualTo("uncabled " + A + " from " + B);
+        assertThat(commands.link(A, "up")).isEqualTo("link of " + A + " and " + B + " up (LSC raised)");
+        assertThat(commands.uncable(A)).isEqualTo("uncabled " + A + " from " + B + " (the link is down at both ends)");
         assertThat(commands.uncable(A)).isEqualTo(A + " was not cabled");
+        assertThat(commands.cable()).containsPattern("0000 +02-E1-00-00-00-01 +down")
+                .containsPattern("0001 +02-E1-00-00-00-02 +down");
+        assertThat(commands.link(A, "up")).as("an uncabled port alone").isEqualTo("link of " + A + " up (LSC raised)");
     }
 
     @Test
     public void replayReturnsWhenThePeerTookEveryFrameAndRecordThenStopWritesTheFile() throws Exception {
         commands.cable(A, B);
+        // no driver runs B: its receiver is off (RCTL.EN 0), so it takes every frame off the wire and stores none
         assertThat(commands.wire(A, "replay", CAPTURE.toString())).isEqualTo("replayed 35 frame(s) from " + CAPTURE
-                + " onto the wire of " + A + "; " + B + " took them");
+                + " onto the wire of " + A + "; " + B + " stored 0 of them (the others did not cross a link that is "
+                + "down, or its receiver dropped and counted them: receiver off, filtered, too long or no free descriptor)");
         Path out = folder.getRoot().toPath().resolve("b.pcap");
         assertThat(commands.wire(B, "record", out.toString())).startsWith("recording what " + B + " transmits into ");
         assertThat(commands.wire(B, "stop")).isEqualTo("recorded 0 frame(s) transmitted by " + B + " into "
