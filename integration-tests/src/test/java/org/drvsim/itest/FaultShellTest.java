@@ -77,11 +77,12 @@ public class FaultShellTest extends DrvsimJarTestSupport {
                 + refused("hw:fault " + ECHO0 + " failDma --times 0")
                 + refused("hw:fault " + ECHO0 + " failDma --nth 2 --every 2")
                 + refused("hw:fault " + ECHO0 + " failDma sometimes")
+                + refused("hw:fault echo0 failDma")
                 + "hw:faults\n";
         Run r = run(script);
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         List<String> refusals = r.out().lines().filter(l -> l.startsWith("REFUSED")).toList();
-        assertThat(refusals).hasSize(9).allSatisfy(l -> assertThat(l).contains(": hw:fault: "));
+        assertThat(refusals).hasSize(10).allSatisfy(l -> assertThat(l).contains(": hw:fault: "));
         // echo turns the backslashes of the instance ID into escapes, so only the words around it are compared
         assertThat(refusals.get(0)).contains("hw:fault: no device 'ROOT").endsWith("' is present (hw:devices lists them)");
         assertThat(refusals.get(1)).endsWith("unknown fault 'failEverything'; the device knows [delayCompletion, "
@@ -93,6 +94,9 @@ public class FaultShellTest extends DrvsimJarTestSupport {
         assertThat(refusals.get(6)).endsWith("--times must be at least 1, not 0");
         assertThat(refusals.get(7)).endsWith("--nth and --every exclude each other: give one");
         assertThat(refusals.get(8)).contains("'sometimes' is not on, off or an option");
+        assertThat(refusals.get(9)).endsWith("no device 'echo0' is present (hw:devices lists them); hw: commands take "
+                + "device instance IDs, quoted (Gogo strips unquoted backslashes), not short names such as e1k0 or echo0 (those "
+                + "are for ndis: and wdf: commands)");
         List<String> table = ShellTablesTest.outputs(r.out()).get("hw:faults");
         assertThat(table).as("the rule armed first is still the only one, unchanged").hasSize(2);
         assertThat(table.get(1)).matches("PCI\\\\VEN_1414&DEV_EC40\\\\0000 +failDma +every 2 +- +0 +0");

@@ -120,7 +120,14 @@ public final class ProtocolHarnessImpl implements ProtocolHarness, ProtocolBindi
         for (MiniportBlock a : ndis.adapters()) {
             names.add(shortName(a) + " ('" + a.instanceId() + "')");
         }
-        String hint = adapter.contains("\\") ? "" : " (quote instance IDs: Gogo strips unquoted backslashes)";
+        // an instance ID Gogo took the backslashes out of (PCIVEN_8086&DEV_100E0000) gets the quoting hint
+        String hint = !adapter.contains("\\") && adapter.toUpperCase(Locale.ROOT).matches(".*(VEN_|DEV_|ROOT|PCI|&).*")
+                ? " (quote instance IDs: Gogo strips unquoted backslashes)" : "";
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("no NDIS adapter '" + adapter + "'" + hint + ": no NDIS miniport runs an "
+                    + "adapter now (a stopped driver's adapters are gone: is its bundle started? lb lists bundles, "
+                    + "pnp:tree the devices and their drivers)");
+        }
         throw new IllegalArgumentException("no NDIS adapter '" + adapter + "'" + hint + "; adapters: " + names);
     }
 

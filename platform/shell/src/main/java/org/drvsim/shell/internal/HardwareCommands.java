@@ -193,7 +193,7 @@ public final class HardwareCommands {
         }
         String instanceId = args[0];
         SimDevice d = bus.device(instanceId).orElseThrow(() -> FaultArguments.refuse("no device '" + instanceId
-                + "' is present (hw:devices lists them)"));
+                + "' is present (hw:devices lists them)" + (instanceId.contains("\\") ? "" : NOT_AN_INSTANCE_ID)));
         DeviceFaults faults = d.faults();
         FaultArguments.Action action = FaultArguments.parse(Arrays.asList(args).subList(1, args.length),
                 faults.supported());
@@ -233,10 +233,15 @@ public final class HardwareCommands {
                 : when;
     }
 
+    /** The hint for a device named without a backslash: quoting, or a name of another command group. */
+    static final String NOT_AN_INSTANCE_ID = "; hw: commands take device instance IDs, quoted (Gogo strips unquoted "
+            + "backslashes), not short names such as e1k0 or echo0 (those are for ndis: and wdf: commands)";
+
     static void requireBackslash(String id, String usage) {
         if (!id.contains("\\")) {
             throw new IllegalArgumentException("'" + id + "' has no backslash: quote device instance IDs, Gogo strips "
-                    + "unquoted backslashes\nusage: " + usage);
+                    + "unquoted backslashes (hw:devices lists them; short names such as e1k0 or echo0 are for ndis: and "
+                    + "wdf: commands)\nusage: " + usage);
         }
     }
 }

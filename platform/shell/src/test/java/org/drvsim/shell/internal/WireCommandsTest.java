@@ -88,6 +88,9 @@ public class WireCommandsTest {
                 + "usage: " + WireCommands.LINK_USAGE);
         assertThatThrownBy(() -> commands.cable(A)).hasMessageStartingWith("hw:cable takes two ports, not 1");
         assertThatThrownBy(() -> commands.cable("PCI", B)).hasMessageContaining("has no backslash");
+        assertThatThrownBy(() -> commands.link("e1k0", "down")).hasMessageStartingWith("'e1k0' has no backslash: quote "
+                + "device instance IDs, Gogo strips unquoted backslashes (hw:devices lists them; short names such as e1k0 "
+                + "or echo0 are for ndis: and wdf: commands)");
         assertThatThrownBy(() -> commands.cable(A, B)).hasMessageContaining("is cabled to");
         assertThat(wires.port(A).peer()).contains(B);
         assertThat(wires.port(A).recording()).isEmpty();
