@@ -69,14 +69,14 @@ public final class ConsoleActivator implements BundleActivator {
             }
         });
         checkStarted(context);
+        boolean terminal = System.console() != null;
         if (System.getProperty("gosh.home") == null && context.getProperty("gosh.home") == null) {
-            System.setProperty("gosh.home", goshHome().toString());
+            System.setProperty("gosh.home", goshHome(args.length == 0 && terminal).toString());
         }
         // drvsim.home (deploy/, etc/, data/, log/), set up before FileInstall (start level 10) reads its properties
         home = DrvsimHome.setUp(context, System.getenv());
         installShutdownHook(context);
         ScriptMain.Console console = processConsole();
-        boolean terminal = System.console() != null;
         if (!terminal || args.length > 0) {
             // Not a terminal (piped input, CI) or a script: a dumb terminal, without JLine's warning about it.
             System.setProperty("org.jline.terminal.dumb", "true");
@@ -286,12 +286,23 @@ public final class ConsoleActivator implements BundleActivator {
         return value instanceof String[] a ? a : new String[0];
     }
 
-    private static Path goshHome() {
+    /** What gogo.jline's non-interactive shell sources: nothing to run (see {@link #goshHome}). */
+    static final String SCRIPT_PROFILE = "# drvsim runs a script or piped input in a session of its own (ScriptMain): "
+            + "nothing to set up here\n";
+
+    /**
+     * A fresh gosh.home. Interactive, its profile is drvsim's ({@code drvsim_gosh_profile}: prompt, scope, completion,
+     * history, drvsim's prompt loop). For a script or piped input, gogo.jline's shell only sources the profile, on a
+     * thread of its own, while the script runs in its own session and may end at once; a profile with commands in it
+     * then raced the framework's stop and sometimes printed "Command not found: try" with a stack trace on a run
+     * that succeeded. So that profile runs nothing.
+     */
+    static Path goshHome(boolean interactive) {
         try {
             Path home = Files.createTempDirectory("drvsim-gosh");
             Path etc = Files.createDirectories(home.resolve("etc"));
             try (var in = ConsoleActivator.class.getResourceAsStream("/drvsim_gosh_profile")) {
-                Files.write(etc.resolve("gosh_profile"), in.readAllBytes());
+                Files.write(etc.resolve("gosh_profile"), interactive ? in.readAllBytes() : utf8(SCRIPT_PROFILE));
             }
             home.toFile().deleteOnExit();
             etc.toFile().deleteOnExit();
