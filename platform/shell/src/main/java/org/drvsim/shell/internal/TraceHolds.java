@@ -46,11 +46,36 @@ final class TraceHolds implements AutoCloseable {
         }
     }
 
-    private record Waiting(Hold hold, String deviceId, CountDownLatch released, AtomicReference<TraceEvent> by) {
+    /*
+     * Armed and Waiting are plain classes, compared by identity: a record's equals is linked at its first call
+     * (invokedynamic), and that first call came on the held thread, between the callback's entry and the held
+     * event, some 20 to 45 ms in which other processors' events went on.
+     */
+
+    /** A hold armed and not yet used. */
+    private static final class Armed {
+        final Hold hold;
+
+        Armed(Hold hold) {
+            this.hold = hold;
+        }
+    }
+
+    /** A callback held: which hold, on which device, and the event that released it. */
+    private static final class Waiting {
+        final Hold hold;
+        final String deviceId;
+        final CountDownLatch released = new CountDownLatch(1);
+        final AtomicReference<TraceEvent> by = new AtomicReference<>();
+
+        Waiting(Hold hold, String deviceId) {
+            this.hold = hold;
+            this.deviceId = deviceId;
+        }
     }
 
     private final Trace trace;
-    private final List<Hold> armed = new CopyOnWriteArrayList<>();
+    private final List<Armed> armed = new CopyOnWriteArrayList<>();
     private final List<Waiting> waiting = new CopyOnWriteArrayList<>();
     private final AutoCloseable subscription;
 
@@ -61,19 +86,25 @@ final class TraceHolds implements AutoCloseable {
 
     /** Arms a hold. */
     void arm(Hold hold) {
-        armed.add(hold);
+        armed.add(new Armed(hold));
     }
 
     /** @return the holds armed and not yet used */
     List<Hold> armed() {
-        return new ArrayList<>(armed);
+        List<Hold> holds = new ArrayList<>();
+        for (Armed a : armed) {
+            holds.add(a.hold);
+        }
+        return holds;
     }
 
     /** Disarms every hold and lets every held callback go on. @return how many were armed */
     int clear() {
         int n = armed.size();
         armed.clear();
-        waiting.forEach(w -> w.released().countDown());
+        for (Waiting w : waiting) {
+            w.released.countDown();
+        }
         return n;
     }
 
@@ -82,18 +113,19 @@ final class TraceHolds implements AutoCloseable {
             return;
         }
         for (Waiting w : waiting) {
-            if (e.name().equals(w.hold().until()) && e.device().equalsIgnoreCase(w.deviceId())) {
-                w.by().compareAndSet(null, e);
-                w.released().countDown();
+            if (e.name().equals(w.hold.until()) && e.device().equalsIgnoreCase(w.deviceId)) {
+                w.by.compareAndSet(null, e);
+                w.released.countDown();
             }
         }
         if (e.kind() != TraceEvent.Kind.CALLBACK) {
             return;
         }
-        for (Hold h : armed) {
+        for (Armed a : armed) {
+            Hold h = a.hold;
             if (h.callback().equals(e.name())
                     && e.device().toLowerCase(Locale.ROOT).contains(h.device().toLowerCase(Locale.ROOT))
-                    && armed.remove(h)) {
+                    && armed.remove(a)) {
                 hold(h, e);
                 return;
             }
@@ -101,21 +133,24 @@ final class TraceHolds implements AutoCloseable {
     }
 
     private void hold(Hold h, TraceEvent at) {
-        Waiting w = new Waiting(h, at.device(), new CountDownLatch(1), new AtomicReference<>());
+        Waiting w = new Waiting(h, at.device());
         waiting.add(w);
         trace.event(TraceEvent.Kind.PNP, at.driver(), at.device(), HOLD_EVENT,
                 TraceEvent.argMap("held", at.name(), "until", h.until(), "timeoutMillis", h.timeoutMillis()));
         boolean released = false;
         try {
-            released = w.released().await(h.timeoutMillis(), TimeUnit.MILLISECONDS);
+            released = w.released.await(h.timeoutMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             waiting.remove(w);
         }
-        TraceEvent by = w.by().get();
+        TraceEvent by = w.by.get();
+        // a StringBuilder, not +: string concatenation is linked at its first use too
+        String why = !released ? "timeout" : by == null ? "trace:hold --clear"
+                : new StringBuilder(by.name()).append(" (seq ").append(by.seq()).append(')').toString();
         trace.event(TraceEvent.Kind.PNP, at.driver(), at.device(), HOLD_EVENT, TraceEvent.argMap("released", at.name(),
-                "by", !released ? "timeout" : by != null ? by.name() + " (seq " + by.seq() + ")" : "trace:hold --clear"));
+                "by", why));
     }
 
     @Override
