@@ -104,6 +104,19 @@ public abstract class DrvsimJarTestSupport {
         }
         cmd.addAll(Arrays.asList(jvmArgs));
         cmd.addAll(List.of("-jar", jar.toString(), "--script", file.toString()));
+        return exec(cmd);
+    }
+
+    /** Runs drvsim.jar with {@code args} after {@code -jar drvsim.jar}, in the test's folder, input from /dev/null. */
+    Run runJar(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ddrvsim.home=" + home(), "-jar", jar.toString()));
+        cmd.addAll(Arrays.asList(args));
+        return exec(cmd);
+    }
+
+    private Run exec(List<String> cmd) throws Exception {
+        Path dir = tmp.getRoot().toPath();
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -43,6 +43,20 @@ public class ShellScriptTest extends DrvsimJarTestSupport {
     }
 
     @Test
+    public void aScriptThatCannotBeReadOrUnknownArgumentsEndWithExitCode2AndSayWhatIsWrong() throws Exception {
+        Run missing = runJar("--script", "nope.gosh");
+        assertThat(missing.exitCode()).as(missing.err()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("drvsim: cannot read script nope.gosh: it does not exist");
+        Run folder = runJar("--script", tmp.getRoot().toString());
+        assertThat(folder.exitCode()).isEqualTo(2);
+        assertThat(folder.err().strip()).isEqualTo("drvsim: cannot read script " + tmp.getRoot() + ": it is a folder");
+        Run unknown = runJar("--scrpit", "x.gosh");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("drvsim: unknown arguments [--scrpit, x.gosh]")
+                .contains("usage: java -jar drvsim.jar [--script FILE]");
+    }
+
+    @Test
     public void startOfAJarFileInstallsAndStartsItAndItsDevicePlugsAndStarts() throws Exception {
         Path jarFile = driverJar("fixture.quiet", org.drvsim.itest.fixtures.QuietDriver.class, "ROOT\\QUIET");
         Run r = run("start " + jarFile + "\n"

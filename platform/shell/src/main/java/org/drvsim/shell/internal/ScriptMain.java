@@ -90,7 +90,11 @@ final class ScriptMain implements Callable<Integer> {
             }
             BufferedReader reader;
             try {
+                org.drvsim.kernel.SourceFile.check(file, "script"); // "it does not exist", "it is a folder", ...
                 reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                console.err().println("drvsim: " + e.getMessage());
+                return 2;
             } catch (IOException e) {
                 console.err().println("drvsim: cannot read script " + file + ": " + ShellErrors.describe(e));
                 return 2;
