@@ -196,6 +196,11 @@ public class EthernetWiresTest {
         Path pcapng = folder.newFile("x.pcapng").toPath();
         Files.write(pcapng, new byte[] {0x0A, 0x0D, 0x0D, 0x0A, 0, 0, 0, 0});
         assertThatThrownBy(() -> wires.replay(ID0, pcapng)).isInstanceOf(IOException.class).hasMessageContaining("pcapng");
+        Path text = folder.newFile("notes.pcap").toPath();
+        Files.writeString(text, "hello, this is not a capture\n");
+        assertThatThrownBy(() -> wires.replay(ID0, text)).isInstanceOf(IOException.class).hasMessage("pcap file " + text
+                + " is not a pcap file: it starts with 68656c6c, not a pcap magic number (a1b2c3d4 or a1b23c4d, in "
+                + "either byte order)");
         Path truncated = folder.newFile("t.pcap").toPath();
         byte[] whole = Files.readAllBytes(CAPTURE);
         Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 10));

@@ -46,6 +46,11 @@ final class PcapFiles {
             throw new IOException("pcap file " + file + " is pcapng, which the pkts library does not read; convert it with "
                     + "'editcap -F pcap in.pcapng out.pcap'");
         }
+        int m = (magic[0] & 0xFF) << 24 | (magic[1] & 0xFF) << 16 | (magic[2] & 0xFF) << 8 | (magic[3] & 0xFF);
+        if (m != 0xA1B2C3D4 && m != 0xD4C3B2A1 && m != 0xA1B23C4D && m != 0x4D3CB2A1) {
+            throw new IOException("pcap file " + file + " is not a pcap file: it starts with " + String.format("%08x", m)
+                    + ", not a pcap magic number (a1b2c3d4 or a1b23c4d, in either byte order)");
+        }
         List<byte[]> frames = new ArrayList<>();
         long[] consumed = {PcapGlobalHeader.SIZE};
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
