@@ -152,11 +152,12 @@ public final class NdisCommands {
                 }
                 ByteBuffer b = ByteBuffer.allocate(6 * value.split(",").length);
                 for (String m : value.split(",")) {
-                    byte[] mac = HexFormat.of().parseHex(m.trim().replace("-", "").replace(":", ""));
-                    if (mac.length != 6) {
-                        throw new IllegalArgumentException("'" + m + "' is not a 6-byte MAC address");
+                    String hex = m.trim().replace("-", "").replace(":", "");
+                    if (!hex.matches("[0-9A-Fa-f]{12}")) {
+                        throw new IllegalArgumentException("'" + m + "' is not a MAC address: six bytes in hexadecimal, "
+                                + "such as 02-E1-00-00-00-01 or 01:00:5e:00:00:01");
                     }
-                    b.put(mac);
+                    b.put(HexFormat.of().parseHex(hex));
                 }
                 return b.array();
             }
