@@ -203,6 +203,13 @@ public final class NdisCommands {
                 return HexFormat.of().formatHex(data);
             case NdisOid.OID_GEN_STATISTICS:
                 return org.drvsim.ndis.NdisStatisticsInfo.render(data);
+            case NdisOid.OID_GEN_SUPPORTED_LIST: {
+                List<String> oids = new ArrayList<>(); // an array of NDIS_OID (ULONG) values
+                for (int i = 0; i + 4 <= data.length; i += 4) {
+                    oids.add(NdisOid.name(b.getInt(i)));
+                }
+                return oids.isEmpty() ? "(empty)" : String.join(", ", oids);
+            }
             default:
                 if (data.length == 4) {
                     return Integer.toUnsignedString(b.getInt(0)) + String.format(" (0x%X)", b.getInt(0));

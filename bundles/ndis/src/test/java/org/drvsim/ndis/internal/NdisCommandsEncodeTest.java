@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.drvsim.ndis.NdisOid;
 import org.junit.Test;
 
-/** How {@code ndis:oid ADAPTER OID VALUE} turns VALUE into the OID's InformationBuffer. */
+/** How {@code ndis:oid} turns a VALUE into the OID's InformationBuffer and shows what a query returned. */
 public class NdisCommandsEncodeTest {
     @Test
     public void macAddressesAreSixHexBytesWithDashesColonsOrNothingBetween() {
@@ -25,5 +25,14 @@ public class NdisCommandsEncodeTest {
                     .hasMessageStartingWith("bad value '" + bad + "' for OID_802_3_CURRENT_ADDRESS: '" + bad
                             + "' is not a MAC address: six bytes in hexadecimal, such as 02-E1-00-00-00-01");
         }
+    }
+
+    @Test
+    public void theSupportedListIsShownAsOidNamesAndAnUnknownOneAsItsNumber() {
+        byte[] list = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(NdisOid.OID_GEN_SUPPORTED_LIST).putInt(NdisOid.OID_GEN_CURRENT_PACKET_FILTER).putInt(0x00FF_0001)
+                .array();
+        assertThat(NdisCommands.render(NdisOid.OID_GEN_SUPPORTED_LIST, list))
+                .isEqualTo("OID_GEN_SUPPORTED_LIST, OID_GEN_CURRENT_PACKET_FILTER, 0x00FF0001");
     }
 }
