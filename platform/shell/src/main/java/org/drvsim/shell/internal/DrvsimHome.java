@@ -145,13 +145,18 @@ final class DrvsimHome {
                 Files.createFile(home.historyFile());
             }
             System.setProperty(HISTORY_PROPERTY, home.historyFile().toString());
-            home.writeDefaultMachine(context.getProperty(MACHINE_PROPERTY));
         } catch (IOException e) {
             System.err.println("drvsim: cannot set up the drvsim.home folder " + home.root + ": " + ShellErrors.describe(e)
                     + " (set -D" + PROPERTY + "=FOLDER)");
             return home;
         }
         home.startLogFile();
+        try {
+            home.writeDefaultMachine(context.getProperty(MACHINE_PROPERTY));
+        } catch (IOException e) {
+            System.err.println("drvsim: cannot write the default machine into " + home.etc + ": "
+                    + ShellErrors.describe(e));
+        }
         return home;
     }
 

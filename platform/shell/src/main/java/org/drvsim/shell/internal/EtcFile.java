@@ -98,8 +98,13 @@ final class EtcFile {
 
     /** Writes the lines to a hidden name beside the file, then renames it over the file. */
     static void write(Path file, List<String> lines) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".partial");
-        Files.write(tmp, lines, StandardCharsets.ISO_8859_1);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // a temporary name of its own: two processes on one home may write the same file at once
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".partial");
+        try {
+            Files.write(tmp, lines, StandardCharsets.ISO_8859_1);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }
