@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.drvsim.itest.fixtures.ChattyDriver;
+import org.drvsim.itest.fixtures.FloodingDriver;
 import org.drvsim.itest.fixtures.FixtureDriver;
 import org.junit.Assume;
 import org.junit.Test;
@@ -31,6 +32,22 @@ public class DrvsimHomeTest extends DrvsimJarTestSupport {
     static final String PLUG = "hw:plug 'ROOT\\CHATTY\\0000' 'ROOT\\CHATTY'";
 
     /** The chatty fixture driver as a bundle jar of that version, outside the deploy folder. */
+    private Path floodingJar() throws Exception {
+        Path jarFile = tmp.getRoot().toPath().resolve("flooding.jar");
+        try (InputStream in = TinyBundles.bundle()
+                .setHeader("Bundle-ManifestVersion", "2")
+                .setHeader("Bundle-SymbolicName", "fixture.flooding")
+                .setHeader("Bundle-Version", "1.0.0")
+                .setHeader("Import-Package", "org.drvsim.ndis,org.drvsim.nt")
+                .setHeader("Bundle-Activator", "org.drvsim.ndis.NdisDriverActivator")
+                .setHeader("Drvsim-Driver", FloodingDriver.class.getName() + ";model=ndis;hardware-ids=\"ROOT\\FLOOD\"")
+                .addClass(FixtureDriver.class).addClass(FloodingDriver.class)
+                .build(TinyBundles.rawBuilder())) {
+            Files.copy(in, jarFile);
+        }
+        return jarFile;
+    }
+
     private Path chattyJar(String version) throws Exception {
         Path jarFile = tmp.getRoot().toPath().resolve("chatty-" + version + ".jar");
         try (InputStream in = TinyBundles.bundle()
@@ -284,6 +301,59 @@ public class DrvsimHomeTest extends DrvsimJarTestSupport {
         assertThat(text(seen)).contains("| INFO  | ChattyDriver | " + ChattyDriver.GREETING);
         String history = Files.readString(home.resolve("data/history"));
         assertThat(history).contains("log:tail").contains("log:display 5").contains("exit");
+    }
+
+    /**
+     * Ctrl-C while log:tail is printing: Gogo's session output is an interruptible channel, and a command thread
+     * interrupted in the middle of a write there closed it, and the terminal with it: no prompt came back.
+     */
+    @Test
+    public void ctrlCWhileLogTailIsPrintingEndsItAndThePromptComesBackEveryTime() throws Exception {
+        Assume.assumeTrue("util-linux script provides the pseudo-terminal", new File("/usr/bin/script").canExecute());
+        Path dir = tmp.getRoot().toPath();
+        Path home = home();
+        Files.createDirectories(home.resolve("deploy"));
+        Path flooding = floodingJar();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec", "stty cols 200 rows 40; exec '" + java
+                + "' -Ddrvsim.home='" + home + "' -jar '" + jar + "'", "/dev/null")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("TERM", "xterm");
+        pb.environment().put("SHELL", "/bin/sh"); // see InteractiveShellTest
+        Process p = pb.start();
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = p.getInputStream()) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    synchronized (seen) {
+                        seen.write(buf, 0, n);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        try (OutputStream keys = p.getOutputStream()) {
+            awaitSeen(seen, "drvsim> ", 1, 60);
+            drop(flooding, home.resolve("deploy/flooding.jar"));
+            for (int round = 1; round <= 5; round++) {
+                keys.write("log:tail\r".getBytes(StandardCharsets.UTF_8));
+                keys.flush();
+                int lines = text(seen).split(FloodingDriver.LINE, -1).length - 1;
+                awaitSeen(seen, FloodingDriver.LINE, lines + 200, 30); // printing all the time now
+                keys.write(3); // Ctrl-C
+                keys.flush();
+                awaitSeen(seen, "drvsim> ", round + 1, 10);
+            }
+            keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drvsim.jar exited after 'exit'").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).isZero();
     }
 
     private static String text(ByteArrayOutputStream seen) {

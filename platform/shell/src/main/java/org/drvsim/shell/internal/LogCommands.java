@@ -9,8 +9,10 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Process;
 import org.apache.felix.service.command.Parameter;
 import org.drvsim.shell.internal.LogFormat.Severity;
 import org.osgi.service.component.annotations.Activate;
@@ -90,14 +92,40 @@ public final class LogCommands {
         LogListener listener = queue::add;
         tails.add(queue);
         reader.addLogListener(listener); // before the backlog is read: no record falls between the two
+        // The records are printed by a thread of their own, and Ctrl-C interrupts only this one, which waits. Gogo's
+        // session output is an interruptible channel: a thread interrupted while it writes there closes the channel
+        // and the terminal's output with it, and the shell printed nothing more (a Ctrl-C that came while a record was
+        // being printed).
+        Process command = Process.Utils.current();
+        PrintStream out = command != null ? command.out() : System.out; // the session's output, or the next command of a pipe
+        List<LogEntry> backlog = newest(threshold, TAIL_BACKLOG);
+        Thread printer = new Thread(() -> print(out, backlog, queue, threshold), "log:tail");
+        printer.setDaemon(true);
+        printer.start();
         try {
-            PrintStream out = System.out; // Gogo's: the session's output, or the next command of a pipe
-            long last = Long.MIN_VALUE;
-            for (LogEntry e : newest(threshold, TAIL_BACKLOG)) {
-                out.println(line(e));
-                last = Math.max(last, e.getSequence());
+            printer.join();
+        } catch (InterruptedException ctrlC) {
+            queue.add(END); // Ctrl-C: the printer ends after the record it prints, the command ends, the shell goes on
+            try {
+                printer.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException again) {
+                Thread.currentThread().interrupt();
             }
-            out.flush();
+        } finally {
+            reader.removeLogListener(listener);
+            tails.remove(queue);
+        }
+    }
+
+    /** On log:tail's printer thread: the backlog, then each record queued, until {@link #END}. */
+    private static void print(PrintStream out, List<LogEntry> backlog, BlockingQueue<Object> queue, Severity threshold) {
+        long last = Long.MIN_VALUE;
+        for (LogEntry e : backlog) {
+            out.println(line(e));
+            last = Math.max(last, e.getSequence());
+        }
+        out.flush();
+        try {
             for (Object o; (o = queue.take()) != END; ) {
                 LogEntry e = (LogEntry) o;
                 if (e.getSequence() > last && shown(e, threshold)) {
@@ -105,11 +133,8 @@ public final class LogCommands {
                     out.flush();
                 }
             }
-        } catch (InterruptedException ctrlC) {
-            // Ctrl-C: the command ends, the shell goes on
-        } finally {
-            reader.removeLogListener(listener);
-            tails.remove(queue);
+        } catch (InterruptedException stopping) {
+            // nobody interrupts this thread; ends as END would
         }
     }
 
