@@ -2,11 +2,8 @@ package org.drvsim.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.drvsim.itest.fixtures.ChattyDriver;
 import org.drvsim.itest.fixtures.FloodingDriver;
 import org.drvsim.itest.fixtures.FixtureDriver;
-import org.junit.Assume;
 import org.junit.Test;
 import org.ops4j.pax.tinybundles.TinyBundles;
 
@@ -32,22 +28,6 @@ public class DrvsimHomeTest extends DrvsimJarTestSupport {
     static final String PLUG = "hw:plug 'ROOT\\CHATTY\\0000' 'ROOT\\CHATTY'";
 
     /** The chatty fixture driver as a bundle jar of that version, outside the deploy folder. */
-    private Path floodingJar() throws Exception {
-        Path jarFile = tmp.getRoot().toPath().resolve("flooding.jar");
-        try (InputStream in = TinyBundles.bundle()
-                .setHeader("Bundle-ManifestVersion", "2")
-                .setHeader("Bundle-SymbolicName", "fixture.flooding")
-                .setHeader("Bundle-Version", "1.0.0")
-                .setHeader("Import-Package", "org.drvsim.ndis,org.drvsim.nt")
-                .setHeader("Bundle-Activator", "org.drvsim.ndis.NdisDriverActivator")
-                .setHeader("Drvsim-Driver", FloodingDriver.class.getName() + ";model=ndis;hardware-ids=\"ROOT\\FLOOD\"")
-                .addClass(FixtureDriver.class).addClass(FloodingDriver.class)
-                .build(TinyBundles.rawBuilder())) {
-            Files.copy(in, jarFile);
-        }
-        return jarFile;
-    }
-
     private Path chattyJar(String version) throws Exception {
         Path jarFile = tmp.getRoot().toPath().resolve("chatty-" + version + ".jar");
         try (InputStream in = TinyBundles.bundle()
@@ -252,53 +232,24 @@ public class DrvsimHomeTest extends DrvsimJarTestSupport {
 
     @Test
     public void logTailFollowsADriversRecordsUntilCtrlCAndTheHistoryIsKeptInData() throws Exception {
-        Assume.assumeTrue("util-linux script provides the pseudo-terminal", new File("/usr/bin/script").canExecute());
-        Path dir = tmp.getRoot().toPath();
         Path home = home();
         Files.createDirectories(home.resolve("deploy"));
         Path v1 = chattyJar("1.0.0");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec", "stty cols 200 rows 40; exec '" + java
-                + "' -Ddrvsim.home='" + home + "' -jar '" + jar + "'", "/dev/null")
-                .directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("TERM", "xterm");
-        pb.environment().put("SHELL", "/bin/sh"); // see InteractiveShellTest
-        Process p = pb.start();
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = p.getInputStream()) {
-                byte[] buf = new byte[8192];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    synchronized (seen) {
-                        seen.write(buf, 0, n);
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // the process ended
-            }
-        });
-        reader.start();
-        try (OutputStream keys = p.getOutputStream()) {
-            awaitSeen(seen, "drvsim> ", 1, 60);
-            keys.write("log:tail\r".getBytes(StandardCharsets.UTF_8));
-            keys.flush();
+        try (OnATerminal t = OnATerminal.start(jar, tmp.getRoot().toPath(), 200, "-Ddrvsim.home=" + home)) {
+            t.awaitSeen("drvsim> ", 1, 60);
+            t.type("log:tail\r");
             Thread.sleep(1500);
             drop(v1, home.resolve("deploy/chatty.jar"));
-            awaitSeen(seen, ChattyDriver.GREETING, 1, 30); // followed as it is logged
-            keys.write(3); // Ctrl-C ends log:tail, not the platform
-            keys.flush();
-            awaitSeen(seen, "drvsim> ", 2, 10);
-            keys.write("log:display 5\r".getBytes(StandardCharsets.UTF_8));
-            keys.flush();
-            awaitSeen(seen, ChattyDriver.GREETING, 2, 10);
-            keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
-            keys.flush();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drvsim.jar exited after 'exit':\n" + text(seen)).isTrue();
-        } finally {
-            p.destroyForcibly();
+            t.awaitSeen(ChattyDriver.GREETING, 1, 30); // followed as it is logged
+            t.type("\u0003"); // Ctrl-C ends log:tail, not the platform
+            t.awaitSeen("drvsim> ", 2, 10);
+            t.type("log:display 5\r");
+            t.awaitSeen(ChattyDriver.GREETING, 2, 10);
+            t.type("exit\r");
+            assertThat(t.process.waitFor(60, TimeUnit.SECONDS)).as("drvsim.jar exited after 'exit':\n" + t.seen()).isTrue();
+            assertThat(t.process.exitValue()).as(t.seen()).isZero();
+            assertThat(t.seen()).contains("| INFO  | ChattyDriver | " + ChattyDriver.GREETING);
         }
-        assertThat(p.exitValue()).as(text(seen)).isZero();
-        assertThat(text(seen)).contains("| INFO  | ChattyDriver | " + ChattyDriver.GREETING);
         String history = Files.readString(home.resolve("data/history"));
         assertThat(history).contains("log:tail").contains("log:display 5").contains("exit");
     }
@@ -309,66 +260,22 @@ public class DrvsimHomeTest extends DrvsimJarTestSupport {
      */
     @Test
     public void ctrlCWhileLogTailIsPrintingEndsItAndThePromptComesBackEveryTime() throws Exception {
-        Assume.assumeTrue("util-linux script provides the pseudo-terminal", new File("/usr/bin/script").canExecute());
-        Path dir = tmp.getRoot().toPath();
         Path home = home();
         Files.createDirectories(home.resolve("deploy"));
-        Path flooding = floodingJar();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec", "stty cols 200 rows 40; exec '" + java
-                + "' -Ddrvsim.home='" + home + "' -jar '" + jar + "'", "/dev/null")
-                .directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("TERM", "xterm");
-        pb.environment().put("SHELL", "/bin/sh"); // see InteractiveShellTest
-        Process p = pb.start();
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = p.getInputStream()) {
-                byte[] buf = new byte[8192];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    synchronized (seen) {
-                        seen.write(buf, 0, n);
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // the process ended
-            }
-        });
-        reader.start();
-        try (OutputStream keys = p.getOutputStream()) {
-            awaitSeen(seen, "drvsim> ", 1, 60);
+        Path flooding = driverJar("flooding.jar", "fixture.flooding", "ndis", FloodingDriver.class, "ROOT\\FLOOD",
+                FixtureDriver.class, FloodingDriver.class);
+        try (OnATerminal t = OnATerminal.start(jar, tmp.getRoot().toPath(), 200, "-Ddrvsim.home=" + home)) {
+            t.awaitSeen("drvsim> ", 1, 60);
             drop(flooding, home.resolve("deploy/flooding.jar"));
             for (int round = 1; round <= 5; round++) {
-                keys.write("log:tail\r".getBytes(StandardCharsets.UTF_8));
-                keys.flush();
-                int lines = text(seen).split(FloodingDriver.LINE, -1).length - 1;
-                awaitSeen(seen, FloodingDriver.LINE, lines + 200, 30); // printing all the time now
-                keys.write(3); // Ctrl-C
-                keys.flush();
-                awaitSeen(seen, "drvsim> ", round + 1, 10);
+                t.type("log:tail\r");
+                t.awaitSeen(FloodingDriver.LINE, t.count(FloodingDriver.LINE) + 200, 30); // printing all the time now
+                t.type("\u0003"); // Ctrl-C
+                t.awaitSeen("drvsim> ", round + 1, 10);
             }
-            keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
-            keys.flush();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drvsim.jar exited after 'exit'").isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).isZero();
-    }
-
-    private static String text(ByteArrayOutputStream seen) {
-        synchronized (seen) {
-            return seen.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void awaitSeen(ByteArrayOutputStream seen, String text, int occurrences, long seconds)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (text(seen).split(java.util.regex.Pattern.quote(text), -1).length - 1 < occurrences) {
-            assertThat(System.nanoTime()).as("waiting for " + occurrences + " x '" + text + "' in:\n" + text(seen))
-                    .isLessThan(deadline);
-            Thread.sleep(50);
+            t.type("exit\r");
+            assertThat(t.process.waitFor(60, TimeUnit.SECONDS)).as("drvsim.jar exited after 'exit'").isTrue();
+            assertThat(t.process.exitValue()).isZero();
         }
     }
 }

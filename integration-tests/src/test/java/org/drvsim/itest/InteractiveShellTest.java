@@ -2,15 +2,11 @@ package org.drvsim.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.Assume;
 import org.junit.Test;
 
 /**
@@ -20,12 +16,10 @@ import org.junit.Test;
  * drvsim knows, and the up arrow recalls the last command.
  */
 public class InteractiveShellTest extends DrvsimJarTestSupport {
-    private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    private OnATerminal terminal;
 
     private String seen() {
-        synchronized (seen) {
-            return seen.toString(StandardCharsets.UTF_8);
-        }
+        return terminal.seen();
     }
 
     /** What the terminal showed, without JLine's escape sequences (colours, cursor moves) and backspaces. */
@@ -44,31 +38,8 @@ public class InteractiveShellTest extends DrvsimJarTestSupport {
 
     /** drvsim.jar on a pseudo-terminal (120 x 40), its output collected in {@link #seen}. */
     private Process startOnATerminal(Path trace) throws Exception {
-        Assume.assumeTrue("util-linux script provides the pseudo-terminal", new File("/usr/bin/script").canExecute());
-        Path dir = tmp.getRoot().toPath();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec",
-                "stty cols 120 rows 40; exec '" + java + "' -Ddrvsim.trace.export='" + trace + "' -jar '" + jar + "'",
-                "/dev/null").directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("TERM", "xterm");
-        // script runs the command with $SHELL -c; 'exec' makes drvsim.jar the shell's replacement, so Ctrl-C reaches
-        // only drvsim and script's exit status is drvsim's own (a shell waiting for java may die of the SIGINT: 130)
-        pb.environment().put("SHELL", "/bin/sh");
-        Process p = pb.start();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = p.getInputStream()) {
-                byte[] buf = new byte[8192];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    synchronized (seen) {
-                        seen.write(buf, 0, n);
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // the process ended
-            }
-        });
-        reader.start();
-        return p;
+        terminal = OnATerminal.start(jar, tmp.getRoot().toPath(), 120, "-Ddrvsim.trace.export=" + trace);
+        return terminal.process;
     }
 
     private static void type(OutputStream keys, String text) throws java.io.IOException {

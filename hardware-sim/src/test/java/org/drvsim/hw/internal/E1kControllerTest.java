@@ -641,16 +641,21 @@ public class E1kControllerTest {
                 ID0 + " TailPastRing: RDT=1 but RDLEN=0 holds 0 descriptors; the write is ignored");
     }
 
+    /** Hands A's transmitter one frame: a descriptor at {@code index} for {@code bytes} at {@code address}; waits. */
+    private void transmitOne(int index, long address, int bytes) throws Exception {
+        a.writeTxDescriptor(index, address, bytes, TDESC_CMD_EOP | TDESC_CMD_RS);
+        a.regs.write32(TDT, index + 1);
+        a.txTail = index + 1;
+        flush();
+    }
+
     @Test
     public void dmaToFreedMemoryIsReportedTheTransmitDescriptorGetsTuAndTheReceiveDescriptorRxe() throws Exception {
         a.setUpTransmit(8);
         b.setUpReceive(8, 7, RCTL_SECRC);
         long freed = memory.allocate(100);
         memory.free(freed);
-        a.writeTxDescriptor(0, freed, 100, TDESC_CMD_EOP | TDESC_CMD_RS);
-        a.regs.write32(TDT, 1);
-        a.txTail = 1;
-        flush();
+        transmitOne(0, freed, 100);
         assertThat(a.txStatus(0)).isEqualTo(TDESC_STA_DD | TDESC_STA_TU);
         assertThat(errors()).singleElement().asString().isEqualTo(ID0 + " DmaOutsideHostMemory: transmit descriptor 0 "
                 + "points at " + SimHostMemory.hex(freed) + " + 100 bytes: freed block " + SimHostMemory.hex(freed)
@@ -675,10 +680,7 @@ public class E1kControllerTest {
         b.setUpReceive(8, 7, RCTL_SECRC);
         long buffer = memory.allocate(100);
         memory.setMapped(buffer, false); // a freed scatter/gather list's page, kept for the next list
-        a.writeTxDescriptor(0, buffer, 100, TDESC_CMD_EOP | TDESC_CMD_RS);
-        a.regs.write32(TDT, 1);
-        a.txTail = 1;
-        flush();
+        transmitOne(0, buffer, 100);
         assertThat(a.txStatus(0)).isEqualTo(TDESC_STA_DD | TDESC_STA_TU);
         assertThat(errors()).singleElement().asString().isEqualTo(ID0 + " DmaOutsideHostMemory: transmit descriptor 0 "
                 + "points at " + SimHostMemory.hex(buffer) + " + 100 bytes: block " + SimHostMemory.hex(buffer)
@@ -687,10 +689,7 @@ public class E1kControllerTest {
         assertThat(a.regs.read32(GPTC)).isZero();
 
         memory.setMapped(buffer, true); // a later list maps it
-        a.writeTxDescriptor(1, buffer, 100, TDESC_CMD_EOP | TDESC_CMD_RS);
-        a.regs.write32(TDT, 2);
-        a.txTail = 2;
-        flush();
+        transmitOne(1, buffer, 100);
         assertThat(a.txStatus(1)).isEqualTo(TDESC_STA_DD);
         assertThat(a.regs.read32(GPTC)).isEqualTo(1);
         assertThat(errors()).hasSize(1);
