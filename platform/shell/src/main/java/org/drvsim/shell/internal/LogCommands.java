@@ -105,7 +105,8 @@ public final class LogCommands {
         try {
             printer.join();
         } catch (InterruptedException ctrlC) {
-            queue.add(END); // Ctrl-C: the printer ends after the record it prints, the command ends, the shell goes on
+            queue.clear(); // Ctrl-C: what is queued is not printed any more; the printer ends after the record it
+            queue.add(END); // prints, the command ends, the shell goes on
             try {
                 printer.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException again) {
