@@ -143,7 +143,7 @@ public class DistributionScriptTest extends DrvsimJarTestSupport {
         List<String> commands = List.of("pnp:tree", "driver:list", "ndis:adapters", "ndis:oid", "ndis:send",
                 "ndis:capture", "trace:show", "trace:export", "trace:clear", "verifier:violations", "hw:devices",
                 "hw:plug", "hw:unplug", "hw:surprise", "hw:fault", "hw:faults", "trace:io", "storport:adapters", "storport:luns",
-                "storport:inquiry", "storport:read", "storport:write", "storport:export", // felix:help cannot find _import
+                "storport:inquiry", "storport:read", "storport:write", "storport:export", "storport:import",
                 "ramdisk:attach", "ramdisk:detach");
         StringBuilder script = new StringBuilder();
         commands.forEach(c -> script.append("help ").append(c).append('\n'));
@@ -153,6 +153,11 @@ public class DistributionScriptTest extends DrvsimJarTestSupport {
             String name = c.substring(c.indexOf(':') + 1);
             assertThat(r.out()).as(c).containsPattern("(?m)^" + name + " - \\S");
         }
+        // a Java keyword: Gogo runs it as the method _import, which felix:help cannot find; drvsim's help can
+        assertThat(r.out()).contains("import - writes a whole file to the logical unit from LBA 0")
+                .contains("      String   file to import");
+        Run listing = run("help\n");
+        assertThat(listing.out()).containsPattern("(?m)^  import +writes a whole file to the logical unit");
     }
 
     /** @return a real binary of 1 to 15 MiB that the project did not make: the largest such file of this JDK */

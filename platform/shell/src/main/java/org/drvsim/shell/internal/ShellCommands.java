@@ -10,6 +10,7 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -176,6 +177,9 @@ public final class ShellCommands {
     public String help(@Descriptor("command name, with or without its scope") String command) {
         String usage = usage(processor, command);
         if (usage.isEmpty()) {
+            usage = keywordUsage(context, command);
+        }
+        if (usage.isEmpty()) {
             throw new IllegalArgumentException("help: no drvsim or Felix command '" + command + "'; gogo's own commands "
                     + "(echo, grep, sleep, cat, ...) show their usage with '" + command + " --help'");
         }
@@ -191,12 +195,64 @@ public final class ShellCommands {
         return usage.startsWith("No methods found") ? "" : usage;
     }
 
+    /**
+     * The usage of a command named with a Java keyword, in felix:help's format: Gogo runs {@code storport:import} as the
+     * method {@code _import}, which felix:help does not find. Read from the method's {@link Descriptor}s.
+     *
+     * @param command {@code SCOPE:NAME}
+     * @return the usage, or empty when no command service of that scope has a method {@code _NAME}
+     */
+    static String keywordUsage(BundleContext context, String command) {
+        int colon = command.indexOf(':');
+        if (colon <= 0 || !command.matches("[\\w.-]+:\\w+")) {
+            return "";
+        }
+        String scope = command.substring(0, colon);
+        String name = command.substring(colon + 1);
+        ServiceReference<?>[] refs;
+        try {
+            refs = context.getAllServiceReferences(null, "(&(osgi.command.scope=" + scope + ")(osgi.command.function="
+                    + name + "))");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            return "";
+        }
+        for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+            Object service = context.getService(ref);
+            try {
+                for (java.lang.reflect.Method m : service == null ? new java.lang.reflect.Method[0]
+                        : service.getClass().getMethods()) {
+                    if (!m.getName().equals("_" + name)) {
+                        continue;
+                    }
+                    Descriptor d = m.getAnnotation(Descriptor.class);
+                    StringBuilder sb = new StringBuilder(name).append(" - ").append(d == null ? "" : d.value())
+                            .append("\n   scope: ").append(scope).append("\n   parameters:");
+                    for (java.lang.reflect.Parameter p : m.getParameters()) {
+                        if (CommandSession.class.isAssignableFrom(p.getType())) {
+                            continue;
+                        }
+                        Descriptor pd = p.getAnnotation(Descriptor.class);
+                        sb.append("\n      ").append(p.getType().getSimpleName()).append("   ")
+                                .append(pd == null ? "" : pd.value());
+                    }
+                    return sb.toString();
+                }
+            } finally {
+                context.ungetService(ref);
+            }
+        }
+        return "";
+    }
+
     /** The first line of the command's description from Gogo's help, or empty. */
     private String description(String command) {
         if (command.equals("pnp:wait")) {
             return PnpWaitCommand.DESCRIPTION; // a Function: Gogo's help cannot read its description
         }
         String help = ScriptMain.capture(processor, "felix:help " + command);
+        if (help.strip().startsWith("No methods found")) {
+            help = keywordUsage(context, command);
+        }
         for (String line : help.split("\n")) {
             String l = line.strip();
             int dash = l.indexOf(" - ");
